@@ -1,0 +1,54 @@
+# Second Mile: `make run` serves the demo on http://127.0.0.1:8000; `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Browser tests use Debian's Chromium (Playwright's own download is not needed).
+CHROMIUM_PATH ?= /usr/bin/chromium
+TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key \
+	STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true CHROMIUM_PATH=$(CHROMIUM_PATH)
+
+.PHONY: run test lint bench setup setup-dev migrate clean
+
+$(VENV)/.created:
+	@python=$$(bin/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.created pyproject.toml constraints.txt
+	$(PY) -m pip install --quiet -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+setup: $(VENV)/.installed
+setup-dev: $(VENV)/.installed-dev
+
+migrate: setup
+	@mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
+
+run: migrate
+	DEBUG=1 $(PY) manage.py seed_demo
+	@echo ""
+	@echo "Second Mile is at http://$(HOST):$(PORT)/ — log in as staff, manager or admin (password secondmile-demo)."
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+
+test: setup-dev
+	@mkdir -p var/screenshots var/static
+	$(VENV)/bin/ruff check .
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup-dev
+	$(TEST_ENV) $(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var

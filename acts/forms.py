@@ -1,0 +1,128 @@
+"""Forms of the act pages. Services re-check every rule; forms give the field messages."""
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+
+from customers.models import Customer
+
+from .models import QUADRANT_HINTS, Kind, Quadrant, Status, Trigger
+
+MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
+
+
+
+
+class ActForm(forms.Form):
+    customer = forms.ModelChoiceField(
+        queryset=Customer.objects.none(), required=False, label="Customer",
+        empty_label="Choose a customer…",
+    )
+    new_customer_name = forms.CharField(
+        required=False, max_length=120, label="…or a new customer's name"
+    )
+    new_customer_email = forms.EmailField(required=False, label="New customer's email")
+    problem = forms.CharField(
+        label="What did they expect or need?", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    quadrant = forms.ChoiceField(
+        label="Which expectation did you go beyond?", widget=forms.RadioSelect,
+        choices=[(q.value, f"{q.label} — {QUADRANT_HINTS[q]}") for q in Quadrant],
+    )
+    trigger = forms.ChoiceField(
+        label="Was it a surprise or a recovery?", widget=forms.RadioSelect,
+        choices=Trigger.choices, initial=Trigger.PROACTIVE,
+    )
+    solution = forms.CharField(label="What did you do?", widget=forms.Textarea(attrs={"rows": 3}))
+    kind = forms.ChoiceField(label="Kind of gesture", choices=Kind.choices)
+    cost = forms.DecimalField(
+        label=f"Cost ({settings.CURRENCY_SYMBOL})", initial=0, **MONEY,
+        max_value=settings.SECONDMILE["MAX_ACT_COST"],
+        help_text="0 if it cost nothing but time.",
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    right_thing = forms.CharField(
+        required=False, label="Is it the right thing to do? Why?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    great_experience = forms.CharField(
+        required=False, label="Will it make a great experience? How?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    how_they_know = forms.CharField(
+        required=False, label="How will the customer know what we did?",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    date = forms.DateField(
+        initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}),
+        label="Date",
+    )
+
+    def __init__(self, *args, customers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if customers is not None:
+            self.fields["customer"].queryset = customers
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError("An act cannot be dated in the future.")
+        return date
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("customer") and not (data.get("new_customer_name") or "").strip():
+            self.add_error("customer", "Choose a customer, or type a new customer's name.")
+        if data.get("cost"):
+            for name in ("right_thing", "great_experience", "how_they_know"):
+                if not (data.get(name) or "").strip():
+                    self.add_error(name, "With a cost, answer this for the approver.")
+        return data
+
+
+class FeedFilterForm(forms.Form):
+    quadrant = forms.ChoiceField(required=False, choices=[("", "Any")] + Quadrant.choices)
+    trigger = forms.ChoiceField(
+        required=False, choices=[("", "Any"), ("proactive", "Proactive"), ("reactive", "Reactive")]
+    )
+    kind = forms.ChoiceField(required=False, choices=[("", "Any")] + Kind.choices)
+    author = forms.ChoiceField(required=False, label="Person")
+    status = forms.ChoiceField(required=False, choices=[("", "Any")] + Status.choices)
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["author"].choices = [("", "Anyone")] + [
+            (str(person.pk), person.display_name) for person in people
+        ]
+
+
+class ApproveForm(forms.Form):
+    amount = forms.DecimalField(
+        required=False, label="Amount", **MONEY,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    note = forms.CharField(required=False, label="Note (optional)", max_length=1000)
+
+
+class DeclineForm(forms.Form):
+    note = forms.CharField(label="Reason", max_length=1000,
+                           error_messages={"required": "Say why you decline."})
+
+
+class DeliverForm(forms.Form):
+    actual_cost = forms.DecimalField(
+        label="What it actually cost", **MONEY,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    receipt = forms.FileField(required=False, label="Receipt (image or PDF, up to 5 MB)")
+
+
+class CustomerKnowsForm(forms.Form):
+    how = forms.CharField(
+        label="How did the customer learn of it?", max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. handed over at the gate, a card with the flowers"}),
+    )
+
+
+class ReviewForm(forms.Form):
+    note = forms.CharField(required=False, label="Note (optional)", max_length=1000)

@@ -1,0 +1,206 @@
+"""Acts of second-mile service, their append-only history, and team budgets per month."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+
+class Quadrant(models.TextChoices):
+    RECEPTION = "reception", "Reception"
+    DELIVERY = "delivery", "Delivery"
+    RELIABILITY = "reliability", "Reliability"
+    RESPONSE = "response", "Response"
+
+
+QUADRANT_HINTS = {
+    Quadrant.RECEPTION: "Before they bought: welcome, advice, first contact.",
+    Quadrant.DELIVERY: "While we delivered: the product or service itself.",
+    Quadrant.RELIABILITY: "It worked as they expected, and we did more.",
+    Quadrant.RESPONSE: "How we handled a problem or a question.",
+}
+
+
+class Trigger(models.TextChoices):
+    PROACTIVE = "proactive", "Proactive (an unprompted surprise)"
+    REACTIVE = "reactive", "Reactive (putting a problem right)"
+
+
+class Kind(models.TextChoices):
+    GIFT = "gift", "Gift"
+    TIME = "time", "Time"
+    UPGRADE = "upgrade", "Upgrade"
+    NOTE = "note", "Note"
+    CALL = "call", "Call"
+    EXPERTISE = "expertise", "Expertise"
+    WAIVER = "waiver", "Waiver"
+    OTHER = "other", "Other"
+
+
+class Status(models.TextChoices):
+    PENDING_APPROVAL = "pending_approval", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    DELIVERED = "delivered", "Delivered"
+    CUSTOMER_KNOWS = "customer_knows", "Customer knows"
+
+
+class ApprovalLevel(models.TextChoices):
+    NONE = "none", "No cost"
+    EMPOWERED = "empowered", "Empowered"
+    MANAGER = "manager", "Manager"
+    ADMIN = "admin", "Admin"
+
+
+GOING_AHEAD = [Status.PENDING_APPROVAL, Status.APPROVED, Status.DELIVERED, Status.CUSTOMER_KNOWS]
+
+
+class Act(models.Model):
+    """One second-mile act: the problem, what we did, its cost and where it stands."""
+
+    team = models.ForeignKey("secondmile.Team", on_delete=models.PROTECT, related_name="acts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="acts"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="acts"
+    )
+    date = models.DateField(default=timezone.localdate)
+    problem = models.TextField("what they expected or needed")
+    quadrant = models.CharField(max_length=20, choices=Quadrant.choices)
+    trigger = models.CharField(max_length=20, choices=Trigger.choices, default=Trigger.PROACTIVE)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    solution = models.TextField("what we did")
+    cost = models.DecimalField("cost asked", max_digits=12, decimal_places=2, default=0)
+    right_thing = models.TextField("why it is the right thing to do", blank=True)
+    great_experience = models.TextField("how it makes a great experience", blank=True)
+    how_they_know = models.TextField("how the customer will know", blank=True)
+
+    status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
+    approval_level = models.CharField(max_length=20, choices=ApprovalLevel.choices)
+    approved_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    actual_cost = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # What this act holds of its month's budget right now.
+    committed_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    receipt = models.FileField(upload_to="receipts/%Y/%m/", blank=True)
+    customer_knew_how = models.TextField(blank=True)
+    for_review = models.BooleanField(default=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        permissions = [("decide_spend", "Can approve or decline spend")]
+        indexes = [
+            models.Index(fields=["team", "date"]),
+            models.Index(fields=["team", "status", "requested_at"]),
+            models.Index(fields=["customer", "date"]),
+            models.Index(fields=["author", "date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(cost__gte=0), name="act_cost_gte_0"),
+            models.CheckConstraint(condition=Q(committed_amount__gte=0), name="act_committed_gte_0"),
+            models.CheckConstraint(
+                condition=Q(actual_cost__isnull=True) | Q(actual_cost__gte=0),
+                name="act_actual_cost_gte_0",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_amount__isnull=True) | Q(approved_amount__gte=0),
+                name="act_approved_amount_gte_0",
+            ),
+            # A request approved by a person names that person.
+            models.CheckConstraint(
+                condition=~Q(approval_level__in=["manager", "admin"], status="approved")
+                | Q(decided_by__isnull=False),
+                name="act_approved_request_has_approver",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decision_note=""),
+                name="act_declined_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.solution[:40]} for {self.customer}"
+
+    @property
+    def spend(self):
+        """The act's spend: the actual cost once delivered, else what was approved."""
+        if self.actual_cost is not None:
+            return self.actual_cost
+        return self.approved_amount or 0
+
+
+class ActEvent(models.Model):
+    """Append-only history of an act: who moved it, when, from what to what, and why."""
+
+    class Action(models.TextChoices):
+        LOGGED = "logged", "Logged"
+        AUTO_APPROVED = "auto_approved", "Approved at once (empowered)"
+        REQUESTED = "requested", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        MORE_REQUESTED = "more_requested", "Asked to approve a higher cost"
+        DELIVERED = "delivered", "Delivered"
+        CUSTOMER_KNOWS = "customer_knows", "Customer knows"
+        REVIEWED = "reviewed", "Looked at by a manager"
+
+    act = models.ForeignKey(Act, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["act", "at"])]
+
+    def __str__(self):
+        return f"{self.act_id}: {self.action}"
+
+
+class BudgetMonth(models.Model):
+    """A team's budget for one month and what acts have committed of it.
+
+    The check constraint is the backstop of the spend policy: whatever the code
+    does, the database refuses a month whose commitments exceed its budget.
+    """
+
+    team = models.ForeignKey("secondmile.Team", on_delete=models.PROTECT, related_name="budgets")
+    month = models.DateField(help_text="The first day of the month.")
+    budget = models.DecimalField(max_digits=12, decimal_places=2)
+    committed = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "month"], name="budget_one_per_team_month"),
+            models.CheckConstraint(condition=Q(committed__gte=0), name="budget_committed_gte_0"),
+            models.CheckConstraint(
+                condition=Q(committed__lte=F("budget")), name="budget_never_overspent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.team} {self.month:%Y-%m}"
+
+    @property
+    def remaining(self):
+        return self.budget - self.committed

@@ -1,0 +1,86 @@
+"""Reads on acts: every queryset of acts a page or the API shows starts here, scoped."""
+
+import datetime
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from secondmile.models import Role, Team, User
+
+from .models import Act, ActEvent, ApprovalLevel, BudgetMonth, Status
+
+
+def acts_visible_to(user: User) -> QuerySet[Act]:
+    """The acts a user may see: their team's, or every team's for an admin."""
+    acts = Act.objects.select_related("customer", "author", "team")
+    if user.role == Role.ADMIN:
+        return acts
+    return acts.filter(team_id=user.team_id)
+
+
+def act_get(*, user: User, pk) -> Act:
+    """One act the user may see, or 404 (another team's act does not exist for them)."""
+    return get_object_or_404(acts_visible_to(user), pk=pk)
+
+
+def act_feed(*, user: User, filters: dict | None = None) -> QuerySet[Act]:
+    """The team feed, newest first, narrowed by the feed's filters."""
+    acts = acts_visible_to(user)
+    for field in ("quadrant", "trigger", "kind", "status"):
+        value = (filters or {}).get(field)
+        if value:
+            acts = acts.filter(**{field: value})
+    author = (filters or {}).get("author")
+    if author:
+        acts = acts.filter(author_id=author)
+    return acts.order_by("-date", "-id")
+
+
+def act_timeline(*, act: Act) -> QuerySet[ActEvent]:
+    return act.events.select_related("actor").order_by("at", "id")
+
+
+def approval_queue(*, user: User) -> QuerySet[Act]:
+    """Requests this user may decide, oldest first; none for staff."""
+    if user.role == Role.STAFF:
+        return Act.objects.none()
+    waiting = acts_visible_to(user).filter(status=Status.PENDING_APPROVAL).exclude(author=user)
+    if user.role == Role.MANAGER:
+        waiting = waiting.filter(approval_level=ApprovalLevel.MANAGER)
+    return waiting.order_by("requested_at", "id")
+
+
+def review_queue(*, user: User) -> QuerySet[Act]:
+    """Empowered acts drawn at random for a manager's look, not yet seen."""
+    if user.role == Role.STAFF:
+        return Act.objects.none()
+    return (
+        acts_visible_to(user)
+        .filter(for_review=True, reviewed_at__isnull=True)
+        .exclude(author=user)
+        .order_by("created_at", "id")
+    )
+
+
+def budget_summary(*, team: Team, month: datetime.date) -> dict:
+    """The team's budget for a month: budget, committed, remaining (no row is created)."""
+    month = month.replace(day=1)
+    row = BudgetMonth.objects.filter(team=team, month=month).first()
+    budget = row.budget if row else team.monthly_budget
+    committed = row.committed if row else 0
+    return {"month": month, "budget": budget, "committed": committed,
+            "remaining": budget - committed}
+
+
+def approval_queue_with_history(*, user: User) -> list[Act]:
+    """The queue with each customer's earlier acts (three at most) in a fixed number of queries."""
+    queue = list(approval_queue(user=user))
+    customer_ids = {act.customer_id for act in queue}
+    earlier: dict[int, list[Act]] = {}
+    if customer_ids:
+        previous_acts = Act.objects.filter(customer_id__in=customer_ids).order_by("-date", "-id")
+        for previous in previous_acts:
+            earlier.setdefault(previous.customer_id, []).append(previous)
+    for act in queue:
+        act.previous_acts = [a for a in earlier.get(act.customer_id, []) if a.pk != act.pk][:3]
+    return queue

@@ -1,0 +1,490 @@
+"""Writes on acts: logging with the spend policy, approvals, delivery, and budgets.
+
+Every transition re-reads the act with select_for_update inside one transaction,
+checks the state it starts from, writes the new state and one history row, and
+only then (after commit) sends mail. Budget commitments lock the month's budget
+row, so concurrent approvals queue on it and can never overspend it.
+"""
+
+import datetime
+import secrets
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from secondmile import errors
+from secondmile.models import Role, Team, User
+from secondmile.templatetags.money import money
+
+from .models import Act, ActEvent, ApprovalLevel, BudgetMonth, Status
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+_random = secrets.SystemRandom()
+
+
+# --- Spend policy ---------------------------------------------------------------
+
+
+def cost_parse(value, *, field: str = "cost") -> Decimal:
+    """Turn user input into a cost in cents, or raise InvalidInput saying what is wrong."""
+    if isinstance(value, float):
+        value = str(value)
+    try:
+        cost = Decimal(str(value).strip() or "0")
+    except (InvalidOperation, ValueError):
+        raise errors.InvalidInput(errors.MSG_NOT_A_NUMBER, field=field) from None
+    if not cost.is_finite():
+        raise errors.InvalidInput(errors.MSG_NOT_A_NUMBER, field=field)
+    if cost < 0:
+        raise errors.InvalidInput(errors.MSG_NEGATIVE_COST, field=field)
+    limit = settings.SECONDMILE["MAX_ACT_COST"]
+    if cost > limit:
+        raise errors.InvalidInput(errors.MSG_COST_TOO_HIGH.format(limit=money(limit)), field=field)
+    if cost != cost.quantize(CENT):
+        raise errors.InvalidInput("A cost has at most two decimals.", field=field)
+    return cost.quantize(CENT)
+
+
+def spend_route(*, team: Team, cost: Decimal) -> str:
+    """Who has to approve a cost: nobody, nobody (empowered), a manager, or an admin."""
+    if cost == 0:
+        return ApprovalLevel.NONE
+    if cost <= team.empowerment_limit:
+        return ApprovalLevel.EMPOWERED
+    if cost <= team.manager_limit:
+        return ApprovalLevel.MANAGER
+    return ApprovalLevel.ADMIN
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+# --- Budgets --------------------------------------------------------------------
+
+
+def budget_month_locked(*, team: Team, month: datetime.date) -> BudgetMonth:
+    """The team's budget row for a month, created from the team default, locked for update."""
+    month = month_start(month)
+    BudgetMonth.objects.get_or_create(
+        team=team, month=month, defaults={"budget": team.monthly_budget}
+    )
+    return BudgetMonth.objects.select_for_update().get(team=team, month=month)
+
+
+def _budget_adjust(*, act: Act, new_commitment: Decimal) -> None:
+    """Move the act's hold on its month's budget to `new_commitment`.
+
+    Raises BudgetExceeded (nothing written) when the month cannot cover the increase.
+    """
+    delta = new_commitment - act.committed_amount
+    if delta == 0:
+        return
+    budget = budget_month_locked(team=act.team, month=act.date)
+    if delta > 0 and delta > budget.remaining:
+        raise errors.BudgetExceeded(
+            errors.MSG_BUDGET_EXCEEDED.format(remaining=money(budget.remaining), amount=money(delta))
+        )
+    BudgetMonth.objects.filter(pk=budget.pk).update(committed=F("committed") + delta)
+    act.committed_amount = new_commitment
+
+
+def budget_set(*, user: User, team: Team, month: datetime.date, amount: Decimal) -> BudgetMonth:
+    """Set a team's budget for one month (admins). It cannot go below what is committed."""
+    if user.role != Role.ADMIN:
+        raise errors.NotAllowed("Only admins set budgets.")
+    amount = cost_parse(amount, field="budget")
+    with transaction.atomic():
+        budget = budget_month_locked(team=team, month=month)
+        if amount < budget.committed:
+            raise errors.InvalidInput(
+                f"{money(budget.committed)} is already committed this month; "
+                "the budget cannot be lower.",
+                field="budget",
+            )
+        budget.budget = amount
+        budget.save(update_fields=["budget"])
+    return budget
+
+
+def team_policy_update(*, user: User, team: Team, **policy) -> Team:
+    """Change a team's spend policy (admins): default budget, limits, receipt threshold,
+    review share."""
+    if user.role != Role.ADMIN:
+        raise errors.NotAllowed("Only admins change a team's spend policy.")
+    allowed = {
+        "monthly_budget", "empowerment_limit", "manager_limit", "receipt_required_above",
+        "review_share",
+    }
+    unknown = set(policy) - allowed
+    if unknown:
+        raise errors.InvalidInput(f"Unknown policy fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        team = Team.objects.select_for_update().get(pk=team.pk)
+        for field, value in policy.items():
+            setattr(team, field, value)
+        if team.manager_limit < team.empowerment_limit:
+            raise errors.InvalidInput(
+                "The manager limit cannot be below the empowerment limit.", field="manager_limit"
+            )
+        if not Decimal(0) <= team.review_share <= Decimal(1):
+            raise errors.InvalidInput("The review share is between 0 and 1.", field="review_share")
+        team.save()
+    return team
+
+
+# --- History --------------------------------------------------------------------
+
+
+def _record(act: Act, *, actor, action, from_status="", amount=None, note="") -> ActEvent:
+    return ActEvent.objects.create(
+        act=act, actor=actor, action=action, from_status=from_status,
+        to_status=act.status, amount=amount, note=note,
+    )
+
+
+# --- Logging --------------------------------------------------------------------
+
+
+def act_log(
+    *,
+    user: User,
+    customer,
+    problem: str,
+    solution: str,
+    quadrant: str,
+    trigger: str,
+    kind: str,
+    cost,
+    right_thing: str = "",
+    great_experience: str = "",
+    how_they_know: str = "",
+    date: datetime.date | None = None,
+) -> Act:
+    """Log an act for a customer of the user's team, routed by the spend policy.
+
+    A zero cost needs no approval; up to the empowerment limit it is approved at
+    once and committed against the month's budget (refused if the budget cannot
+    cover it); above, it waits for a manager or, above the manager limit, an admin.
+    """
+    if customer.team_id != user.team_id:
+        raise errors.NotAllowed("That customer belongs to another team.")
+    cost = cost_parse(cost)
+    if not problem.strip():
+        raise errors.InvalidInput("Say what the customer expected or needed.", field="problem")
+    if not solution.strip():
+        raise errors.InvalidInput("Say what you did.", field="solution")
+    team = user.team
+    level = spend_route(team=team, cost=cost)
+    now = timezone.now()
+    act = Act(
+        team=team, author=user, customer=customer, date=date or timezone.localdate(),
+        problem=problem.strip(), solution=solution.strip(), quadrant=quadrant, trigger=trigger,
+        kind=kind, cost=cost, right_thing=right_thing.strip(),
+        great_experience=great_experience.strip(), how_they_know=how_they_know.strip(),
+        approval_level=level,
+    )
+    if act.date > timezone.localdate():
+        raise errors.InvalidInput("An act cannot be dated in the future.", field="date")
+    with transaction.atomic():
+        if level in (ApprovalLevel.NONE, ApprovalLevel.EMPOWERED):
+            act.status = Status.APPROVED
+            act.approved_amount = cost
+            act.decided_at = now
+            act.for_review = level == ApprovalLevel.EMPOWERED and _random.random() < float(
+                team.review_share
+            )
+            _budget_adjust(act=act, new_commitment=cost)
+            act.save()
+            _record(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost)
+            if level == ApprovalLevel.EMPOWERED:
+                _record(
+                    act, actor=user, action=ActEvent.Action.AUTO_APPROVED,
+                    from_status=Status.APPROVED, amount=cost,
+                    note=f"Within the empowerment limit of {money(team.empowerment_limit)}.",
+                )
+        else:
+            act.status = Status.PENDING_APPROVAL
+            act.requested_at = now
+            act.save()
+            _record(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost)
+            transaction.on_commit(lambda: notify_request_waiting(act.pk))
+    return act
+
+
+# --- Decisions ------------------------------------------------------------------
+
+
+def _locked(act: Act) -> Act:
+    return Act.objects.select_for_update().select_related("team").get(pk=act.pk)
+
+
+def user_may_decide(user: User, act: Act) -> str | None:
+    """Why `user` may not decide `act` (a message), or None when they may."""
+    if user.role == Role.STAFF:
+        return errors.MSG_STAFF_CANNOT_DECIDE
+    if act.author_id == user.pk:
+        return errors.MSG_NOT_OWN_REQUEST
+    if user.role == Role.MANAGER:
+        if act.team_id != user.team_id:
+            return "This request belongs to another team."
+        if act.approval_level == ApprovalLevel.ADMIN:
+            return errors.MSG_ABOVE_MANAGER_LIMIT
+    return None
+
+
+def _check_decider(user: User, act: Act) -> None:
+    if act.status != Status.PENDING_APPROVAL:
+        raise errors.Conflict(errors.MSG_ALREADY_DECIDED)
+    refusal = user_may_decide(user, act)
+    if refusal:
+        raise errors.NotAllowed(refusal)
+
+
+def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
+    """Approve a waiting request, optionally for less than asked.
+
+    Preconditions: the act is pending approval; the user may decide it (a manager of
+    its team up to the manager limit, or an admin; never the author); the month's
+    remaining budget covers the amount. Moves it to `approved` and commits the amount.
+    """
+    with transaction.atomic():
+        act = _locked(act)
+        _check_decider(user, act)
+        amount = act.cost if amount in (None, "") else cost_parse(amount, field="amount")
+        if amount > act.cost:
+            raise errors.InvalidInput(
+                f"You can approve up to the {money(act.cost)} asked, not more.", field="amount"
+            )
+        if amount == 0:
+            raise errors.InvalidInput(
+                "Approve an amount above zero, or decline the request.", field="amount"
+            )
+        _budget_adjust(act=act, new_commitment=amount)
+        act.status = Status.APPROVED
+        act.approved_amount = amount
+        act.decided_by = user
+        act.decided_at = timezone.now()
+        act.decision_note = note.strip()
+        act.save()
+        _record(
+            act, actor=user, action=ActEvent.Action.APPROVED, from_status=Status.PENDING_APPROVAL,
+            amount=amount, note=note.strip(),
+        )
+        transaction.on_commit(lambda: notify_decided(act.pk))
+    return act
+
+
+def spend_decline(*, user: User, act: Act, note: str) -> Act:
+    """Decline a waiting request with a reason.
+
+    A first request becomes `declined`; a request for a higher actual cost returns
+    the act to `approved` at the amount approved before.
+    """
+    note = (note or "").strip()
+    if not note:
+        raise errors.InvalidInput(errors.MSG_DECLINE_NEEDS_REASON, field="note")
+    with transaction.atomic():
+        act = _locked(act)
+        _check_decider(user, act)
+        act.status = Status.APPROVED if act.approved_amount is not None else Status.DECLINED
+        act.decided_by = user
+        act.decided_at = timezone.now()
+        act.decision_note = note
+        act.save()
+        _record(
+            act, actor=user, action=ActEvent.Action.DECLINED, from_status=Status.PENDING_APPROVAL,
+            amount=act.cost, note=note,
+        )
+        transaction.on_commit(lambda: notify_decided(act.pk))
+    return act
+
+
+def spend_withdraw(*, user: User, act: Act, note: str = "") -> Act:
+    """The requester takes back a request while it waits."""
+    with transaction.atomic():
+        act = _locked(act)
+        if act.author_id != user.pk:
+            raise errors.NotAllowed("Only the person who asked can withdraw a request.")
+        if act.status != Status.PENDING_APPROVAL:
+            raise errors.Conflict("Only a request that is still waiting can be withdrawn.")
+        act.status = Status.APPROVED if act.approved_amount is not None else Status.WITHDRAWN
+        act.save()
+        _record(
+            act, actor=user, action=ActEvent.Action.WITHDRAWN,
+            from_status=Status.PENDING_APPROVAL, note=note.strip(),
+        )
+    return act
+
+
+# --- After approval -------------------------------------------------------------
+
+RECEIPT_TYPES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"GIF87a": "image/gif",
+    b"GIF89a": "image/gif",
+}
+
+
+def receipt_content_type(upload) -> str:
+    """The receipt's type read from its first bytes, or InvalidInput if it is not one we take."""
+    if upload.size > settings.SECONDMILE["RECEIPT_MAX_BYTES"]:
+        raise errors.InvalidInput("A receipt can be at most 5 MB.", field="receipt")
+    upload.seek(0)
+    head = upload.read(12)
+    upload.seek(0)
+    for magic, content_type in RECEIPT_TYPES.items():
+        if head.startswith(magic):
+            return content_type
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    raise errors.InvalidInput("A receipt is an image (PNG, JPEG, GIF, WebP) or a PDF.", field="receipt")
+
+
+def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = "") -> Act:
+    """Mark an approved act delivered with what it really cost.
+
+    A receipt is required above the team's threshold. A cost above what was approved
+    goes back for approval of the higher amount (unless it stays within the
+    empowerment limit); a lower one releases the difference to the budget.
+    """
+    actual_cost = cost_parse(actual_cost, field="actual_cost")
+    if receipt is not None:
+        receipt_content_type(receipt)
+    with transaction.atomic():
+        act = _locked(act)
+        if act.team_id != user.team_id and user.role != Role.ADMIN:
+            raise errors.NotAllowed("This act belongs to another team.")
+        if act.status != Status.APPROVED:
+            raise errors.Conflict("Only an approved act can be delivered.")
+        if actual_cost > act.team.receipt_required_above and not (receipt or act.receipt):
+            raise errors.InvalidInput(
+                f"Attach a receipt: it is required above {money(act.team.receipt_required_above)}.",
+                field="receipt",
+            )
+        if receipt is not None:
+            act.receipt = receipt
+        approved = act.approved_amount or ZERO
+        if actual_cost > approved:
+            level = spend_route(team=act.team, cost=actual_cost)
+            if level in (ApprovalLevel.MANAGER, ApprovalLevel.ADMIN):
+                act.status = Status.PENDING_APPROVAL
+                act.cost = actual_cost
+                act.approval_level = level
+                act.requested_at = timezone.now()
+                act.save()
+                _record(
+                    act, actor=user, action=ActEvent.Action.MORE_REQUESTED,
+                    from_status=Status.APPROVED, amount=actual_cost,
+                    note=note or f"Cost {money(actual_cost)}, {money(actual_cost - approved)} "
+                    f"more than approved.",
+                )
+                transaction.on_commit(lambda: notify_request_waiting(act.pk))
+                return act
+            act.approved_amount = actual_cost
+        _budget_adjust(act=act, new_commitment=actual_cost)
+        act.actual_cost = actual_cost
+        act.status = Status.DELIVERED
+        act.delivered_at = timezone.now()
+        act.save()
+        _record(
+            act, actor=user, action=ActEvent.Action.DELIVERED, from_status=Status.APPROVED,
+            amount=actual_cost, note=note.strip(),
+        )
+        from secondmile.services import points_for_delivery
+
+        points_for_delivery(act=act)
+    return act
+
+
+def act_customer_knows(*, user: User, act: Act, how: str) -> Act:
+    """Record how the customer learned of a delivered act: the act is then complete."""
+    how = (how or "").strip()
+    if not how:
+        raise errors.InvalidInput("Say how the customer learned of it.", field="how")
+    with transaction.atomic():
+        act = _locked(act)
+        if act.team_id != user.team_id and user.role != Role.ADMIN:
+            raise errors.NotAllowed("This act belongs to another team.")
+        if act.status != Status.DELIVERED:
+            raise errors.Conflict("Only a delivered act can be marked as known to the customer.")
+        act.status = Status.CUSTOMER_KNOWS
+        act.customer_knew_how = how
+        act.save()
+        _record(
+            act, actor=user, action=ActEvent.Action.CUSTOMER_KNOWS,
+            from_status=Status.DELIVERED, note=how,
+        )
+    return act
+
+
+def act_review(*, user: User, act: Act, note: str = "") -> Act:
+    """A manager marks an empowered act drawn for a random look as seen."""
+    with transaction.atomic():
+        act = _locked(act)
+        if user.role == Role.STAFF:
+            raise errors.NotAllowed("Only a manager or an admin looks at empowered acts.")
+        if user.role == Role.MANAGER and act.team_id != user.team_id:
+            raise errors.NotAllowed("This act belongs to another team.")
+        if not act.for_review or act.reviewed_at is not None:
+            raise errors.Conflict("This act is not waiting for a look.")
+        act.reviewed_by = user
+        act.reviewed_at = timezone.now()
+        act.save(update_fields=["reviewed_by", "reviewed_at"])
+        _record(
+            act, actor=user, action=ActEvent.Action.REVIEWED, from_status=act.status,
+            note=note.strip(),
+        )
+    return act
+
+
+# --- Notifications (after commit) -----------------------------------------------
+
+
+def _approvers_for(act: Act):
+    users = User.objects.filter(is_active=True).exclude(pk=act.author_id).exclude(email="")
+    admins = users.filter(groups__name=Role.ADMIN)
+    if act.approval_level == ApprovalLevel.ADMIN:
+        return admins.distinct()
+    return (users.filter(team=act.team, groups__name=Role.MANAGER) | admins).distinct()
+
+
+def notify_request_waiting(act_id: int) -> None:
+    act = Act.objects.select_related("author", "customer").get(pk=act_id)
+    if act.status != Status.PENDING_APPROVAL:
+        return
+    subject = f"Waiting for you: {money(act.cost)} for {act.customer}"
+    body = (
+        f"{act.author.display_name} asks {money(act.cost)} for {act.customer}:\n\n"
+        f"{act.solution}\n\nDecide it in the approval queue: {reverse('acts:approvals')}\n"
+    )
+    messages = [
+        (subject, body, settings.DEFAULT_FROM_EMAIL, [approver.email])
+        for approver in _approvers_for(act)
+    ]
+    send_mass_mail(messages, fail_silently=True)
+
+
+def notify_decided(act_id: int) -> None:
+    act = Act.objects.select_related("author", "customer", "decided_by").get(pk=act_id)
+    if not act.author.email:
+        return
+    last = act.events.order_by("-at", "-id").first()
+    verb = "approved" if last and last.action == ActEvent.Action.APPROVED else "declined"
+    subject = f"Your request for {act.customer} was {verb}"
+    body = (
+        f"{act.decided_by.display_name} {verb} {money(last.amount if last else act.cost)} "
+        f"for {act.customer}.\n\n{act.decision_note}\n"
+    )
+    send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [act.author.email])],
+                   fail_silently=True)
+
+

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "acts"
+
+urlpatterns = [
+    path("acts/", views.feed, name="feed"),
+    path("acts/new/", views.act_new, name="new"),
+    path("acts/<int:pk>/", views.act_detail, name="detail"),
+    path("acts/<int:pk>/approve/", views.act_approve, name="approve"),
+    path("acts/<int:pk>/decline/", views.act_decline, name="decline"),
+    path("acts/<int:pk>/withdraw/", views.act_withdraw, name="withdraw"),
+    path("acts/<int:pk>/deliver/", views.act_deliver, name="deliver"),
+    path("acts/<int:pk>/customer-knows/", views.act_customer_knows, name="customer_knows"),
+    path("acts/<int:pk>/review/", views.act_review, name="review"),
+    path("acts/<int:pk>/receipt/", views.act_receipt, name="receipt"),
+    path("approvals/", views.approvals, name="approvals"),
+]

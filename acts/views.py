@@ -1,0 +1,237 @@
+"""Pages for acts: the feed, logging an act, one act with its timeline, and approvals."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from customers import selectors as customer_selectors
+from customers.services import customer_create
+from secondmile import errors
+from secondmile.models import User
+from secondmile.templatetags.money import money
+from secondmile.web import form_error, paginate
+
+from . import selectors, services
+from .forms import (
+    ActForm,
+    ApproveForm,
+    CustomerKnowsForm,
+    DeclineForm,
+    DeliverForm,
+    FeedFilterForm,
+    ReviewForm,
+)
+from .models import ApprovalLevel, Status
+
+
+@login_required
+def feed(request):
+    people = User.objects.filter(team_id=request.user.team_id).order_by("first_name", "username")
+    filters = FeedFilterForm(request.GET or None, people=people)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    acts = selectors.act_feed(user=request.user, filters=cleaned)
+    return render(request, "acts/feed.html", {"filters": filters, **paginate(request, acts)})
+
+
+@login_required
+def act_new(request):
+    customers = customer_selectors.customers_visible_to(request.user).filter(
+        team_id=request.user.team_id
+    )
+    initial = {}
+    if request.GET.get("customer"):
+        initial["customer"] = request.GET["customer"]
+    form = ActForm(request.POST or None, customers=customers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                customer = data["customer"] or customer_create(
+                    user=request.user, name=data["new_customer_name"],
+                    email=data["new_customer_email"],
+                )
+                act = services.act_log(
+                    user=request.user, customer=customer, problem=data["problem"],
+                    solution=data["solution"], quadrant=data["quadrant"],
+                    trigger=data["trigger"], kind=data["kind"], cost=data["cost"],
+                    right_thing=data["right_thing"], great_experience=data["great_experience"],
+                    how_they_know=data["how_they_know"], date=data["date"],
+                )
+        except errors.DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(request, _logged_message(act))
+            return redirect("acts:detail", pk=act.pk)
+    return render(request, "acts/new.html", {"form": form})
+
+
+def _logged_message(act) -> str:
+    if act.approval_level == ApprovalLevel.NONE:
+        return f"Logged for {act.customer}. No cost, so no approval needed."
+    if act.approval_level == ApprovalLevel.EMPOWERED:
+        return (f"Logged and approved at once: {money(act.cost)} for {act.customer} is within "
+                f"your empowerment limit.")
+    who = "a manager" if act.approval_level == ApprovalLevel.MANAGER else "an admin"
+    return f"Logged. {money(act.cost)} for {act.customer} is waiting for {who}."
+
+
+@login_required
+def act_detail(request, pk):
+    act = selectors.act_get(user=request.user, pk=pk)
+    context = {
+        "act": act,
+        "timeline": selectors.act_timeline(act=act),
+        "stories": act.stories.select_related("customer").order_by("-told_on"),
+        "refusal": services.user_may_decide(request.user, act),
+        "approve_form": ApproveForm(initial={"amount": act.cost}),
+        "decline_form": DeclineForm(),
+        "deliver_form": DeliverForm(initial={"actual_cost": act.approved_amount}),
+        "knows_form": CustomerKnowsForm(),
+        "review_form": ReviewForm(),
+        "budget": selectors.budget_summary(team=act.team, month=act.date),
+        "survey_url": request.session.pop(f"survey_url_{act.pk}", None),
+    }
+    return render(request, "acts/detail.html", context)
+
+
+def _transition(request, pk, form_class, run, success):
+    """Run one transition from a POSTed form; answer the act page (or the htmx card)."""
+    act = selectors.act_get(user=request.user, pk=pk)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            act = run(act, form.cleaned_data)
+        except errors.DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, success(act))
+    else:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
+    if request.htmx and request.POST.get("from") == "queue":
+        return _queue_card_response(request, act)
+    if request.POST.get("from") == "queue":
+        return redirect("acts:approvals")
+    return redirect("acts:detail", pk=act.pk)
+
+
+def _remaining_after(act) -> str:
+    budget = selectors.budget_summary(team=act.team, month=act.date)
+    return f"{money(budget['remaining'])} left in {act.date:%B}"
+
+
+@login_required
+@require_POST
+def act_approve(request, pk):
+    return _transition(
+        request, pk, ApproveForm,
+        lambda act, data: services.spend_approve(
+            user=request.user, act=act, amount=data["amount"], note=data["note"]
+        ),
+        lambda act: f"Approved {money(act.approved_amount)} for {act.customer} — "
+        f"{_remaining_after(act)}.",
+    )
+
+
+@login_required
+@require_POST
+def act_decline(request, pk):
+    return _transition(
+        request, pk, DeclineForm,
+        lambda act, data: services.spend_decline(user=request.user, act=act, note=data["note"]),
+        lambda act: f"Declined {money(act.cost)} for {act.customer}. The requester sees your reason.",
+    )
+
+
+@login_required
+@require_POST
+def act_withdraw(request, pk):
+    return _transition(
+        request, pk, ReviewForm,
+        lambda act, data: services.spend_withdraw(user=request.user, act=act, note=data["note"]),
+        lambda act: "Request withdrawn.",
+    )
+
+
+@login_required
+@require_POST
+def act_deliver(request, pk):
+    def success(act):
+        if act.status == Status.PENDING_APPROVAL:
+            return (f"It cost more than approved: {money(act.cost)} now waits for approval "
+                    f"before it counts as delivered.")
+        return f"Delivered for {money(act.actual_cost)}. Now make sure {act.customer} knows."
+
+    return _transition(
+        request, pk, DeliverForm,
+        lambda act, data: services.act_deliver(
+            user=request.user, act=act, actual_cost=data["actual_cost"], receipt=data["receipt"]
+        ),
+        success,
+    )
+
+
+@login_required
+@require_POST
+def act_customer_knows(request, pk):
+    return _transition(
+        request, pk, CustomerKnowsForm,
+        lambda act, data: services.act_customer_knows(user=request.user, act=act, how=data["how"]),
+        lambda act: f"Done: {act.customer} knows. That is a complete second-mile act.",
+    )
+
+
+@login_required
+@require_POST
+def act_review(request, pk):
+    return _transition(
+        request, pk, ReviewForm,
+        lambda act, data: services.act_review(user=request.user, act=act, note=data["note"]),
+        lambda act: "Marked as seen.",
+    )
+
+
+@login_required
+def act_receipt(request, pk):
+    act = selectors.act_get(user=request.user, pk=pk)
+    if not act.receipt:
+        raise Http404("No receipt")
+    content_type = mimetypes.guess_type(act.receipt.name)[0] or "application/octet-stream"
+    response = FileResponse(act.receipt.open("rb"), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@login_required
+def approvals(request):
+    if not request.user.is_manager:
+        raise Http404
+    return render(request, "acts/approvals.html", _queue_context(request.user))
+
+
+def _queue_context(user) -> dict:
+    today = timezone.localdate()
+    queue = selectors.approval_queue_with_history(user=user)
+    return {
+        "queue": queue,
+        "reviews": selectors.review_queue(user=user)[:20],
+        "budget": selectors.budget_summary(team=user.team, month=today) if user.team else None,
+        "approve_form": ApproveForm(),
+        "decline_form": DeclineForm(),
+        "review_form": ReviewForm(),
+    }
+
+
+def _queue_card_response(request, act):
+    """After an inline decision: the card's replacement plus the updated budget figure."""
+    context = {**_queue_context(request.user), "done_act": act}
+    context["card_messages"] = list(messages.get_messages(request))
+    return render(request, "acts/approvals.html#decided", context)

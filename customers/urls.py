@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "customers"
+
+urlpatterns = [
+    path("customers/", views.customer_list, name="list"),
+    path("customers/new/", views.customer_new, name="new"),
+    path("customers/<int:pk>/", views.customer_detail, name="detail"),
+    path("customers/<int:pk>/edit/", views.customer_edit, name="edit"),
+]
+
+urlpatterns += [
+    path("stories/", views.story_wall, name="wall"),
+    path("stories/new/", views.story_new, name="story_new"),
+    path("stories/review/", views.story_review, name="review"),
+]

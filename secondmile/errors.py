@@ -1,0 +1,51 @@
+"""Domain errors raised by services; pages turn them into messages, the API into status codes."""
+
+
+class DomainError(Exception):
+    """A rule of the product refused the change; nothing was written."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidInput(DomainError):
+    """The input breaks a rule (a negative cost, a looping referral)."""
+
+    status_code = 400
+
+
+class NotAllowed(DomainError):
+    """The acting user may not do this (deciding their own request, staff approving)."""
+
+    status_code = 403
+
+
+class Conflict(DomainError):
+    """The object is not in a state that allows this (already decided, budget spent)."""
+
+    status_code = 409
+
+
+class BudgetExceeded(Conflict):
+    """The month's remaining budget cannot cover the spend."""
+
+
+# Messages tests import, so that a reworded message is changed in one place.
+MSG_NOT_OWN_REQUEST = "You cannot decide your own request; another manager has to."
+MSG_STAFF_CANNOT_DECIDE = "Only a manager or an admin can decide spend."
+MSG_ABOVE_MANAGER_LIMIT = "This request is above the manager limit; an admin has to decide it."
+MSG_ALREADY_DECIDED = "This request has already been decided."
+MSG_DECLINE_NEEDS_REASON = "Say why you decline, so the requester can learn from it."
+MSG_REJECT_NEEDS_REASON = "Say why the story is rejected."
+MSG_NEGATIVE_COST = "A cost cannot be negative."
+MSG_COST_TOO_HIGH = "That cost is beyond what Second Mile handles ({limit}); check the amount."
+MSG_NOT_A_NUMBER = "Enter the cost as a number, like 25 or 25.50."
+MSG_BUDGET_EXCEEDED = "Only {remaining} is left of this month's budget, not enough for {amount}."
+MSG_SELF_REFERRAL = "A customer cannot refer themselves."
+MSG_REFERRAL_LOOP = "That referral would make a loop: {name} was referred, directly or not, by this customer."
+MSG_ALREADY_REFERRED = "This customer was already referred by someone else."
+MSG_ONLY_ADMINS_MODERATE = "Only admins moderate stories."

@@ -1,0 +1,185 @@
+"""Teams, people and their roles, API tokens, and recognition (points, kudos)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import F, Q
+from django.utils.functional import cached_property
+
+
+# Named functions (not lambdas) so that migrations can refer to them.
+def default_monthly_budget():
+    return settings.SECONDMILE["MONTHLY_BUDGET"]
+
+
+def default_empowerment_limit():
+    return settings.SECONDMILE["EMPOWERMENT_LIMIT"]
+
+
+def default_manager_limit():
+    return settings.SECONDMILE["MANAGER_LIMIT"]
+
+
+def default_receipt_required_above():
+    return settings.SECONDMILE["RECEIPT_REQUIRED_ABOVE"]
+
+
+def default_review_share():
+    return settings.SECONDMILE["REVIEW_SHARE"]
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", "Staff"
+    MANAGER = "manager", "Manager"
+    ADMIN = "admin", "Admin"
+
+
+class Team(models.Model):
+    """A service team: its people, customers and acts, and its spend policy."""
+
+    name = models.CharField(max_length=100, unique=True)
+    monthly_budget = models.DecimalField(
+        max_digits=12, decimal_places=2, default=default_monthly_budget,
+        help_text="Budget of a month that has no budget of its own.",
+    )
+    empowerment_limit = models.DecimalField(
+        max_digits=12, decimal_places=2, default=default_empowerment_limit,
+        help_text="Staff spend up to this without asking.",
+    )
+    manager_limit = models.DecimalField(
+        max_digits=12, decimal_places=2, default=default_manager_limit,
+        help_text="A manager approves up to this; above it an admin does.",
+    )
+    receipt_required_above = models.DecimalField(
+        max_digits=12, decimal_places=2, default=default_receipt_required_above,
+        help_text="Delivering an act that cost more than this needs a receipt.",
+    )
+    review_share = models.DecimalField(
+        max_digits=3, decimal_places=2, default=default_review_share,
+        help_text="Share of empowered acts put in front of a manager for a look (0 to 1).",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(empowerment_limit__gte=0) & Q(manager_limit__gte=F("empowerment_limit")),
+                name="team_limits_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_share__gte=0) & Q(review_share__lte=1), name="team_review_share_0_1"
+            ),
+            models.CheckConstraint(condition=Q(monthly_budget__gte=0), name="team_budget_gte_0"),
+            models.CheckConstraint(
+                condition=Q(receipt_required_above__gte=0), name="team_receipt_threshold_gte_0"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A person of one team. The role is the group they are in (staff, manager, admin)."""
+
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    hide_from_leaderboard = models.BooleanField(
+        default=False, help_text="Leave me off the team's leaderboard."
+    )
+
+    @cached_property
+    def role(self) -> str:
+        if self.is_superuser:
+            return Role.ADMIN
+        names = {group.name for group in self.groups.all()}
+        for role in (Role.ADMIN, Role.MANAGER, Role.STAFF):
+            if role.value in names:
+                return role
+        return Role.STAFF
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in (Role.MANAGER, Role.ADMIN)
+
+    @property
+    def is_team_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is kept; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=60, default="API token")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"
+
+
+class PointsEntry(models.Model):
+    """One line of the recognition ledger: points a person earned from an outcome."""
+
+    class Reason(models.TextChoices):
+        DELIVERED = "delivered", "Act delivered"
+        STORY_APPROVED = "story_approved", "Story approved"
+        STORY_FEATURED = "story_featured", "Story featured"
+        REFERRAL = "referral", "Referred customer"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="points")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    points = models.IntegerField()
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    act = models.ForeignKey("acts.Act", null=True, blank=True, on_delete=models.CASCADE)
+    story = models.ForeignKey("customers.Story", null=True, blank=True, on_delete=models.CASCADE)
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    earned_on = models.DateField()
+    # Names the outcome ("story_approved:story:7:user:3") so that it earns its points once.
+    outcome_key = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["-earned_on", "-id"]
+        indexes = [models.Index(fields=["team", "earned_on"])]
+
+    def __str__(self):
+        return f"{self.points} for {self.user} ({self.get_reason_display()})"
+
+
+class Kudos(models.Model):
+    """A manager's thanks to a person, with a note."""
+
+    giver = models.ForeignKey(User, on_delete=models.CASCADE, related_name="kudos_given")
+    receiver = models.ForeignKey(User, on_delete=models.CASCADE, related_name="kudos_received")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    act = models.ForeignKey("acts.Act", null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.CharField(max_length=280)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "kudos"
+        constraints = [
+            models.CheckConstraint(condition=~Q(giver=F("receiver")), name="kudos_not_to_self")
+        ]
+
+    def __str__(self):
+        return f"Kudos from {self.giver} to {self.receiver}"
+
+
+ZERO = Decimal("0.00")

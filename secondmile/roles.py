@@ -1,0 +1,32 @@
+"""Roles as groups with model permissions, and who may see or decide what.
+
+The groups and their permissions are created by a data migration from
+ROLE_PERMISSIONS; services re-check the rules that matter (nobody decides their
+own spend) whatever permissions a user was given by hand.
+"""
+
+from .models import Role
+
+# (app_label, codename) pairs each role holds.
+_STAFF = [
+    ("customers", "view_customer"), ("customers", "add_customer"), ("customers", "change_customer"),
+    ("acts", "view_act"), ("acts", "add_act"), ("acts", "change_act"),
+    ("customers", "view_story"), ("customers", "add_story"),
+    ("customers", "view_npsresponse"), ("customers", "add_npsresponse"),
+    ("customers", "view_followup"), ("customers", "change_followup"),
+]
+_MANAGER = [*_STAFF, ("acts", "decide_spend"), ("acts", "view_budgetmonth"), ("secondmile", "add_kudos")]
+_ADMIN = [
+    *_MANAGER,
+    ("customers", "moderate_story"), ("customers", "change_story"),
+    ("acts", "change_budgetmonth"), ("acts", "add_budgetmonth"),
+    ("secondmile", "view_team"), ("secondmile", "change_team"), ("secondmile", "add_team"),
+    ("secondmile", "view_user"), ("secondmile", "change_user"), ("secondmile", "add_user"),
+    ("acts", "view_actevent"), ("customers", "view_storyevent"),
+]
+
+ROLE_PERMISSIONS = {Role.STAFF: _STAFF, Role.MANAGER: _MANAGER, Role.ADMIN: _ADMIN}
+
+
+def sees_all_teams(user) -> bool:
+    return user.role == Role.ADMIN

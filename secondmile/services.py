@@ -1,0 +1,143 @@
+"""Writes that belong to no single app: API tokens, members, and recognition points."""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import errors
+from .models import ApiToken, Kudos, PointsEntry, Role, Team, User
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def api_token_create(*, user: User, name: str = "API token") -> tuple[ApiToken, str]:
+    """Make a personal API token; returns the row and the token, which is never stored."""
+    token = "sm_" + secrets.token_urlsafe(32)
+    row = ApiToken.objects.create(
+        user=user, name=(name or "API token").strip()[:60], key_hash=_token_hash(token),
+        prefix=token[:10],
+    )
+    return row, token
+
+
+def api_token_revoke(*, user: User, token_id: int) -> None:
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    if not deleted:
+        raise errors.InvalidInput("No such token.")
+
+
+def api_token_user(token: str) -> User | None:
+    """The active user a bearer token belongs to, or None."""
+    row = (
+        ApiToken.objects.select_related("user", "user__team")
+        .filter(key_hash=_token_hash(token), user__is_active=True)
+        .first()
+    )
+    if row is None:
+        return None
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+    return row.user
+
+
+def member_create(
+    *, username: str, team: Team, role: str = Role.STAFF, password: str | None = None,
+    email: str = "", first_name: str = "", last_name: str = "",
+) -> User:
+    """Create a person of a team with one role (the role's group)."""
+    with transaction.atomic():
+        user = User.objects.create_user(
+            username=username, password=password, email=email, team=team,
+            first_name=first_name, last_name=last_name, is_staff=(role == Role.ADMIN),
+        )
+        member_set_role(user=user, role=role)
+    return user
+
+
+def member_set_role(*, user: User, role: str) -> None:
+    """Put a person in exactly one role group."""
+    groups = Group.objects.filter(name__in=[r.value for r in Role])
+    user.groups.remove(*groups)
+    user.groups.add(Group.objects.get(name=role))
+    user.__dict__.pop("role", None)
+
+
+# --- Recognition ----------------------------------------------------------------
+
+
+def _award(*, user, team, reason, points, key, earned_on, **links) -> None:
+    """Add a ledger line once per outcome (the outcome key is unique)."""
+    if user is None:
+        return
+    try:
+        with transaction.atomic():
+            PointsEntry.objects.create(
+                user=user, team=team, reason=reason, points=points, outcome_key=key,
+                earned_on=earned_on, **links,
+            )
+    except IntegrityError:
+        pass  # already earned
+
+
+def _points(reason: str) -> int:
+    return settings.SECONDMILE["POINTS"][reason]
+
+
+def points_for_delivery(*, act) -> None:
+    _award(
+        user=act.author, team=act.team, reason=PointsEntry.Reason.DELIVERED,
+        points=_points("delivered"), key=f"delivered:act:{act.pk}", earned_on=timezone.localdate(),
+        act=act,
+    )
+
+
+def points_for_story(*, story) -> None:
+    """An approved (or featured) story earns points for the author of each act it retells."""
+    reason = (
+        PointsEntry.Reason.STORY_FEATURED if story.status == "featured"
+        else PointsEntry.Reason.STORY_APPROVED
+    )
+    for act in story.acts.select_related("author", "team"):
+        _award(
+            user=act.author, team=act.team, reason=reason, points=_points(reason),
+            key=f"{reason}:story:{story.pk}:act:{act.pk}", earned_on=timezone.localdate(),
+            act=act, story=story,
+        )
+
+
+def points_for_referral(*, customer) -> None:
+    """A customer brought in by a story earns points for the staff that story credits."""
+    story = customer.referred_by_story
+    if story is None:
+        return
+    for act in story.acts.select_related("author", "team"):
+        _award(
+            user=act.author, team=act.team, reason=PointsEntry.Reason.REFERRAL,
+            points=_points("referral"), key=f"referral:customer:{customer.pk}:act:{act.pk}",
+            earned_on=timezone.localdate(), act=act, story=story, customer=customer,
+        )
+
+
+def kudos_give(*, user: User, receiver: User, note: str, act=None) -> Kudos:
+    """A manager thanks someone of their team."""
+    if not user.is_manager:
+        raise errors.NotAllowed("Only managers give kudos.")
+    if receiver.pk == user.pk:
+        raise errors.InvalidInput("Kudos go to someone else.", field="receiver")
+    if receiver.team_id != user.team_id and user.role != Role.ADMIN:
+        raise errors.NotAllowed("Kudos go to someone of your team.")
+    note = (note or "").strip()
+    if not note:
+        raise errors.InvalidInput("Say what the kudos are for.", field="note")
+    return Kudos.objects.create(giver=user, receiver=receiver, team=receiver.team, act=act,
+                                note=note[:280])
+
+
+def leaderboard_visibility_set(*, user: User, hidden: bool) -> None:
+    User.objects.filter(pk=user.pk).update(hide_from_leaderboard=hidden)
+    user.hide_from_leaderboard = hidden

@@ -1,0 +1,27 @@
+"""Root URLs. The paths are part of the product (PRODUCT.md): keep them stable."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from customers import views as customer_views
+
+from . import views
+from .api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/profile/tokens/", views.token_create, name="token_create"),
+    path("accounts/profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("team/policy/", views.team_policy, name="team_policy"),
+    path("", include("acts.urls")),
+    path("", include("customers.urls")),
+    path("s/<str:token>", customer_views.survey, name="survey"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

@@ -1,0 +1,120 @@
+"""Cross-app pages: home, health check, profile and API tokens, the team's spend policy."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from acts import selectors as act_selectors
+from acts import services as act_services
+
+from . import errors, services
+from .forms import BudgetForm, PolicyForm, TokenForm
+from .home import home_context, profile_context
+from .models import Role, Team
+from .web import form_error
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """200 when the database answers; 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@login_required
+def home(request):
+    return render(request, "secondmile/home.html", home_context(user=request.user))
+
+
+@login_required
+def profile(request):
+    context = {
+        "tokens": request.user.api_tokens.all(),
+        "token_form": TokenForm(),
+        "new_token": request.session.pop("new_api_token", None),
+        **profile_context(user=request.user),
+    }
+    return render(request, "secondmile/profile.html", context)
+
+
+@login_required
+@require_POST
+def token_create(request):
+    form = TokenForm(request.POST)
+    name = form.cleaned_data["name"] if form.is_valid() else "API token"
+    _row, token = services.api_token_create(user=request.user, name=name)
+    # Shown once on the next page, then gone: only its hash is kept.
+    request.session["new_api_token"] = token
+    messages.success(request, "Token created. Copy it now: it will not be shown again.")
+    return redirect("profile")
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    try:
+        services.api_token_revoke(user=request.user, token_id=pk)
+    except errors.DomainError:
+        raise Http404 from None
+    messages.success(request, "Token revoked. Clients using it are refused from now on.")
+    return redirect("profile")
+
+
+@login_required
+def team_policy(request):
+    """Admins edit a team's spend policy and the budget of a month."""
+    if request.user.role != Role.ADMIN:
+        raise Http404
+    teams = Team.objects.all()
+    team = get_object_or_404(Team, pk=request.GET.get("team") or request.user.team_id)
+    today = timezone.localdate()
+    policy_form = PolicyForm(
+        request.POST if request.POST.get("form") == "policy" else None,
+        initial={f: getattr(team, f) for f in PolicyForm.base_fields},
+    )
+    budget_form = BudgetForm(
+        request.POST if request.POST.get("form") == "budget" else None,
+        initial={"month": today.replace(day=1),
+                 "budget": act_selectors.budget_summary(team=team, month=today)["budget"]},
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "policy" and policy_form.is_valid():
+                act_services.team_policy_update(user=request.user, team=team,
+                                                **policy_form.cleaned_data)
+                messages.success(request, f"Saved the spend policy of {team}.")
+                return redirect(f"{request.path}?team={team.pk}")
+            if request.POST.get("form") == "budget" and budget_form.is_valid():
+                data = budget_form.cleaned_data
+                act_services.budget_set(user=request.user, team=team, month=data["month"],
+                                        amount=data["budget"])
+                messages.success(
+                    request, f"{team}'s budget for {data['month']:%B %Y} is now "
+                    f"{act_services.money(data['budget'])}.",
+                )
+                return redirect(f"{request.path}?team={team.pk}")
+        except errors.DomainError as error:
+            form_error(policy_form if request.POST.get("form") == "policy" else budget_form, error)
+    budgets = team.budgets.order_by("-month")[:12]
+    return render(request, "secondmile/policy.html", {
+        "team": team, "teams": teams, "policy_form": policy_form, "budget_form": budget_form,
+        "budgets": budgets,
+    })
+
+
+@login_required
+def dashboard(request):
+    from .dashboard import dashboard_view
+
+    return dashboard_view(request)

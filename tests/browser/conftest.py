@@ -1,0 +1,34 @@
+"""Browser journeys: Chromium drives the real pages served by live_server."""
+
+import pytest
+
+from tests.factories import PASSWORD
+
+
+@pytest.fixture
+def page(page):
+    page.set_default_timeout(5000)
+    return page
+
+
+@pytest.fixture
+def login(live_server):
+    """Log a page in through the real login form."""
+
+    def do_login(page, user):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    return do_login
+
+
+@pytest.fixture
+def shot(screenshot_dir):
+    def take(page, name):
+        page.screenshot(path=str(screenshot_dir / f"{name}.png"), full_page=True)
+
+    return take

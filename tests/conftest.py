@@ -1,0 +1,111 @@
+"""Shared fixtures: a fixed cast of role users in two teams, and browser set-up."""
+
+import os
+import shutil
+
+import pytest
+
+from secondmile.models import Role
+
+from .factories import CustomerFactory, TeamFactory, UserFactory
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory(name="Harbour")
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory(name="Riverside")
+
+
+@pytest.fixture
+def staff(team):
+    return UserFactory(username="ana", team=team, role=Role.STAFF)
+
+
+@pytest.fixture
+def staff2(team):
+    return UserFactory(username="sam", team=team, role=Role.STAFF)
+
+
+@pytest.fixture
+def manager(team):
+    return UserFactory(username="marcus", team=team, role=Role.MANAGER)
+
+
+@pytest.fixture
+def manager2(team):
+    return UserFactory(username="mia", team=team, role=Role.MANAGER)
+
+
+@pytest.fixture
+def admin_user(team):
+    return UserFactory(username="priya", team=team, role=Role.ADMIN)
+
+
+@pytest.fixture
+def other_staff(other_team):
+    return UserFactory(username="rita", team=other_team, role=Role.STAFF)
+
+
+@pytest.fixture
+def other_manager(other_team):
+    return UserFactory(username="omar", team=other_team, role=Role.MANAGER)
+
+
+@pytest.fixture
+def customer(team):
+    return CustomerFactory(team=team, name="Elena Petrova")
+
+
+@pytest.fixture
+def other_customer(other_team):
+    return CustomerFactory(team=other_team, name="Walter Hughes")
+
+
+@pytest.fixture
+def client_for(client):
+    """Log the test client in as a user: `client_for(manager)`."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+# --- Browser tests -----------------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"CI runs the browser tests, but there is no Chromium at {CHROMIUM}")
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}: install Debian's chromium")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"],
+    }
+
+
+@pytest.fixture
+def screenshot_dir():
+    from django.conf import settings
+
+    path = settings.BASE_DIR / "var" / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

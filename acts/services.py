@@ -7,6 +7,7 @@ row, so concurrent approvals queue on it and can never overspend it.
 """
 
 import datetime
+import logging
 import secrets
 from decimal import Decimal, InvalidOperation
 
@@ -23,6 +24,7 @@ from secondmile.templatetags.money import money
 
 from .models import Act, ActEvent, ApprovalLevel, BudgetMonth, Status
 
+logger = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 _random = secrets.SystemRandom()
@@ -457,6 +459,14 @@ def _approvers_for(act: Act):
     return (users.filter(team=act.team, groups__name=Role.MANAGER) | admins).distinct()
 
 
+def _send(messages) -> None:
+    # Mail goes out after commit: a failing mail server must not undo a decision.
+    try:
+        send_mass_mail(messages)
+    except OSError:
+        logger.exception("Could not send %d notification(s)", len(messages))
+
+
 def notify_request_waiting(act_id: int) -> None:
     act = Act.objects.select_related("author", "customer").get(pk=act_id)
     if act.status != Status.PENDING_APPROVAL:
@@ -470,7 +480,7 @@ def notify_request_waiting(act_id: int) -> None:
         (subject, body, settings.DEFAULT_FROM_EMAIL, [approver.email])
         for approver in _approvers_for(act)
     ]
-    send_mass_mail(messages, fail_silently=True)
+    _send(messages)
 
 
 def notify_decided(act_id: int) -> None:
@@ -484,7 +494,6 @@ def notify_decided(act_id: int) -> None:
         f"{act.decided_by.display_name} {verb} {money(last.amount if last else act.cost)} "
         f"for {act.customer}.\n\n{act.decision_note}\n"
     )
-    send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [act.author.email])],
-                   fail_silently=True)
+    _send([(subject, body, settings.DEFAULT_FROM_EMAIL, [act.author.email])])
 
 

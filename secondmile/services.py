@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from . import errors
 from .models import ApiToken, Kudos, PointsEntry, Role, Team, User
+from .roles import ROLE_PERMISSIONS
 
 
 def _token_hash(token: str) -> str:
@@ -63,8 +64,22 @@ def member_set_role(*, user: User, role: str) -> None:
     """Put a person in exactly one role group."""
     groups = Group.objects.filter(name__in=[r.value for r in Role])
     user.groups.remove(*groups)
-    user.groups.add(Group.objects.get(name=role))
+    user.groups.add(role_group(role))
     user.__dict__.pop("role", None)
+
+
+def role_group(role: str) -> Group:
+    """The role's group. The data migration makes it; should it be missing (a flushed
+    database), it is made again with the role's permissions."""
+    group, created = Group.objects.get_or_create(name=role)
+    if created:
+        from django.contrib.auth.models import Permission
+
+        for app_label, codename in ROLE_PERMISSIONS[Role(role)]:
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+    return group
 
 
 # --- Recognition ----------------------------------------------------------------

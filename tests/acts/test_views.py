@@ -1,0 +1,214 @@
+"""The act pages through the test client: what a user sees and what changes."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from acts.models import Act, BudgetMonth
+from customers.models import Customer
+from tests.factories import CustomerFactory, log_act
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "problem": "Arriving hungry", "quadrant": "reception", "trigger": "proactive",
+    "solution": "Steak at the gate", "kind": "gift", "date": "",
+}
+
+
+def _form(**fields):
+    from django.utils import timezone
+
+    return {**FORM, "date": timezone.localdate().isoformat(), **fields}
+
+
+def test_log_a_free_act_for_a_new_customer(client_for, staff):
+    client = client_for(staff)
+    response = client.post("/acts/new/", _form(new_customer_name="Aiko Tanaka", cost="0"), follow=True)
+    assert response.status_code == 200
+    act = Act.objects.get()
+    assert act.customer.name == "Aiko Tanaka"
+    assert act.status == "approved"
+    assert "No cost, so no approval needed" in response.content.decode()
+
+
+def test_log_a_costly_act_needs_the_three_answers(client_for, staff, customer):
+    client = client_for(staff)
+    response = client.post("/acts/new/", _form(customer=customer.pk, cost="20"))
+    assert response.status_code == 200
+    assert "With a cost, answer this for the approver." in response.content.decode()
+    assert not Act.objects.exists()
+    response = client.post("/acts/new/", _form(
+        customer=customer.pk, cost="20", right_thing="Yes", great_experience="Yes", how_they_know="Card"
+    ), follow=True)
+    assert "approved at once" in response.content.decode()
+    assert Act.objects.get().approval_level == "empowered"
+
+
+@pytest.mark.parametrize("cost", ["-3", "abc", "20000"])
+def test_bad_cost_shows_an_error_and_saves_nothing(client_for, staff, customer, cost):
+    response = client_for(staff).post("/acts/new/", _form(customer=customer.pk, cost=cost))
+    assert response.status_code == 200
+    assert 'class="error"' in response.content.decode()
+    assert not Act.objects.exists()
+    assert Customer.objects.count() == 1
+
+
+def test_empowered_act_beyond_the_budget_says_what_is_left(client_for, staff, customer, team):
+    team.monthly_budget = Decimal("10.00")
+    team.save()
+    response = client_for(staff).post("/acts/new/", _form(
+        customer=customer.pk, cost="20", right_thing="y", great_experience="y", how_they_know="y",
+        new_customer_name="",
+    ))
+    assert "Only $10.00 is left" in response.content.decode()
+    assert not Act.objects.exists()
+
+
+def test_a_new_customer_is_not_kept_when_the_act_is_refused(client_for, staff, team):
+    team.monthly_budget = Decimal("10.00")
+    team.save()
+    client_for(staff).post("/acts/new/", _form(
+        new_customer_name="Ghost", cost="20", right_thing="y", great_experience="y", how_they_know="y"
+    ))
+    assert not Customer.objects.filter(name="Ghost").exists()
+
+
+def test_feed_filters_keep_their_state_in_the_url(client_for, staff, customer):
+    log_act(staff, cost="0", customer=customer, kind="call", solution="Called back")
+    log_act(staff, cost="0", customer=customer, kind="gift", solution="Sent chocolates")
+    page = client_for(staff).get("/acts/?kind=call").content.decode()
+    assert "Called back" in page
+    assert "Sent chocolates" not in page
+    assert re.search(r'<option value="call" selected', page)
+
+
+def test_feed_empty_state_teaches(client_for, staff):
+    page = client_for(staff).get("/acts/").content.decode()
+    assert "No acts yet." in page
+    assert "Log an act" in page
+
+
+def test_act_page_shows_timeline_and_next_step(client_for, staff, customer):
+    act = log_act(staff, cost="20.00", customer=customer)
+    page = client_for(staff).get(f"/acts/{act.pk}/").content.decode()
+    assert "Approved at once (empowered)" in page
+    assert "Mark delivered" in page
+
+
+def test_waiting_act_page_offers_withdraw_to_the_requester(client_for, staff):
+    act = log_act(staff, cost="75.00")
+    page = client_for(staff).get(f"/acts/{act.pk}/").content.decode()
+    assert "Waiting for a manager" in page
+    assert "Withdraw request" in page
+    assert "Approve" not in page.split("Next step")[1].split("</section>")[0]
+
+
+def test_transitions_are_post_only(client_for, manager, staff):
+    act = log_act(staff, cost="75.00")
+    client = client_for(manager)
+    for action in ("approve", "decline", "withdraw", "deliver", "customer-knows", "review"):
+        assert client.get(f"/acts/{act.pk}/{action}/").status_code == 405
+    act.refresh_from_db()
+    assert act.status == "pending_approval"
+
+
+def test_approve_from_the_act_page_says_what_is_left(client_for, manager, staff):
+    act = log_act(staff, cost="75.00")
+    response = client_for(manager).post(f"/acts/{act.pk}/approve/", {"amount": "75.00", "note": "Go"},
+                                        follow=True)
+    page = response.content.decode()
+    assert "Approved $75.00 for" in page
+    assert "$925.00 left in" in page
+    act.refresh_from_db()
+    assert act.status == "approved"
+
+
+def test_second_decision_is_refused_with_a_clear_message(client_for, manager, manager2, staff):
+    act = log_act(staff, cost="75.00")
+    client_for(manager).post(f"/acts/{act.pk}/approve/", {"amount": "75.00"})
+    response = client_for(manager2).post(f"/acts/{act.pk}/decline/", {"note": "No"}, follow=True)
+    assert "This request has already been decided." in response.content.decode()
+    assert BudgetMonth.objects.get().committed == Decimal("75.00")
+
+
+def test_decline_without_reason_is_refused(client_for, manager, staff):
+    act = log_act(staff, cost="75.00")
+    response = client_for(manager).post(f"/acts/{act.pk}/decline/", {"note": ""}, follow=True)
+    assert "Say why you decline." in response.content.decode()
+    act.refresh_from_db()
+    assert act.status == "pending_approval"
+
+
+def test_queue_inline_approval_answers_the_card_and_budget(client_for, manager, staff):
+    act = log_act(staff, cost="75.00")
+    response = client_for(manager).post(
+        f"/acts/{act.pk}/approve/", {"amount": "75.00", "from": "queue"}, HTTP_HX_REQUEST="true"
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="request-{act.pk}"' in page
+    assert "Approved $75.00" in page
+    assert 'hx-swap-oob="true"' in page
+    assert "$925.00" in page
+    assert "<html" not in page
+
+
+def test_queue_shows_oldest_first_with_context(client_for, manager, staff, customer):
+    log_act(staff, cost="0", customer=customer, solution="Earlier gesture", kind="call")
+    first = log_act(staff, cost="75.00", customer=customer, solution="First request")
+    second = log_act(staff, cost="80.00", solution="Second request")
+    page = client_for(manager).get("/approvals/").content.decode()
+    assert page.index("First request") < page.index("Second request")
+    assert "Earlier for Elena Petrova: call" in page
+    assert "after approval $925.00 left" in page
+    assert f"request-{first.pk}" in page
+    assert f"request-{second.pk}" in page
+
+
+def test_empty_queue_says_so(client_for, manager):
+    assert "Nothing waiting — nice." in client_for(manager).get("/approvals/").content.decode()
+
+
+def test_manager_queue_excludes_admin_level_and_own_requests(client_for, manager, staff):
+    log_act(staff, cost="150.00", solution="Big request")
+    log_act(manager, cost="75.00", solution="My own request")
+    page = client_for(manager).get("/approvals/").content.decode()
+    assert "Big request" not in page
+    assert "My own request" not in page
+
+
+def test_receipt_is_served_only_to_the_team(client_for, staff, other_staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from acts import services
+
+    act = log_act(staff, cost="10.00")
+    services.act_deliver(user=staff, act=act, actual_cost="10.00",
+                         receipt=SimpleUploadedFile("r.pdf", b"%PDF-1.4 x", content_type="application/pdf"))
+    response = client_for(staff).get(f"/acts/{act.pk}/receipt/")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert client_for(other_staff).get(f"/acts/{act.pk}/receipt/").status_code == 404
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", ["/acts/", "/approvals/", "/customers/", "/api/acts"])
+def test_list_pages_take_the_same_queries_with_one_row_or_thirty(client_for, manager, staff, team, url):
+    team.monthly_budget = Decimal("100000")
+    team.save()
+    client = client_for(manager)
+    log_act(staff, cost="75.00")
+    one = _count_queries(client, url)
+    for _ in range(29):
+        log_act(staff, cost="75.00", customer=CustomerFactory(team=team))
+    many = _count_queries(client, url)
+    assert one == many, f"{url}: {one} queries with one row, {many} with thirty"

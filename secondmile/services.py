@@ -54,7 +54,7 @@ def member_create(
     with transaction.atomic():
         user = User.objects.create_user(
             username=username, password=password, email=email, team=team,
-            first_name=first_name, last_name=last_name, is_staff=(role == Role.ADMIN),
+            first_name=first_name, last_name=last_name,
         )
         member_set_role(user=user, role=role)
     return user
@@ -65,6 +65,10 @@ def member_set_role(*, user: User, role: str) -> None:
     groups = Group.objects.filter(name__in=[r.value for r in Role])
     user.groups.remove(*groups)
     user.groups.add(role_group(role))
+    # Admins manage teams, people and budgets in the Django admin too.
+    if user.is_staff != (role == Role.ADMIN) and not user.is_superuser:
+        user.is_staff = role == Role.ADMIN
+        user.save(update_fields=["is_staff"])
     user.__dict__.pop("role", None)
 
 

@@ -336,6 +336,12 @@ RECEIPT_TYPES = {
 }
 
 
+RECEIPT_EXTENSIONS = {
+    "application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif",
+    "image/webp": ".webp",
+}
+
+
 def receipt_content_type(upload) -> str:
     """The receipt's type read from its first bytes, or InvalidInput if it is not one we take."""
     if upload.size > settings.SECONDMILE["RECEIPT_MAX_BYTES"]:
@@ -360,7 +366,9 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
     """
     actual_cost = cost_parse(actual_cost, field="actual_cost")
     if receipt is not None:
-        receipt_content_type(receipt)
+        # Stored under a name of our own whose extension matches the content, so the
+        # file is always served as what it is (never as HTML, whatever it was called).
+        receipt.name = "receipt" + RECEIPT_EXTENSIONS[receipt_content_type(receipt)]
     with transaction.atomic():
         act = _locked(act)
         if act.team_id != user.team_id and user.role != Role.ADMIN:

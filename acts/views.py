@@ -234,4 +234,6 @@ def _queue_card_response(request, act):
     """After an inline decision: the card's replacement plus the updated budget figure."""
     context = {**_queue_context(request.user), "done_act": act}
     context["card_messages"] = list(messages.get_messages(request))
+    # A refused decision leaves the request waiting: its card stays, with the reason on top.
+    context["act"] = next((waiting for waiting in context["queue"] if waiting.pk == act.pk), None)
     return render(request, "acts/approvals.html#decided", context)

@@ -212,3 +212,49 @@ def test_list_pages_take_the_same_queries_with_one_row_or_thirty(client_for, man
         log_act(staff, cost="75.00", customer=CustomerFactory(team=team))
     many = _count_queries(client, url)
     assert one == many, f"{url}: {one} queries with one row, {many} with thirty"
+
+
+def test_inline_refusal_keeps_the_card_with_the_reason(client_for, manager, staff, team):
+    team.monthly_budget = Decimal("50.00")
+    team.save()
+    act = log_act(staff, cost="75.00")
+    response = client_for(manager).post(
+        f"/acts/{act.pk}/approve/", {"amount": "75.00", "from": "queue"}, HTTP_HX_REQUEST="true"
+    )
+    page = response.content.decode()
+    assert "Only $50.00 is left" in page
+    assert 'class="card approval-card"' in page
+    assert "Approve</button>" in page
+    act.refresh_from_db()
+    assert act.status == "pending_approval"
+
+
+def test_deliver_customer_knows_withdraw_and_review_from_the_pages(client_for, staff, manager, team):
+    team.review_share = Decimal("1.00")
+    team.save()
+    act = log_act(staff, cost="30.00")
+    client = client_for(staff)
+    page = client.post(f"/acts/{act.pk}/deliver/", {"actual_cost": "25.00"}, follow=True).content.decode()
+    assert "Delivered for $25.00. Now make sure" in page
+    page = client.post(f"/acts/{act.pk}/customer-knows/", {"how": "A card"}, follow=True).content.decode()
+    assert "That is a complete second-mile act." in page
+    waiting = log_act(staff, cost="75.00")
+    page = client.post(f"/acts/{waiting.pk}/withdraw/", follow=True).content.decode()
+    assert "Request withdrawn." in page
+    page = client_for(manager).post(f"/acts/{act.pk}/review/", {"note": "Lovely"}, follow=True).content.decode()
+    assert "Marked as seen." in page
+    act.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (act.status, waiting.status, act.reviewed_by) == ("customer_knows", "withdrawn", manager)
+
+
+def test_an_html_receipt_name_is_stored_and_served_as_what_it_really_is(client_for, staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    act = log_act(staff, cost="10.00")
+    upload = SimpleUploadedFile("evil.html", b"%PDF-1.4 <script>alert(1)</script>", content_type="text/html")
+    client = client_for(staff)
+    client.post(f"/acts/{act.pk}/deliver/", {"actual_cost": "10.00", "receipt": upload})
+    act.refresh_from_db()
+    assert act.receipt.name.endswith(".pdf")
+    assert client.get(f"/acts/{act.pk}/receipt/")["Content-Type"] == "application/pdf"

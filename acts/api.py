@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 from typing import Literal
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from customers import selectors as customer_selectors
@@ -101,7 +101,7 @@ def act_create(request, payload: ActIn):
         right_thing=payload.right_thing, great_experience=payload.great_experience,
         how_they_know=payload.how_they_know, date=payload.date,
     )
-    return 201, act
+    return Status(201, act)
 
 
 @router.post("/acts/{act_id}/approve", response=ActOut)

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from customers.models import Customer
+from secondmile import errors
+from secondmile.templatetags.money import money
 
 from .models import QUADRANT_HINTS, Kind, Quadrant, Status, Trigger
 
@@ -38,6 +40,11 @@ class ActForm(forms.Form):
     cost = forms.DecimalField(
         label=f"Cost ({settings.CURRENCY_SYMBOL})", initial=0, **MONEY,
         max_value=settings.SECONDMILE["MAX_ACT_COST"],
+        error_messages={
+            "min_value": errors.MSG_NEGATIVE_COST,
+            "max_value": errors.MSG_COST_TOO_HIGH.format(limit=money(settings.SECONDMILE["MAX_ACT_COST"])),
+            "invalid": errors.MSG_NOT_A_NUMBER,
+        },
         help_text="0 if it cost nothing but time.",
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )

@@ -65,3 +65,12 @@ def percent(value) -> str:
 def sub(value, other):
     """value − other, for "left after approval" figures."""
     return Decimal(value or 0) - Decimal(other or 0)
+
+
+@register.filter
+def after_approval(remaining, cost) -> str:
+    """What a request would leave of the budget, in words an approver reads at a glance."""
+    left = Decimal(remaining or 0) - Decimal(cost or 0)
+    if left < 0:
+        return f"not enough budget left (short by {money(-left)})"
+    return f"after approval {money(left)} left"

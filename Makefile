@@ -31,6 +31,7 @@ setup-dev: $(VENV)/.installed-dev
 migrate: setup
 	@mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
+	DEBUG=1 $(PY) manage.py createcachetable
 
 run: migrate
 	DEBUG=1 $(PY) manage.py seed_demo

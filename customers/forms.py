@@ -1,8 +1,19 @@
-"""Forms of the customer pages."""
+"""Forms of the customer, story, NPS and survey pages. Services re-check every rule;
+forms give the messages beside the fields."""
 
 from django import forms
+from django.urls import reverse
+from django.utils import timezone
 
-from .models import Customer
+from . import selectors
+from .models import Channel, Customer
+
+SCORE_CHOICES = [(score, str(score)) for score in range(11)]
+
+
+def _story_label(story) -> str:
+    text = " ".join(story.text.split())
+    return f"{story.told_on:%d %b %Y} · {story.get_channel_display()} · “{text[:70]}{'…' if len(text) > 70 else ''}”"
 
 
 class CustomerForm(forms.Form):
@@ -13,6 +24,10 @@ class CustomerForm(forms.Form):
     referrer_code = forms.CharField(
         max_length=8, required=False, label="Referred by (their referral code)",
         help_text="The code of the customer who sent them, if any.",
+    )
+    referred_by_story = forms.ChoiceField(
+        required=False, label="The story that brought them",
+        help_text="Which of their referrer's stories sent them to us, if you know.",
     )
     first_purchase_value = forms.DecimalField(
         max_digits=12, decimal_places=2, min_value=0, required=False,
@@ -25,6 +40,31 @@ class CustomerForm(forms.Form):
         self.customers = customers
         self.instance = instance
         self.duplicate_of = None
+        # The story choices are the referrer's stories: the code typed (or given) decides them.
+        code = self.data.get("referrer_code") if self.is_bound else self.initial.get("referrer_code")
+        self.referrer = self._referrer_for(code)
+        self.fields["referred_by_story"].choices = [("", "Not known")] + [
+            (str(story.pk), _story_label(story))
+            for story in selectors.referrer_stories(referrer=self.referrer)
+        ]
+        # Typing a code loads that customer's stories in place (htmx); without
+        # JavaScript the stories show once the form comes back with the code.
+        self.fields["referrer_code"].widget.attrs.update({
+            "hx-get": reverse("customers:referrer_stories"),
+            "hx-trigger": "change, keyup changed delay:400ms",
+            "hx-target": "#story-pick",
+            "hx-swap": "outerHTML",
+        })
+
+    def _referrer_for(self, code) -> Customer | None:
+        code = (code or "").strip().upper()
+        if not code or self.customers is None:
+            return None
+        return self.customers.filter(referral_code=code).first()
+
+    @property
+    def offers_stories(self) -> bool:
+        return len(self.fields["referred_by_story"].choices) > 1
 
     def clean_referrer_code(self):
         code = (self.cleaned_data.get("referrer_code") or "").strip().upper()
@@ -43,3 +83,98 @@ class CustomerForm(forms.Form):
                 others = others.exclude(pk=self.instance.pk)
             self.duplicate_of = others.first()
         return email
+
+    def clean(self):
+        data = super().clean()
+        story_id = data.get("referred_by_story")
+        data["referred_by_story"] = selectors.story_for_referral(
+            referrer=data.get("referrer_code"), story_id=story_id
+        )
+        if story_id and data["referred_by_story"] is None and "referrer_code" not in self.errors:
+            self.add_error("referred_by_story", "Pick one of the stories their referrer told.")
+        return data
+
+
+class StoryCustomerForm(forms.Form):
+    """Step one of recording a story without an act: whose story is it?"""
+
+    customer = forms.ModelChoiceField(
+        queryset=Customer.objects.none(), label="Who told it?", empty_label="Choose a customer…"
+    )
+
+    def __init__(self, *args, customers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if customers is not None:
+            self.fields["customer"].queryset = customers
+
+
+class StoryForm(forms.Form):
+    channel = forms.ChoiceField(label="How did they tell it?", choices=Channel.choices,
+                                initial=Channel.WORD_OF_MOUTH)
+    told_on = forms.DateField(
+        label="When", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    text = forms.CharField(
+        label="The story, in their words", max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write the story or quote, in the customer's words."},
+    )
+    url = forms.CharField(
+        label="Link to it", required=False, max_length=500,
+        help_text="The review or post, if it is online (http:// or https://).",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    acts = forms.MultipleChoiceField(
+        label="The act(s) it retells", required=False, widget=forms.CheckboxSelectMultiple,
+    )
+    consent = forms.BooleanField(
+        label="They agreed that we share it (on the story wall)", required=False
+    )
+
+    def __init__(self, *args, acts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.acts_by_id = {str(act.pk): act for act in (acts or [])}
+        self.fields["acts"].choices = [
+            (pk, f"{act.date:%d %b} · {act.solution[:70]} ({act.author.display_name})")
+            for pk, act in self.acts_by_id.items()
+        ]
+
+    def clean_acts(self):
+        return [self.acts_by_id[pk] for pk in self.cleaned_data.get("acts") or []]
+
+
+class ModerateForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("feature", "Feature"),
+                                          ("reject", "Reject")])
+    reason = forms.CharField(required=False, max_length=1000)
+
+
+class NpsForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label="How likely are they to recommend us? (0–10)", choices=SCORE_CHOICES, coerce=int,
+        widget=forms.RadioSelect, error_messages={"required": "Pick a score from 0 to 10."},
+    )
+    comment = forms.CharField(label="What they said", required=False, max_length=5000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    date = forms.DateField(label="Date", initial=timezone.localdate,
+                           widget=forms.DateInput(attrs={"type": "date"}))
+    act = forms.ModelChoiceField(queryset=None, required=False, label="After the act",
+                                 empty_label="No act in particular")
+
+    def __init__(self, *args, acts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from acts.models import Act
+
+        self.fields["act"].queryset = acts if acts is not None else Act.objects.none()
+        self.fields["act"].label_from_instance = lambda act: f"{act.date:%d %b} · {act.solution[:60]}"
+
+
+class SurveyForm(forms.Form):
+    score = forms.TypedChoiceField(
+        choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect,
+        error_messages={"required": "Pick a number from 0 to 10.",
+                        "invalid_choice": "Pick a number from 0 to 10."},
+    )
+    text = forms.CharField(required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 5}))
+    consent = forms.BooleanField(required=False)

@@ -1,11 +1,18 @@
-"""Reads on customers, scoped to the user's team (admins see every team)."""
+"""Reads on customers, scoped to the user's team (admins see every team): customers and
+their referral chains, stories, the story wall and moderation queue, NPS, survey links."""
 
-from django.db.models import Count, Q, QuerySet
+import datetime
+import hashlib
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from secondmile.models import Role, User
 
-from .models import Customer, Story
+from .models import Customer, Story, StoryStatus, SurveyLink
 
 
 def customers_visible_to(user: User) -> QuerySet[Customer]:
@@ -16,7 +23,7 @@ def customers_visible_to(user: User) -> QuerySet[Customer]:
 
 
 def customer_get(*, user: User, pk) -> Customer:
-    return get_object_or_404(customers_visible_to(user), pk=pk)
+    return get_object_or_404(customers_visible_to(user).select_related("referred_by_story"), pk=pk)
 
 
 def customer_search(*, user: User, query: str = "") -> QuerySet[Customer]:
@@ -41,7 +48,9 @@ def customer_by_code(*, user: User, code: str) -> Customer | None:
 def referral_tree(*, customer: Customer, max_depth: int = 6) -> list[dict]:
     """The customers below `customer`, generation by generation, as a flat list of rows
     (customer, depth, total created below them). One query per generation."""
-    team_customers = Customer.objects.filter(team_id=customer.team_id, referred_by__isnull=False)
+    team_customers = Customer.objects.filter(
+        team_id=customer.team_id, referred_by__isnull=False
+    ).select_related("referred_by_story")
     children_of: dict[int, list[Customer]] = {}
     frontier = [customer.pk]
     depth = 0
@@ -68,20 +77,150 @@ def referral_tree(*, customer: Customer, max_depth: int = 6) -> list[dict]:
 
 def story_for_referral(*, referrer: Customer | None, story_id) -> Story | None:
     """The referrer's story named in a form, or None."""
-    if referrer is None or not story_id:
+    if referrer is None or not str(story_id or "").strip().isdigit():
         return None
     return Story.objects.filter(customer=referrer, pk=story_id).first()
 
 
+def referrer_stories(*, referrer: Customer | None) -> QuerySet[Story]:
+    """The stories a referrer told, newest first: the ones that may have brought someone in."""
+    if referrer is None:
+        return Story.objects.none()
+    return Story.objects.filter(customer=referrer).order_by("-told_on", "-id")
+
+
 def customer_page(*, customer: Customer) -> dict:
-    """Everything the customer page shows, each in one query."""
+    """Everything the customer page shows, each in one query (the referral tree in one
+    query per generation)."""
     from acts.models import Act
 
-    acts = Act.objects.filter(customer=customer).select_related("author").order_by("-date", "-id")
+    acts = list(
+        Act.objects.filter(customer=customer).select_related("author", "customer").order_by("-date", "-id")
+    )
+    responses = customer.nps_responses.select_related("act").order_by("-date", "-id")
     return {
         "customer": customer,
         "acts": acts,
         "stories": customer.stories.order_by("-told_on", "-id"),
-        "nps_responses": customer.nps_responses.order_by("-date", "-id"),
+        "nps_responses": responses,
+        "nps": nps_score(customer.nps_responses.all()),
+        "follow_ups": customer.follow_ups.filter(done_at__isnull=True).select_related("act"),
         "referral_rows": referral_tree(customer=customer),
     }
+
+
+def nps_score(responses: QuerySet) -> Decimal | None:
+    """Net Promoter Score of some NPS responses, computed by the database in one query.
+
+    NPS = % promoters (scores 9–10) − % detractors (scores 0–6); passives (7–8) count
+    in the total only. From −100 to 100, one decimal (half up); None with no responses.
+    """
+    counts = responses.order_by().aggregate(
+        total=Count("pk"),
+        promoters=Count("pk", filter=Q(score__gte=9)),
+        detractors=Count("pk", filter=Q(score__lte=6)),
+    )
+    if not counts["total"]:
+        return None
+    score = Decimal(100 * (counts["promoters"] - counts["detractors"])) / counts["total"]
+    return score.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+# --- Stories ----------------------------------------------------------------------
+
+ON_THE_WALL = [StoryStatus.APPROVED, StoryStatus.FEATURED]
+
+
+def _with_acts(stories: QuerySet[Story]) -> QuerySet[Story]:
+    """Stories with their acts and the acts' authors, in two more queries for any number."""
+    from acts.models import Act
+
+    return stories.prefetch_related(
+        Prefetch("acts", queryset=Act.objects.select_related("author").order_by("date", "id"))
+    )
+
+
+def stories_visible_to(user: User) -> QuerySet[Story]:
+    """The stories a user may see: their team's, or every team's for an admin."""
+    stories = Story.objects.select_related("customer", "team", "recorded_by", "moderated_by")
+    if user.role == Role.ADMIN:
+        return stories
+    return stories.filter(team_id=user.team_id)
+
+
+def story_get(*, user: User, pk) -> Story:
+    """One story the user may see, or 404 (another team's story does not exist for them)."""
+    return get_object_or_404(stories_visible_to(user), pk=pk)
+
+
+def story_list(*, user: User, status: str = "") -> QuerySet[Story]:
+    """Stories newest first (the API's list), optionally of one status."""
+    stories = stories_visible_to(user)
+    if status:
+        stories = stories.filter(status=status)
+    return _with_acts(stories).order_by("-told_on", "-id")
+
+
+def story_wall(user: User) -> QuerySet[Story]:
+    """The wall: approved and featured stories the customer agreed to share, featured
+    first, then newest first, each with the acts it retells and their authors."""
+    featured_first = Case(
+        When(status=StoryStatus.FEATURED, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    stories = stories_visible_to(user).filter(status__in=ON_THE_WALL, consent=True)
+    return _with_acts(stories).order_by(featured_first, "-told_on", "-id")
+
+
+def moderation_queue(user: User) -> QuerySet[Story]:
+    """Stories waiting for an admin's review, oldest first; nothing for anyone else."""
+    if user.role != Role.ADMIN:
+        return Story.objects.none()
+    stories = stories_visible_to(user).filter(status=StoryStatus.SUBMITTED)
+    return _with_acts(stories).order_by("created_at", "id")
+
+
+def featurable_stories(user: User, *, limit: int = 10) -> QuerySet[Story]:
+    """Recently approved stories an admin may still feature, newest first."""
+    if user.role != Role.ADMIN:
+        return Story.objects.none()
+    stories = stories_visible_to(user).filter(status=StoryStatus.APPROVED)
+    return _with_acts(stories).order_by("-moderated_at", "-id")[:limit]
+
+
+# --- Survey links ------------------------------------------------------------------
+
+
+def survey_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def survey_link_open(token: str) -> SurveyLink | None:
+    """The open (unused, unexpired) link a token names, or None."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        SurveyLink.objects.select_related("act__customer", "act__team", "act__author")
+        .filter(token_hash=survey_token_hash(token), used_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+
+
+def survey_link_answered(token: str) -> SurveyLink | None:
+    """The used link a token names (for the thank-you page of whoever just answered)."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        SurveyLink.objects.select_related("act__customer", "act__team", "act__author")
+        .filter(token_hash=survey_token_hash(token), used_at__isnull=False)
+        .first()
+    )
+
+
+def survey_quiet_until(customer: Customer) -> datetime.date | None:
+    """The first day the customer may be asked again, or None when they may be now."""
+    if customer.last_surveyed_at is None:
+        return None
+    until = timezone.localtime(customer.last_surveyed_at).date() + datetime.timedelta(
+        days=settings.SECONDMILE["SURVEY_QUIET_DAYS"]
+    )
+    return until if until > timezone.localdate() else None

@@ -92,6 +92,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite connections are cheap, and long-lived ones keep the WAL from checkpointing.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# The cache holds rate-limit counters that every app server must share, so it lives in
+# the database (`manage.py createcachetable`), not in one process's memory.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "secondmile_cache",
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "secondmile.User"
 LOGIN_URL = "login"

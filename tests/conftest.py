@@ -15,6 +15,17 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache(request):
+    """Rate-limit counters live in the database cache table, which a transactional test's
+    flush does not empty: clear it so that one test's counts never reach the next."""
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        from django.core.cache import cache
+
+        cache.clear()
+
+
 @pytest.fixture
 def team(db):
     return TeamFactory(name="Harbour")

@@ -4,15 +4,15 @@ SQLite ignores select_for_update (and serialises writers anyway), so these run o
 PostgreSQL only, as in CI.
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from acts import services
 from acts.models import Act, ActEvent, BudgetMonth
 from secondmile import errors
+from tests.concurrency import run_at_once
 from tests.factories import CustomerFactory, log_act
 
 pytestmark = [
@@ -22,37 +22,13 @@ pytestmark = [
 ]
 
 
-def _run_at_once(jobs):
-    """Run each job in its own thread, released together by a barrier; collect outcomes."""
-    barrier = threading.Barrier(len(jobs))
-    outcomes = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            barrier.wait()
-            outcomes[index] = ("ok", job())
-        except errors.DomainError as error:
-            outcomes[index] = ("refused", error)
-        except Exception as error:
-            outcomes[index] = ("crashed", error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 def test_twenty_approvals_at_once_never_overspend(team, staff, manager):
     team.monthly_budget = Decimal("500.00")
     team.save()
     customer = CustomerFactory(team=team)
     requests = [log_act(staff, cost="100.00", customer=customer) for _ in range(20)]
 
-    outcomes = _run_at_once(
+    outcomes = run_at_once(
         [lambda act=act: services.spend_approve(user=manager, act=act) for act in requests]
     )
 
@@ -69,7 +45,7 @@ def test_twenty_approvals_at_once_never_overspend(team, staff, manager):
 def test_one_request_approved_by_ten_at_once_is_decided_once(team, staff, manager):
     act = log_act(staff, cost="100.00")
 
-    outcomes = _run_at_once([lambda: services.spend_approve(user=manager, act=act)] * 10)
+    outcomes = run_at_once([lambda: services.spend_approve(user=manager, act=act)] * 10)
 
     kinds = [kind for kind, _ in outcomes]
     assert kinds.count("crashed") == 0, outcomes

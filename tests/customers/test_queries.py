@@ -1,0 +1,91 @@
+"""List pages render with a fixed number of queries, whatever the number of rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from customers import services
+from secondmile.models import Role
+from tests.factories import CustomerFactory, UserFactory
+
+from .conftest import deliver, record
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _stories(team, admin, count, *, decision=None):
+    """`count` stories of different customers, each retelling an act by a different person."""
+    for index in range(count):
+        author = UserFactory(team=team, role=Role.STAFF)
+        customer = CustomerFactory(team=team)
+        act = deliver(author, customer=customer)
+        story = record(author, customer, text=f"Story {index}", acts=[act, deliver(author, customer=customer)],
+                       url="https://example.com/r")
+        if decision:
+            services.story_moderate(user=admin, story=story, decision=decision)
+
+
+def test_the_wall_does_not_grow_with_stories(client_for, staff, admin_user, team, django_assert_num_queries):
+    client = client_for(staff)
+    _stories(team, admin_user, 1, decision="approve")
+    one = count_queries(client, "/stories/")
+    _stories(team, admin_user, 8, decision="feature")
+    _stories(team, admin_user, 4, decision="approve")
+    with django_assert_num_queries(one):
+        page = client.get("/stories/").content.decode()
+    assert page.count('class="card story') == 13
+
+
+def test_the_review_queue_does_not_grow_with_stories(client_for, admin_user, team, django_assert_num_queries):
+    client = client_for(admin_user)
+    _stories(team, admin_user, 1)
+    _stories(team, admin_user, 1, decision="approve")
+    one = count_queries(client, "/stories/review/")
+    _stories(team, admin_user, 9)
+    _stories(team, admin_user, 5, decision="approve")
+    with django_assert_num_queries(one):
+        page = client.get("/stories/review/").content.decode()
+    assert page.count('class="card review-card"') == 10
+
+
+def _chain(staff, root, *, generations: int, width: int):
+    """`width` customers referred in each generation below `root`, each by a story."""
+    parents = [root]
+    for generation in range(generations):
+        children = []
+        for parent in parents[:width]:
+            story = record(staff, parent, text=f"Gen {generation} story")
+            for index in range(width):
+                children.append(services.customer_create(
+                    user=staff, name=f"Gen {generation + 1} #{index}", referred_by=parent,
+                    referred_by_story=story,
+                ))
+        parents = children
+
+
+def _history(staff, customer, count):
+    for index in range(count):
+        act = deliver(staff, customer=customer)
+        record(staff, customer, text=f"Told {index}", acts=[act])
+        services.nps_record(user=staff, customer=customer, score=index % 11, act=act, comment="Hm")
+
+
+def test_the_customer_page_is_a_fixed_count_per_generation(client_for, staff, team, django_assert_num_queries):
+    client = client_for(staff)
+    small = services.customer_create(user=staff, name="Small Root")
+    _chain(staff, small, generations=4, width=1)
+    _history(staff, small, 1)
+    one = count_queries(client, f"/customers/{small.pk}/")
+    big = services.customer_create(user=staff, name="Big Root")
+    _chain(staff, big, generations=4, width=3)
+    _history(staff, big, 6)
+    with django_assert_num_queries(one):
+        page = client.get(f"/customers/{big.pk}/").content.decode()
+    assert "gen 4" in page
+    assert page.count('class="card act-card"') == 6

@@ -1,0 +1,416 @@
+"""Services of stories, referrals, NPS and survey links, against the real database."""
+
+import datetime
+import hashlib
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from customers import services
+from customers.models import FollowUp, NpsResponse, Story, StoryEvent, SurveyLink
+from customers.selectors import nps_score
+from secondmile import errors
+from secondmile.models import PointsEntry
+from tests.factories import CustomerFactory, log_act
+
+from .conftest import deliver, record
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Recording stories --------------------------------------------------------------
+
+
+def test_a_recorded_story_waits_for_review_with_its_first_history_row(staff, customer, delivered_act):
+    story = record(staff, customer, acts=[delivered_act], url="https://example.com/review/1")
+    assert story.status == "submitted"
+    assert story.team_id == customer.team_id
+    assert story.recorded_by == staff
+    assert list(story.acts.all()) == [delivered_act]
+    event = StoryEvent.objects.get(story=story)
+    assert (event.actor, event.from_status, event.to_status) == (staff, "", "submitted")
+
+
+@pytest.mark.parametrize("url", [
+    "javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)", "ftp://example.com/file", "//example.com/x", "http://", "example.com",
+    "https://exa mple.com",
+])
+def test_a_link_that_is_not_http_is_refused(staff, customer, url):
+    with pytest.raises(errors.InvalidInput) as refused:
+        record(staff, customer, url=url)
+    assert refused.value.message == errors.MSG_STORY_LINK_SCHEME
+    assert refused.value.field == "url"
+    assert not Story.objects.exists()
+
+
+def test_http_and_https_links_are_kept(staff, customer):
+    assert record(staff, customer, url="http://example.com/a?b=1").url == "http://example.com/a?b=1"
+    assert record(staff, customer, url=" https://www.tripadvisor.com/r/9 ").url == "https://www.tripadvisor.com/r/9"
+
+
+def test_a_story_needs_text_a_known_channel_and_a_date_not_in_the_future(staff, customer):
+    with pytest.raises(errors.InvalidInput, match="customer's words"):
+        record(staff, customer, text="   ")
+    with pytest.raises(errors.InvalidInput):
+        record(staff, customer, channel="carrier_pigeon")
+    with pytest.raises(errors.InvalidInput, match="future"):
+        record(staff, customer, told_on=timezone.localdate() + datetime.timedelta(days=1))
+    assert not Story.objects.exists()
+
+
+def test_stories_stay_within_the_team(staff, other_staff, other_customer, customer):
+    with pytest.raises(errors.NotAllowed):
+        record(staff, other_customer)
+    other_act = log_act(other_staff, customer=other_customer)
+    with pytest.raises(errors.InvalidInput):
+        record(staff, customer, acts=[other_act])
+    assert not Story.objects.exists()
+
+
+# --- Moderation ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["staff", "manager"])
+def test_only_admins_moderate(request, story, who):
+    user = request.getfixturevalue(who)
+    with pytest.raises(errors.NotAllowed) as refused:
+        services.story_moderate(user=user, story=story, decision="approve")
+    assert refused.value.message == errors.MSG_ONLY_ADMINS_MODERATE
+    story.refresh_from_db()
+    assert story.status == "submitted"
+    assert story.events.count() == 1
+
+
+def test_rejecting_needs_a_reason(admin_user, story):
+    with pytest.raises(errors.InvalidInput) as refused:
+        services.story_moderate(user=admin_user, story=story, decision="reject", reason="  ")
+    assert refused.value.message == errors.MSG_REJECT_NEEDS_REASON
+    story = services.story_moderate(user=admin_user, story=story, decision="reject", reason="Not about us")
+    story.refresh_from_db()
+    assert story.status == "rejected"
+    assert story.reject_reason == "Not about us"
+    assert story.moderated_by == admin_user
+    assert story.moderated_at is not None
+    last = story.events.last()
+    assert (last.actor, last.from_status, last.to_status, last.note) == (
+        admin_user, "submitted", "rejected", "Not about us"
+    )
+
+
+@pytest.mark.parametrize(("start", "decision", "allowed"), [
+    ("submitted", "approve", True), ("submitted", "feature", True), ("submitted", "reject", True),
+    ("approved", "feature", True), ("approved", "approve", False), ("approved", "reject", False),
+    ("featured", "approve", False), ("featured", "feature", False), ("featured", "reject", False),
+    ("rejected", "approve", False), ("rejected", "feature", False),
+])
+def test_moderation_transitions(admin_user, story, start, decision, allowed):
+    to_reach = {"approved": ["approve"], "featured": ["feature"], "rejected": ["reject"]}.get(start, [])
+    for step in to_reach:
+        services.story_moderate(user=admin_user, story=story, decision=step, reason="No")
+    events_before = story.events.count()
+    if allowed:
+        story = services.story_moderate(user=admin_user, story=story, decision=decision, reason="Off topic")
+        assert story.events.count() == events_before + 1
+    else:
+        with pytest.raises(errors.Conflict):
+            services.story_moderate(user=admin_user, story=story, decision=decision, reason="Off topic")
+        story.refresh_from_db()
+        assert story.status == start
+        assert story.events.count() == events_before
+
+
+def test_an_unknown_decision_is_refused(admin_user, story):
+    with pytest.raises(errors.InvalidInput):
+        services.story_moderate(user=admin_user, story=story, decision="publish")
+
+
+def test_history_is_append_only_and_complete(admin_user, story):
+    services.story_moderate(user=admin_user, story=story, decision="approve")
+    services.story_moderate(user=admin_user, story=story, decision="feature")
+    assert [(e.from_status, e.to_status) for e in story.events.order_by("at", "id")] == [
+        ("", "submitted"), ("submitted", "approved"), ("approved", "featured"),
+    ]
+
+
+def test_approving_and_featuring_earn_points_for_the_act_author(admin_user, staff, story):
+    services.story_moderate(user=admin_user, story=story, decision="approve")
+    services.story_moderate(user=admin_user, story=story, decision="feature")
+    reasons = set(PointsEntry.objects.filter(user=staff, story=story).values_list("reason", flat=True))
+    assert reasons == {"story_approved", "story_featured"}
+
+
+def test_admins_moderate_any_team(admin_user, other_staff, other_customer):
+    story = record(other_staff, other_customer)
+    assert services.story_moderate(user=admin_user, story=story, decision="approve").status == "approved"
+
+
+# --- Referrals ----------------------------------------------------------------------
+
+
+def test_no_self_referral(staff, customer):
+    with pytest.raises(errors.InvalidInput) as refused:
+        services.customer_update(user=staff, customer=customer, referred_by=customer)
+    assert refused.value.message == errors.MSG_SELF_REFERRAL
+
+
+def test_no_referral_loop(staff, team):
+    first = services.customer_create(user=staff, name="First")
+    second = services.customer_create(user=staff, name="Second", referred_by=first)
+    third = services.customer_create(user=staff, name="Third", referred_by=second)
+    with pytest.raises(errors.InvalidInput) as refused:
+        services.customer_update(user=staff, customer=first, referred_by=third)
+    assert refused.value.message == errors.MSG_REFERRAL_LOOP.format(name="Third")
+    first.refresh_from_db()
+    assert first.referred_by is None
+
+
+def test_referred_once(staff, team):
+    first = services.customer_create(user=staff, name="First")
+    other = services.customer_create(user=staff, name="Other")
+    second = services.customer_create(user=staff, name="Second", referred_by=first)
+    with pytest.raises(errors.InvalidInput) as refused:
+        services.customer_update(user=staff, customer=second, referred_by=other)
+    assert refused.value.message == errors.MSG_ALREADY_REFERRED
+    with pytest.raises(errors.InvalidInput):
+        services.customer_update(user=staff, customer=second, referred_by=None)
+
+
+def test_a_referrer_of_another_team_is_refused(staff, other_customer):
+    with pytest.raises(errors.InvalidInput):
+        services.customer_create(user=staff, name="New", referred_by=other_customer)
+
+
+def test_the_story_that_brought_them_is_the_referrers_and_earns_referral_points(
+    staff, customer, story
+):
+    stranger = CustomerFactory(team=customer.team)
+    with pytest.raises(errors.InvalidInput):
+        services.customer_create(user=staff, name="New", referred_by=stranger, referred_by_story=story)
+    new = services.customer_create(user=staff, name="New", referred_by=customer, referred_by_story=story)
+    assert new.referred_by_story == story
+    assert PointsEntry.objects.filter(user=staff, reason="referral", customer=new).exists()
+
+
+def test_the_story_can_be_named_later_on_edit(staff, customer, story):
+    new = services.customer_create(user=staff, name="New", referred_by=customer)
+    services.customer_update(user=staff, customer=new, referred_by_story=story)
+    new.refresh_from_db()
+    assert new.referred_by_story == story
+    assert PointsEntry.objects.filter(reason="referral", customer=new).count() == 1
+
+
+# --- NPS ----------------------------------------------------------------------------
+
+
+def _answers(customer, scores):
+    for score in scores:
+        NpsResponse.objects.create(team=customer.team, customer=customer, score=score,
+                                   date=timezone.localdate())
+    return NpsResponse.objects.filter(customer=customer)
+
+
+@pytest.mark.parametrize(("scores", "expected"), [
+    ([7, 8, 7], Decimal("0.0")),           # all passives
+    ([10, 3], Decimal("0.0")),             # one promoter, one detractor
+    ([9, 10, 9, 7], Decimal("75.0")),      # three promoters of four
+    ([9, 7, 8], Decimal("33.3")),          # one decimal
+    ([0, 6, 5], Decimal("-100.0")),
+    ([10, 10, 9, 2, 8, 8], Decimal("33.3")),
+])
+def test_nps_formula(customer, scores, expected):
+    assert nps_score(_answers(customer, scores)) == expected
+
+
+def test_nps_of_nothing_is_none(customer):
+    assert nps_score(NpsResponse.objects.none()) is None
+    assert nps_score(NpsResponse.objects.filter(customer=customer)) is None
+
+
+def test_nps_is_one_query(customer, django_assert_num_queries):
+    responses = _answers(customer, [10, 9, 4, 7])
+    with django_assert_num_queries(1):
+        assert nps_score(responses) == Decimal("25.0")
+
+
+def test_a_detractor_opens_a_follow_up_due_today(staff, customer, delivered_act):
+    response = services.nps_record(user=staff, customer=customer, score=6, comment="Slow", act=delivered_act)
+    follow_up = FollowUp.objects.get(kind="detractor")
+    assert follow_up.nps_response == response
+    assert follow_up.customer == customer
+    assert follow_up.team == customer.team
+    assert follow_up.due_on == timezone.localdate()
+    assert follow_up.done_at is None
+
+
+@pytest.mark.parametrize("score", [7, 8, 9, 10])
+def test_passives_and_promoters_open_no_follow_up(staff, customer, score):
+    services.nps_record(user=staff, customer=customer, score=score)
+    assert not FollowUp.objects.filter(kind="detractor").exists()
+
+
+@pytest.mark.parametrize("score", [-1, 11, "abc", "", None, 7.5, True])
+def test_a_score_is_0_to_10(staff, customer, score):
+    with pytest.raises(errors.InvalidInput) as refused:
+        services.nps_record(user=staff, customer=customer, score=score)
+    assert refused.value.message == errors.MSG_NPS_SCORE_RANGE
+    assert not NpsResponse.objects.exists()
+
+
+def test_nps_guards(staff, customer, other_customer, delivered_act):
+    with pytest.raises(errors.NotAllowed):
+        services.nps_record(user=staff, customer=other_customer, score=9)
+    with pytest.raises(errors.InvalidInput, match="not for this customer"):
+        services.nps_record(user=staff, customer=CustomerFactory(team=customer.team), score=9, act=delivered_act)
+    with pytest.raises(errors.InvalidInput, match="future"):
+        services.nps_record(user=staff, customer=customer, score=9,
+                            date=timezone.localdate() + datetime.timedelta(days=1))
+    response = services.nps_record(user=staff, customer=customer, score="9")
+    assert (response.score, response.date, response.recorded_by) == (9, timezone.localdate(), staff)
+
+
+def test_followup_done_once(staff, customer, other_staff):
+    services.nps_record(user=staff, customer=customer, score=2)
+    follow_up = FollowUp.objects.get()
+    with pytest.raises(errors.NotAllowed):
+        services.followup_done(user=other_staff, follow_up=follow_up)
+    services.followup_done(user=staff, follow_up=follow_up)
+    follow_up.refresh_from_db()
+    assert follow_up.done_by == staff
+    with pytest.raises(errors.Conflict):
+        services.followup_done(user=staff, follow_up=follow_up)
+
+
+# --- Survey links -------------------------------------------------------------------
+
+
+def test_a_survey_link_stores_only_the_hash_of_a_long_token(settings, staff, delivered_act):
+    link, token = services.survey_link_create(user=staff, act=delivered_act)
+    assert len(token) >= 43  # 32 random bytes, url-safe base64: 256 bits
+    assert link.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert not SurveyLink.objects.filter(token_hash=token).exists()
+    days = settings.SECONDMILE["SURVEY_LINK_DAYS"]
+    assert abs(link.expires_at - (timezone.now() + datetime.timedelta(days=days))) < datetime.timedelta(minutes=1)
+    assert link.created_by == staff
+    assert link.used_at is None
+
+
+def test_tokens_differ(staff, delivered_act, customer):
+    _, first = services.survey_link_create(user=staff, act=delivered_act)
+    _, second = services.survey_link_create(user=staff, act=delivered_act)
+    assert first != second
+
+
+def test_a_survey_link_needs_a_delivered_act_of_the_team(staff, other_staff, customer):
+    approved = log_act(staff, cost="0", customer=customer)
+    with pytest.raises(errors.Conflict) as refused:
+        services.survey_link_create(user=staff, act=approved)
+    assert refused.value.message == errors.MSG_SURVEY_NOT_DELIVERED
+    with pytest.raises(errors.NotAllowed):
+        services.survey_link_create(user=other_staff, act=deliver(staff, customer=customer))
+    assert not SurveyLink.objects.exists()
+
+
+def test_a_newer_link_closes_the_open_one(staff, delivered_act):
+    first, token = services.survey_link_create(user=staff, act=delivered_act)
+    services.survey_link_create(user=staff, act=delivered_act)
+    first.refresh_from_db()
+    assert first.expires_at <= timezone.now()
+    with pytest.raises(errors.Conflict):
+        services.survey_submit(token=token, score=9)
+
+
+def test_quiet_period(settings, staff, customer, delivered_act):
+    quiet = settings.SECONDMILE["SURVEY_QUIET_DAYS"]
+    customer.last_surveyed_at = timezone.now() - datetime.timedelta(days=quiet - 1)
+    customer.save()
+    with pytest.raises(errors.Conflict) as refused:
+        services.survey_link_create(user=staff, act=delivered_act)
+    assert "to keep it rare" in refused.value.message
+    assert customer.name in refused.value.message
+    assert not SurveyLink.objects.exists()
+    customer.last_surveyed_at = timezone.now() - datetime.timedelta(days=quiet + 1)
+    customer.save()
+    services.survey_link_create(user=staff, act=delivered_act)
+
+
+def test_the_link_can_be_emailed_after_commit(staff, delivered_act, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _, token = services.survey_link_create(user=staff, act=delivered_act, send_email=True,
+                                               site_url="https://second.example/")
+    assert mailoutbox == []  # nothing leaves before the transaction commits
+    for callback in callbacks:
+        callback()
+    assert [m.to for m in mailoutbox] == [[delivered_act.customer.email]]
+    assert f"https://second.example/s/{token}" in mailoutbox[0].body
+
+
+def test_emailing_needs_an_address(staff, team):
+    act = deliver(staff, customer=CustomerFactory(team=team, email=""))
+    with pytest.raises(errors.InvalidInput, match="no email"):
+        services.survey_link_create(user=staff, act=act, send_email=True)
+
+
+def test_submitting_records_score_story_and_uses_the_link(staff, customer, delivered_act):
+    link, token = services.survey_link_create(user=staff, act=delivered_act)
+    response = services.survey_submit(token=token, score=10, text="  Best stay ever.  ", consent=True)
+    assert (response.score, response.act, response.customer, response.recorded_by) == (
+        10, delivered_act, customer, None
+    )
+    story = Story.objects.get()
+    assert (story.channel, story.status, story.text, story.consent, story.recorded_by) == (
+        "survey", "submitted", "Best stay ever.", True, None
+    )
+    assert list(story.acts.all()) == [delivered_act]
+    assert story.events.get().to_status == "submitted"
+    link.refresh_from_db()
+    customer.refresh_from_db()
+    assert link.used_at is not None
+    assert customer.last_surveyed_at == link.used_at
+    assert not FollowUp.objects.filter(kind="detractor").exists()
+
+
+def test_a_token_is_single_use(staff, delivered_act):
+    _, token = services.survey_link_create(user=staff, act=delivered_act)
+    services.survey_submit(token=token, score=8)
+    with pytest.raises(errors.Conflict):
+        services.survey_submit(token=token, score=10, text="Again")
+    assert NpsResponse.objects.count() == 1
+    assert not Story.objects.exists()
+
+
+def test_an_expired_token_is_refused(staff, delivered_act):
+    link, token = services.survey_link_create(user=staff, act=delivered_act)
+    SurveyLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    with pytest.raises(errors.Conflict):
+        services.survey_submit(token=token, score=9)
+    assert not NpsResponse.objects.exists()
+
+
+def test_a_wrong_token_is_refused(staff, delivered_act):
+    services.survey_link_create(user=staff, act=delivered_act)
+    with pytest.raises(errors.Conflict):
+        services.survey_submit(token="not-the-token", score=9)
+
+
+def test_a_survey_detractor_without_text_opens_a_follow_up_and_no_story(staff, delivered_act):
+    _, token = services.survey_link_create(user=staff, act=delivered_act)
+    response = services.survey_submit(token=token, score=3, text="   ", consent=True)
+    assert FollowUp.objects.get(kind="detractor").nps_response == response
+    assert not Story.objects.exists()
+
+
+def test_a_bad_score_leaves_the_link_open(staff, delivered_act):
+    link, token = services.survey_link_create(user=staff, act=delivered_act)
+    with pytest.raises(errors.InvalidInput):
+        services.survey_submit(token=token, score=12)
+    link.refresh_from_db()
+    assert link.used_at is None
+
+
+def test_after_answering_the_customer_is_quiet(staff, customer, delivered_act):
+    _, token = services.survey_link_create(user=staff, act=delivered_act)
+    services.survey_submit(token=token, score=9)
+    with pytest.raises(errors.Conflict):
+        services.survey_link_create(user=staff, act=deliver(staff, customer=customer))

@@ -2,12 +2,14 @@
 
 import datetime
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from secondmile.models import Role, Team, User
 
-from .models import Act, ActEvent, ApprovalLevel, BudgetMonth, Status
+from .models import GOING_AHEAD, Act, ActEvent, ApprovalLevel, BudgetMonth, Kind, Status, Trigger
 
 
 def acts_visible_to(user: User) -> QuerySet[Act]:
@@ -84,3 +86,55 @@ def approval_queue_with_history(*, user: User) -> list[Act]:
     for act in queue:
         act.previous_acts = [a for a in earlier.get(act.customer_id, []) if a.pk != act.pk][:3]
     return queue
+
+
+# --- Routine detector -------------------------------------------------------------
+
+GIFT_FATIGUE_ACTS = 3
+GIFT_FATIGUE_DAYS = 60
+PATTERN_WINDOW = 5
+PATTERN_SAME_KIND = 3
+
+
+def routine_warnings(*, user: User, customer, kind: str) -> list[str]:
+    """Why the act being logged may turn a surprise into a routine (a warning, never a block).
+
+    - the same kind of gesture went to this customer within ROUTINE_COOLDOWN_DAYS;
+    - the customer had GIFT_FATIGUE_ACTS or more proactive acts in the last
+      GIFT_FATIGUE_DAYS days (surprised too often);
+    - PATTERN_SAME_KIND of the person's last PATTERN_WINDOW acts are of this kind.
+    Only acts going ahead count (not declined or withdrawn). Three small queries on
+    the (customer, date) and (author, date) indexes.
+    """
+    if customer is None or kind not in Kind.values:
+        return []
+    today = timezone.localdate()
+    label = Kind(kind).label.lower()
+    going = Act.objects.filter(status__in=GOING_AHEAD)
+    warnings = []
+    cooldown = settings.SECONDMILE["ROUTINE_COOLDOWN_DAYS"]
+    same = (going.filter(customer=customer, kind=kind, date__gte=today - datetime.timedelta(days=cooldown))
+            .order_by("-date", "-id").values_list("date", flat=True).first())
+    if same is not None:
+        days = (today - same).days
+        when = "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
+        warnings.append(
+            f"{customer.name} already had this kind of gesture ({label}) {when}. Repeated within "
+            f"{cooldown} days, a gesture becomes an expectation: would another kind surprise more?"
+        )
+    recent = going.filter(customer=customer, trigger=Trigger.PROACTIVE,
+                          date__gte=today - datetime.timedelta(days=GIFT_FATIGUE_DAYS)).count()
+    if recent >= GIFT_FATIGUE_ACTS:
+        warnings.append(
+            f"{customer.name} had {recent} surprises in the last {GIFT_FATIGUE_DAYS} days. "
+            f"Too many and they stop being surprises."
+        )
+    last_kinds = list(going.filter(author=user).order_by("-date", "-id")
+                      .values_list("kind", flat=True)[:PATTERN_WINDOW])
+    same_kind = last_kinds.count(kind)
+    if len(last_kinds) >= PATTERN_SAME_KIND and same_kind >= PATTERN_SAME_KIND:
+        warnings.append(
+            f"{same_kind} of your last {len(last_kinds)} acts were of this kind ({label}). "
+            f"Random, not routine: vary the gestures."
+        )
+    return warnings

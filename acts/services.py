@@ -409,9 +409,10 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
             act, actor=user, action=ActEvent.Action.DELIVERED, from_status=Status.APPROVED,
             amount=actual_cost, note=note.strip(),
         )
-        from secondmile.services import points_for_delivery
+        from secondmile.services import followups_after_delivery, points_for_delivery
 
         points_for_delivery(act=act)
+        followups_after_delivery(act=act)
     return act
 
 

@@ -7,6 +7,7 @@ app_name = "acts"
 urlpatterns = [
     path("acts/", views.feed, name="feed"),
     path("acts/new/", views.act_new, name="new"),
+    path("acts/new/warnings/", views.act_new_warnings, name="new_warnings"),
     path("acts/<int:pk>/", views.act_detail, name="detail"),
     path("acts/<int:pk>/approve/", views.act_approve, name="approve"),
     path("acts/<int:pk>/decline/", views.act_decline, name="decline"),

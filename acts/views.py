@@ -48,6 +48,8 @@ def act_new(request):
     if request.GET.get("customer"):
         initial["customer"] = request.GET["customer"]
     form = ActForm(request.POST or None, customers=customers, initial=initial)
+    # Routine warnings are read before logging (the new act would match itself) and never block.
+    warnings = _routine_warnings(request, request.POST) if request.method == "POST" else []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -67,8 +69,26 @@ def act_new(request):
             form_error(form, error)
         else:
             messages.success(request, _logged_message(act))
+            for warning in warnings:
+                messages.warning(request, warning)
             return redirect("acts:detail", pk=act.pk)
-    return render(request, "acts/new.html", {"form": form})
+    return render(request, "acts/new.html", {"form": form, "warnings": warnings})
+
+
+def _routine_warnings(request, data) -> list[str]:
+    customer_id = str(data.get("customer") or "")
+    if not customer_id.isdigit():
+        return []
+    customer = customer_selectors.customers_visible_to(request.user).filter(
+        team_id=request.user.team_id, pk=int(customer_id)
+    ).first()
+    return selectors.routine_warnings(user=request.user, customer=customer, kind=data.get("kind") or "")
+
+
+@login_required
+def act_new_warnings(request):
+    """The routine warnings for the customer and kind chosen so far (htmx, while logging)."""
+    return render(request, "acts/new.html#warnings", {"warnings": _routine_warnings(request, request.GET)})
 
 
 def _logged_message(act) -> str:
@@ -100,7 +120,7 @@ def act_detail(request, pk):
     return render(request, "acts/detail.html", context)
 
 
-def _transition(request, pk, form_class, run, success):
+def _transition(request, pk, form_class, run, success, level=messages.SUCCESS):
     """Run one transition from a POSTed form; answer the act page (or the htmx card)."""
     act = selectors.act_get(user=request.user, pk=pk)
     form = form_class(request.POST, request.FILES)
@@ -110,7 +130,7 @@ def _transition(request, pk, form_class, run, success):
         except errors.DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, success(act))
+            messages.add_message(request, level, success(act))
     else:
         for field_errors in form.errors.values():
             for message in field_errors:
@@ -147,6 +167,7 @@ def act_decline(request, pk):
         request, pk, DeclineForm,
         lambda act, data: services.spend_decline(user=request.user, act=act, note=data["note"]),
         lambda act: f"Declined {money(act.cost)} for {act.customer}. The requester sees your reason.",
+        level=messages.INFO,
     )
 
 

@@ -65,6 +65,70 @@ def me(request):
             "team": user.team.name if user.team else None, "team_id": user.team_id}
 
 
+class DashboardOut(Schema):
+    start: str
+    end: str
+    team: str | None
+    team_id: int | None
+    acts_count: int
+    proactive_share: float | None
+    spend_total: str
+    stories_count: int
+    referred_customers_count: int
+    cost_per_referred_customer: str | None
+    nps_with_act: float | None
+    nps_without_act: float | None
+    referral_revenue: str
+    budget_total: str
+    empowerment_rate: float | None
+    decline_rate: float | None
+    recovery_rate: float | None
+    approval_time_median_hours: float | None
+    approval_time_p90_hours: float | None
+
+
+@api.get("/dashboard", response=DashboardOut, tags=["dashboard"])
+def dashboard(request, start: str = "", end: str = "", team: str = ""):
+    """The dashboard's figures for a period (dates inclusive; default this month to date)
+    and a team (default yours; admins: any team's id, or `all`). Money is a decimal string;
+    shares and rates are fractions from 0 to 1; null where nothing to divide by."""
+    from . import selectors
+
+    scope = selectors.dashboard_scope(user=request.auth, team=team, start=start, end=end)
+    figures = selectors.dashboard_figures(scope)
+    budget = sum((m["budget"] for m in selectors.budget_by_month(scope)), selectors.ZERO)
+
+    def number(value):
+        return None if value is None else float(value)
+
+    def hours(value):
+        return None if value is None else round(value.total_seconds() / 3600, 2)
+
+    def text(value):
+        return None if value is None else str(value)
+
+    return {
+        "start": scope.start.isoformat(), "end": scope.end.isoformat(),
+        "team": scope.team.name if scope.team else None,
+        "team_id": scope.team.pk if scope.team else None,
+        "acts_count": figures["acts_count"],
+        "proactive_share": number(figures["proactive_share"]),
+        "spend_total": str(figures["spend_total"]),
+        "stories_count": figures["stories_count"],
+        "referred_customers_count": figures["referred_customers_count"],
+        "cost_per_referred_customer": text(figures["cost_per_referred_customer"]),
+        "nps_with_act": number(figures["nps_with_act"]),
+        "nps_without_act": number(figures["nps_without_act"]),
+        "referral_revenue": str(figures["referral_revenue"]),
+        "budget_total": str(budget),
+        "empowerment_rate": number(figures["empowerment_rate"]),
+        "decline_rate": number(figures["decline_rate"]),
+        "recovery_rate": number(figures["recovery"]["recovery_rate"]),
+        "approval_time_median_hours": hours(figures["approval_time"]["median"]),
+        "approval_time_p90_hours": hours(figures["approval_time"]["p90"]),
+    }
+
+
 def _register_routers():
     from acts.api import router as acts_router
     from customers.api import router as customers_router

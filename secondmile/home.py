@@ -1,14 +1,50 @@
-"""What the home and profile pages show: my acts, what waits for me, my recognition."""
+"""The home and profile pages: what they show, and the small forms on them.
+
+Home: my recent acts, the team's follow-ups due (with a Done button), today's surprise
+suggestions, this month's leaderboard, and for managers what waits for them. Profile
+(mine or a teammate's): points, kudos, the leaderboard toggle, and for managers a
+kudos form on a teammate's page.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from acts import selectors as act_selectors
 from acts.models import Act
 
+from . import errors, selectors, services
+
+
+def _this_month(user) -> selectors.Scope | None:
+    if user.team is None:
+        return None
+    today = timezone.localdate()
+    return selectors.Scope(start=today.replace(day=1), end=today, team=user.team)
+
 
 def home_context(*, user) -> dict:
+    today = timezone.localdate()
     my_acts = (
         Act.objects.filter(author=user).select_related("customer", "author").order_by("-date", "-id")[:5]
     )
-    context = {"my_acts": my_acts}
+    due = selectors.followups_due(user=user, today=today)
+    due_count = due.count()
+    month = _this_month(user)
+    context = {
+        "my_acts": my_acts,
+        "followups": due[: selectors.FOLLOW_UPS_SHOWN],
+        "followups_count": due_count,
+        "followups_more": max(due_count - selectors.FOLLOW_UPS_SHOWN, 0),
+        "suggestions": selectors.surprise_suggestions(team=user.team, today=today),
+        "surprise_after_days": selectors.SURPRISE_AFTER_DAYS,
+        "leaderboard": selectors.leaderboard(month, limit=5) if month else [],
+        "today": today,
+    }
     if user.is_manager:
         context["queue_count"] = act_selectors.approval_queue(user=user).count()
         context["review_count"] = act_selectors.review_queue(user=user).count()
@@ -16,4 +52,85 @@ def home_context(*, user) -> dict:
 
 
 def profile_context(*, user) -> dict:
-    return {}
+    month = _this_month(user)
+    return {
+        "person": user,
+        "recognition": selectors.person_recognition(person=user, today=timezone.localdate()),
+        "leaderboard": selectors.leaderboard(month, limit=5) if month else [],
+        # Managers reach a teammate's page from here to give kudos.
+        "teammates": selectors.teammates(user=user) if user.is_manager else [],
+    }
+
+
+class KudosForm(forms.Form):
+    note = forms.CharField(
+        label="What are the kudos for?", max_length=280,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 280}),
+        error_messages={"required": "Say what the kudos are for."},
+    )
+
+
+@login_required
+def person(request, pk):
+    """A teammate's recognition; a manager can give them kudos here."""
+    teammate = selectors.teammate_get(user=request.user, pk=pk)
+    if teammate.pk == request.user.pk:
+        return redirect("profile")
+    return render(request, "secondmile/person.html", _person_context(request, teammate, KudosForm()))
+
+
+def _person_context(request, teammate, form) -> dict:
+    return {
+        "person": teammate,
+        "recognition": selectors.person_recognition(person=teammate, today=timezone.localdate()),
+        "kudos_form": form if request.user.is_manager else None,
+    }
+
+
+@login_required
+@require_POST
+def kudos_give(request, pk):
+    teammate = selectors.teammate_get(user=request.user, pk=pk)
+    form = KudosForm(request.POST)
+    if form.is_valid():
+        try:
+            services.kudos_give(user=request.user, receiver=teammate, note=form.cleaned_data["note"])
+        except errors.NotAllowed as error:
+            messages.error(request, error.message)
+            return redirect("person", pk=teammate.pk)
+        except errors.DomainError as error:
+            form.add_error("note" if error.field == "note" else None, error.message)
+        else:
+            messages.success(request, f"Kudos sent to {teammate.display_name}.")
+            return redirect("person", pk=teammate.pk)
+    return render(request, "secondmile/person.html", _person_context(request, teammate, form), status=400)
+
+
+@login_required
+@require_POST
+def leaderboard_visibility(request):
+    hidden = request.POST.get("hidden") == "1"
+    services.leaderboard_visibility_set(user=request.user, hidden=hidden)
+    messages.success(
+        request,
+        "You no longer appear on the leaderboard; your points still count." if hidden
+        else "You appear on the leaderboard again.",
+    )
+    return redirect("profile")
+
+
+@login_required
+@require_POST
+def followup_done(request, pk):
+    follow_up = selectors.followup_get(user=request.user, pk=pk)
+    try:
+        services.followup_done(user=request.user, follow_up=follow_up)
+    except errors.DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"Done: {follow_up.get_kind_display().lower()} for {follow_up.customer.name}.")
+    # The customer page sends its own address back; anything else returns home.
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("home")

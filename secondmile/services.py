@@ -1,5 +1,6 @@
 """Writes that belong to no single app: API tokens, members, and recognition points."""
 
+import datetime
 import hashlib
 import secrets
 
@@ -160,3 +161,42 @@ def kudos_give(*, user: User, receiver: User, note: str, act=None) -> Kudos:
 def leaderboard_visibility_set(*, user: User, hidden: bool) -> None:
     User.objects.filter(pk=user.pk).update(hide_from_leaderboard=hidden)
     user.hide_from_leaderboard = hidden
+
+
+# --- Follow-ups -----------------------------------------------------------------
+
+# Days after delivery that each follow-up falls due.
+FOLLOW_UP_DAYS = {"thank_you": 2, "check_in": 14}
+
+
+def followups_after_delivery(*, act) -> list:
+    """Schedule what follows a delivered act: a thank-you note due two days after
+    delivery and a check-in call due after fourteen, for the act's team."""
+    from customers.models import FollowUp
+
+    delivered_on = timezone.localdate()
+    return FollowUp.objects.bulk_create([
+        FollowUp(team_id=act.team_id, customer_id=act.customer_id, act=act, kind=kind,
+                 due_on=delivered_on + datetime.timedelta(days=days))
+        for kind, days in FOLLOW_UP_DAYS.items()
+    ])
+
+
+def followup_done(*, user: User, follow_up):
+    """Mark a follow-up done by `user`: someone of its team (an admin of any team).
+
+    Locked and checked: a follow-up already done raises Conflict, so a double click
+    records it once.
+    """
+    from customers.models import FollowUp
+
+    with transaction.atomic():
+        follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        if follow_up.team_id != user.team_id and user.role != Role.ADMIN:
+            raise errors.NotAllowed("This follow-up belongs to another team.")
+        if follow_up.done_at is not None:
+            raise errors.Conflict("This follow-up is already done.")
+        follow_up.done_at = timezone.now()
+        follow_up.done_by = user
+        follow_up.save(update_fields=["done_at", "done_by"])
+    return follow_up

@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from customers import views as customer_views
 
-from . import views
+from . import dashboard, home, views
 from .api import api
 
 urlpatterns = [
@@ -17,7 +17,13 @@ urlpatterns = [
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/profile/tokens/", views.token_create, name="token_create"),
     path("accounts/profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("accounts/profile/leaderboard/", home.leaderboard_visibility, name="leaderboard_visibility"),
+    path("people/<int:pk>/", home.person, name="person"),
+    path("people/<int:pk>/kudos/", home.kudos_give, name="kudos_give"),
+    path("follow-ups/<int:pk>/done/", home.followup_done, name="followup_done"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/export/acts.csv", dashboard.export_acts, name="dashboard_export_acts"),
+    path("dashboard/export/stories.csv", dashboard.export_stories, name="dashboard_export_stories"),
     path("team/policy/", views.team_policy, name="team_policy"),
     path("", include("acts.urls")),
     path("", include("customers.urls")),

@@ -96,6 +96,8 @@ class Command(BaseCommand):
                 self.seed_team(teams[DEMO_TEAM], people, rng, customers=30, acts=64)
                 self.seed_team(teams[OTHER_TEAM], people, rng, customers=6, acts=10)
                 self.seed_waiting(teams[DEMO_TEAM], people)
+                self.seed_stories(teams[DEMO_TEAM], people)
+                self.seed_recognition(teams[DEMO_TEAM], people)
                 self.stdout.write("Loaded demo customers and acts.")
             else:
                 self.stdout.write("Demo data already there; kept it.")
@@ -145,6 +147,120 @@ class Command(BaseCommand):
         act_services.budget_set(
             user=people["admin"], team=team, month=today, amount=committed + Decimal("180.00")
         )
+
+    def seed_stories(self, team, people) -> None:
+        """Stories in every state (some featured), NPS answers across the scale from
+        customers with and without acts, a survey answered through a personal link, and
+        two referral chains three generations deep, each customer brought by a story."""
+        from customers import services as customer_services
+
+        admin = people["admin"]
+        staff = [p for p in people.values() if p.team_id == team.pk and p.role == Role.STAFF]
+        today = timezone.localdate()
+        delivered = Act.objects.filter(
+            team=team, status__in=[Status.DELIVERED, Status.CUSTOMER_KNOWS]
+        ).select_related("customer", "author").order_by("date", "id")
+        # One act per customer, so that each story comes from someone else.
+        acts_by_customer = {}
+        for act in delivered:
+            acts_by_customer.setdefault(act.customer_id, act)
+        acts = list(acts_by_customer.values())
+
+        def told_after(act, days=2):
+            return min(act.date + datetime.timedelta(days=days), today)
+
+        stories = [
+            # channel, text, link, consent, decision (None: waiting), reason
+            ("review", "The night before my mother's surgery there were flowers at her bedside "
+             "from the hotel, with a card. I don't know how they found out. I will never stay "
+             "anywhere else.", "https://www.tripadvisor.com/ShowUserReviews-harbour-hotel", True,
+             "feature", ""),
+            ("social", "Landed at midnight, starving, and the Harbour Hotel had a steak waiting at "
+             "the gate. Who does that?!", "https://www.instagram.com/p/harbour-steak/", True, "feature", ""),
+            ("word_of_mouth", "Told my sister about the anniversary upgrade; she has booked for her "
+             "own anniversary in June.", "", True, "approve", ""),
+            ("letter", "A hand-written note on our tenth stay. It is on our fridge now.", "", True,
+             "approve", ""),
+            ("review", "They spotted the billing mistake before I did and wrote to apologise. "
+             "Honest people.", "https://www.google.com/maps/reviews/harbour-hotel", True, "approve", ""),
+            ("word_of_mouth", "Mentioned the birthday cake to colleagues at lunch.", "", False, "approve", ""),
+            ("social", "Great pool, shame about the parking.", "", True, "reject",
+             "About the car park, not about an act of ours."),
+            ("review", "Best hotel in town!!! Cheap flights on my site", "https://spam.example.com/flights",
+             True, "reject", "Spam with an advertising link."),
+            ("letter", "The trick with the medicine for our son made the whole trip bearable. "
+             "Thank you, really.", "", True, None, ""),
+            ("word_of_mouth", "Told the whole book club about the map of places to eat.", "", True, None, ""),
+        ]
+        told = []
+        for (channel, text, url, consent, decision, reason), act in zip(stories, acts, strict=False):
+            story = customer_services.story_record(
+                user=act.author, customer=act.customer, channel=channel, text=text, url=url,
+                acts=[act], consent=consent, told_on=told_after(act),
+            )
+            if decision:
+                customer_services.story_moderate(user=admin, story=story, decision=decision, reason=reason)
+            told.append(story)
+
+        # The customer's own voice: one answered through a personal link (waiting for review).
+        surveyed = acts[len(stories)]
+        _link, token = customer_services.survey_link_create(user=surveyed.author, act=surveyed)
+        customer_services.survey_submit(
+            token=token, score=10, consent=True,
+            text="Nobody has ever kept me company waiting for a taxi at 2 am. Thank you, truly.",
+        )
+
+        # NPS across the scale: after acts, and from walk-in customers who never had one.
+        after_acts = [10, 9, 10, 9, 8, 7, 6, 3, 10, 9, 8, 5, 10, 2, 9, 10, 7, 9]
+        for score, act in zip(after_acts, acts[len(stories) + 1:], strict=False):
+            customer_services.nps_record(
+                user=act.author, customer=act.customer, score=score, act=act, date=told_after(act, 1),
+                comment={10: "Wonderful stay.", 6: "Fine, nothing special.", 3: "The room was noisy.",
+                         2: "Check-in took an hour."}.get(score, ""),
+            )
+        walk_ins = [("Ines Walker", 7), ("Pavel Novak", 8), ("Ruth Amsel", 6), ("Kenji Mori", 4),
+                    ("Laura Bianchi", 9), ("Omar Farouk", 0), ("Sara Lind", 10)]
+        for index, (name, score) in enumerate(walk_ins):
+            walk_in = customer_services.customer_create(
+                user=staff[0], name=name, email=f"{name.split()[0].lower()}@example.net"
+            )
+            customer_services.nps_record(
+                user=staff[index % len(staff)], customer=walk_in, score=score,
+                date=today - datetime.timedelta(days=3 * index),
+            )
+
+        # Two referral chains: a featured story brings a customer, whose own story brings the
+        # next, three generations down.
+        chains = [
+            (told[0], ["Lucia Ferrante", "Marco Ferrante", "Giulia Ferrante"]),
+            (told[1], ["Owen Baptiste", "Rosa Baptiste", "Theo Baptiste"]),
+        ]
+        gestures = [
+            ("Celebrating a new job", "A bottle of local wine with a note from the team"),
+            ("Travelling with a newborn", "Had a cot and a bottle warmer ready in the room"),
+            ("Missed the last ferry", "Drove them to the harbour ourselves"),
+        ]
+        for story, names in chains:
+            for generation, name in enumerate(names):
+                author = staff[generation % len(staff)]
+                customer = customer_services.customer_create(
+                    user=author, name=name, email=f"{name.replace(' ', '.').lower()}@example.org",
+                    referred_by=story.customer, referred_by_story=story,
+                    first_purchase_value=Decimal(["240.00", "180.00", "420.00"][generation]),
+                )
+                problem, solution = gestures[generation]
+                act = act_services.act_log(
+                    user=author, customer=customer, problem=problem, solution=solution,
+                    quadrant="reception", trigger="proactive", kind="gift", cost=Decimal("0"),
+                    date=today - datetime.timedelta(days=20 - 6 * generation),
+                )
+                act_services.act_deliver(user=author, act=act, actual_cost=Decimal("0"))
+                story = customer_services.story_record(
+                    user=author, customer=customer, channel="word_of_mouth", acts=[act], consent=True,
+                    text=f"{solution} — I told my family about it the same evening.",
+                    told_on=act.date + datetime.timedelta(days=1),
+                )
+                customer_services.story_moderate(user=admin, story=story, decision="approve")
 
     def seed_team(self, team, people, rng, *, customers: int, acts: int) -> None:
         members = [p for p in people.values() if p.team_id == team.pk]
@@ -204,3 +320,53 @@ class Command(BaseCommand):
                         user=author, act=act,
                         how=rng.choice(["Told them at checkout", "A card with it", "Follow-up email"]),
                     )
+
+    def seed_recognition(self, team, people) -> None:
+        """More acts in recent weeks than months ago (the trend of a team taking to it),
+        delivered so that they earn points, and kudos from the managers."""
+        from secondmile.services import kudos_give
+
+        rng = random.Random(2027)
+        staff = [p for p in people.values() if p.team_id == team.pk and p.role == Role.STAFF]
+        customers = list(team.customers.order_by("id"))
+        today = timezone.localdate()
+        free_gestures = [
+            ("Waiting alone for a late taxi", "Kept them company and called the driver",
+             "reception", "proactive", "time"),
+            ("First visit to the city", "Drew a map of our favourite places to eat",
+             "reception", "proactive", "expertise"),
+            ("Mentioned their daughter's exam", "A note wishing her luck with breakfast",
+             "reliability", "proactive", "note"),
+            ("Checked out after a long week", "Called a week later to ask how the trip home went",
+             "reliability", "proactive", "call"),
+            ("Shower was cold one morning", "Fixed it within the hour and apologised in person",
+             "response", "reactive", "time"),
+            ("Laptop charger left at home", "Lent ours from the office for the stay",
+             "delivery", "proactive", "other"),
+        ]
+        # Extra acts per day grow from about 0.1 four months ago to 3 today; they go to two
+        # thirds of the customers, so that the others show up in the surprise suggestions.
+        regulars = customers[: len(customers) * 2 // 3]
+        for days_ago in range(119, -1, -1):
+            rate = 0.1 + 3.0 * (1 - days_ago / 120) ** 3
+            for _ in range(int(rate) + (rng.random() < rate - int(rate))):
+                problem, solution, quadrant, trigger, kind = rng.choice(free_gestures)
+                author = rng.choice(staff)
+                act = act_services.act_log(
+                    user=author, customer=rng.choice(regulars), problem=problem, solution=solution,
+                    quadrant=quadrant, trigger=trigger, kind=kind, cost=Decimal("0"),
+                    date=today - datetime.timedelta(days=days_ago),
+                )
+                if days_ago > 1:
+                    act_services.act_deliver(user=author, act=act, actual_cost=Decimal("0"))
+                    if days_ago > 4 and rng.random() < 0.6:
+                        act_services.act_customer_knows(user=author, act=act, how="Told them in person")
+        thanks = [
+            (people["manager"], people["staff"], "The steak at the arrival gate: they are still talking about it."),
+            (people["manager"], people["sam"], "You turned a billing mistake into a thank-you letter. Great recovery."),
+            (people["manager"], people["lena"], "Calm and kind with the family stranded by the storm."),
+            (people["admin"], people["joe"], "Three different gestures this week, and none of them routine."),
+        ]
+        for giver, receiver, note in thanks:
+            act = Act.objects.filter(author=receiver, status__in=[Status.DELIVERED, Status.CUSTOMER_KNOWS]).first()
+            kudos_give(user=giver, receiver=receiver, note=note, act=act)

@@ -1,0 +1,53 @@
+"""Builders for the dashboard tests. Acts go through the real services; stories and NPS
+answers are written as rows, as their services (customers app) would leave them."""
+
+import datetime
+from decimal import Decimal
+from unittest import mock
+
+from django.utils import timezone
+
+from acts import services as act_services
+from customers.models import NpsResponse, Story
+from customers.services import customer_create
+from tests.factories import CustomerFactory, log_act
+
+
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def act(user, *, days: int = 0, customer=None, cost="0", **fields):
+    """An act logged by `user`, dated `days` ago."""
+    return log_act(user, cost=cost, customer=customer or CustomerFactory(team=user.team),
+                   date=days_ago(days), **fields)
+
+
+def delivered(user, *, actual_cost=None, **fields):
+    logged = act(user, **fields)
+    return act_services.act_deliver(user=user, act=logged, actual_cost=actual_cost or logged.approved_amount)
+
+
+def tell_story(customer, *, days: int = 0, status: str = "approved", acts=(), moderator=None, text="Lovely"):
+    story = Story.objects.create(
+        team=customer.team, customer=customer, channel="review", told_on=days_ago(days), text=text,
+        status=status, moderated_by=moderator if status != "submitted" else None,
+        moderated_at=timezone.now() if status != "submitted" else None,
+        reject_reason="Not a story" if status == "rejected" else "", consent=True,
+    )
+    story.acts.set(acts)
+    return story
+
+
+def nps(customer, score: int, *, days: int = 0):
+    return NpsResponse.objects.create(team=customer.team, customer=customer, score=score, date=days_ago(days))
+
+
+def referred(user, referrer, *, value=None, name="Referred One"):
+    return customer_create(user=user, name=name, referred_by=referrer,
+                           first_purchase_value=Decimal(value) if value is not None else None)
+
+
+def at(moment):
+    """Freeze timezone.now() at `moment` (services stamp requested_at/decided_at with it)."""
+    return mock.patch("django.utils.timezone.now", return_value=moment)

@@ -1,0 +1,66 @@
+"""GET /api/dashboard: the core figures as JSON, with the same scoping as the page."""
+
+import pytest
+
+from secondmile.services import api_token_create
+
+from .conftest import PERIOD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_core_figures_as_json(client_for, world, staff, team):
+    response = client_for(staff).get("/api/dashboard", {"start": PERIOD["start"], "end": PERIOD["end"]})
+    assert response.status_code == 200
+    body = response.json()
+    assert {key: body[key] for key in (
+        "start", "end", "team", "team_id", "acts_count", "proactive_share", "spend_total", "stories_count",
+        "referred_customers_count", "cost_per_referred_customer", "nps_with_act", "nps_without_act",
+    )} == {
+        "start": PERIOD["start"].isoformat(), "end": PERIOD["end"].isoformat(), "team": "Harbour",
+        "team_id": team.pk, "acts_count": 5, "proactive_share": 0.6, "spend_total": "88.00",
+        "stories_count": 2, "referred_customers_count": 2, "cost_per_referred_customer": "44.00",
+        "nps_with_act": 33.3, "nps_without_act": -66.7,
+    }
+    assert body["referral_revenue"] == "200.00"
+    assert body["decline_rate"] == 0.5
+    assert body["recovery_rate"] == 0.5
+
+
+def test_an_empty_period_is_nulls_not_errors(client_for, staff):
+    body = client_for(staff).get("/api/dashboard?start=2001-01-01&end=2001-01-31").json()
+    assert body["acts_count"] == 0
+    assert body["spend_total"] == "0.00"
+    assert body["proactive_share"] is None
+    assert body["cost_per_referred_customer"] is None
+    assert body["nps_with_act"] is None
+    assert body["nps_without_act"] is None
+
+
+@pytest.mark.parametrize("query", ["start=2026-02-30", "end=soon", "start=2026-03-10&end=2026-03-01"])
+def test_bad_dates_answer_400_with_a_detail(client_for, staff, query):
+    response = client_for(staff).get(f"/api/dashboard?{query}")
+    assert response.status_code == 400
+    assert response.json()["detail"]
+
+
+def test_scoping(client_for, world, staff, admin_user, other_team):
+    assert client_for(staff).get(f"/api/dashboard?team={other_team.pk}").json() == {"detail": "Not found."}
+    admin = client_for(admin_user)
+    body = admin.get("/api/dashboard", {"team": "all", **PERIOD}).json()
+    assert (body["team"], body["team_id"], body["acts_count"]) == (None, None, 6)
+    body = admin.get("/api/dashboard", {"team": other_team.pk, **PERIOD}).json()
+    assert (body["team"], body["acts_count"]) == ("Riverside", 1)
+
+
+def test_a_bearer_token_works(client, world, staff):
+    _row, token = api_token_create(user=staff)
+    response = client.get("/api/dashboard", {"start": PERIOD["start"]}, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200
+    assert response.json()["acts_count"] == 5
+    assert client.get("/api/dashboard").status_code == 401
+
+
+def test_the_route_is_in_the_openapi_description(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    assert {"start", "end", "team"} <= {p["name"] for p in paths["/api/dashboard"]["get"]["parameters"]}

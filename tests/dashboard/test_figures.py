@@ -1,0 +1,184 @@
+"""Each figure of the dashboard against the hand-computed world in conftest.py."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.http import Http404
+from django.utils import timezone
+
+from acts import services as act_services
+from secondmile import errors, selectors
+from secondmile.models import PointsEntry
+from secondmile.services import kudos_give, leaderboard_visibility_set
+
+from .builders import act, at, days_ago, delivered
+from .conftest import PERIOD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scope(world, staff):
+    return selectors.dashboard_scope(user=staff, **PERIOD)
+
+
+def test_core_figures_follow_the_definitions(scope):
+    figures = selectors.dashboard_figures(scope)
+    assert figures["acts_count"] == 5
+    assert figures["proactive_share"] == Decimal("0.6")
+    assert figures["spend_total"] == Decimal("88.00")
+    assert figures["stories_count"] == 2
+    assert figures["referred_customers_count"] == 2
+    assert figures["cost_per_referred_customer"] == Decimal("44.00")
+    assert figures["nps_with_act"] == Decimal("33.3")
+    assert figures["nps_without_act"] == Decimal("-66.7")
+
+
+def test_the_other_figures(scope):
+    figures = selectors.dashboard_figures(scope)
+    assert figures["empowerment_rate"] == Decimal("0.6")
+    assert figures["decline_rate"] == Decimal("0.5")
+    assert figures["stories_per_act"] == Decimal("0.40")
+    assert figures["referral_revenue"] == Decimal("200.00")
+    assert figures["referral_return"] == Decimal("2.27")
+    assert figures["recovery"] == {"reactive": 2, "returned": 1, "recovery_rate": Decimal("0.5")}
+    assert {q["value"]: q["count"] for q in figures["quadrants"]} == {
+        "reception": 1, "delivery": 1, "reliability": 1, "response": 2}
+    kinds = {k["value"]: k["count"] for k in figures["kinds"]}
+    assert kinds == {"call": 2, "gift": 1, "upgrade": 1, "note": 1, "time": 0, "expertise": 0,
+                     "waiver": 0, "other": 0}
+    assert figures["kinds"][0]["value"] == "call"
+
+
+def test_spend_counts_actual_cost_once_delivered_else_approved_amount_and_pending_as_zero(world, staff):
+    scope = selectors.dashboard_scope(user=staff, start=days_ago(10), end=days_ago(10))
+    # Day 10: a1 delivered at $18 (approved $20), a2 free, a4 declined.
+    assert selectors.act_totals(scope)["spend_total"] == Decimal("18.00")
+    scope = selectors.dashboard_scope(user=staff, start=days_ago(3), end=days_ago(3))
+    assert selectors.act_totals(scope)["spend_total"] == Decimal("0.00")  # a6 waits: counts 0
+
+
+def test_an_admin_sees_every_team_or_one(world, admin_user, other_team):
+    everyone = selectors.dashboard_scope(user=admin_user, team="all", **PERIOD)
+    assert everyone.team is None
+    assert selectors.act_totals(everyone)["acts_count"] == 6  # with the other team's a8
+    assert selectors.stories_count(everyone) == 3
+    assert selectors.referral_totals(everyone)["referred_customers_count"] == 3
+    other = selectors.dashboard_scope(user=admin_user, team=str(other_team.pk), **PERIOD)
+    assert selectors.act_totals(other)["acts_count"] == 1
+
+
+def test_staff_and_managers_see_their_team_only(world, staff, manager, team, other_team):
+    assert selectors.dashboard_scope(user=staff, team=str(team.pk)).team == team
+    for user in (staff, manager):
+        with pytest.raises(Http404):
+            selectors.dashboard_scope(user=user, team=str(other_team.pk))
+        with pytest.raises(Http404):
+            selectors.dashboard_scope(user=user, team="all")
+
+
+@pytest.mark.parametrize(("start", "end", "field"), [
+    ("2026-13-01", "", "start"), ("yesterday", "", "start"), ("", "31/01/2026", "end"),
+    ("2026-03-10", "2026-03-01", "start"), ("2010-01-01", "2026-01-01", "end"),
+])
+def test_bad_dates_are_refused_with_the_field(staff, start, end, field):
+    with pytest.raises(errors.InvalidInput) as refused:
+        selectors.dashboard_scope(user=staff, start=start, end=end)
+    assert refused.value.field == field
+
+
+def test_named_periods(staff):
+    today = timezone.localdate()
+    assert selectors.period_bounds("month", today=datetime.date(2026, 3, 14)) == (
+        datetime.date(2026, 3, 1), datetime.date(2026, 3, 14))
+    assert selectors.period_bounds("3m", today=datetime.date(2026, 2, 14)) == (
+        datetime.date(2025, 12, 1), datetime.date(2026, 2, 14))
+    assert selectors.period_bounds("year", today=datetime.date(2026, 2, 14)) == (
+        datetime.date(2026, 1, 1), datetime.date(2026, 2, 14))
+    scope = selectors.dashboard_scope(user=staff)
+    assert (scope.start, scope.end) == (today.replace(day=1), today)
+    only_end = selectors.dashboard_scope(user=staff, end="2026-03-14")
+    assert only_end.start == datetime.date(2026, 3, 1)
+    previous = selectors.Scope(start=datetime.date(2026, 3, 1), end=datetime.date(2026, 3, 10)).previous()
+    assert (previous.start, previous.end) == (datetime.date(2026, 2, 19), datetime.date(2026, 2, 28))
+
+
+def test_an_empty_period_divides_by_nothing(team, staff):
+    scope = selectors.dashboard_scope(user=staff, start="2001-01-01", end="2001-01-31")
+    figures = selectors.dashboard_figures(scope)
+    assert figures["acts_count"] == 0
+    assert figures["spend_total"] == Decimal("0.00")
+    for name in ("proactive_share", "empowerment_rate", "decline_rate", "stories_per_act",
+                 "cost_per_referred_customer", "referral_return", "nps_with_act", "nps_without_act"):
+        assert figures[name] is None, name
+    assert figures["recovery"]["recovery_rate"] is None
+    assert figures["approval_time"] == {"count": 0, "median": None, "p90": None}
+
+
+def test_approval_time_median_and_90th_percentile(team, staff, manager, admin_user):
+    start = timezone.now() - datetime.timedelta(days=1)
+    waits = [datetime.timedelta(hours=h) for h in (1, 2, 3, 10)]
+    for index, wait in enumerate(waits):
+        with at(start):
+            request = act(staff, cost="80")
+        with at(start + wait):
+            if index == 3:
+                act_services.spend_decline(user=manager, act=request, note="Not this time")
+            else:
+                act_services.spend_approve(user=manager, act=request)
+    with at(start):
+        act(staff, cost="80")  # still waiting: no decision, no time
+    scope = selectors.dashboard_scope(user=staff, start=days_ago(2), end=days_ago(0))
+    times = selectors.approval_times(scope)
+    assert times == {"count": 4, "median": datetime.timedelta(hours=2.5), "p90": datetime.timedelta(hours=10)}
+
+    with at(start):
+        request = act(staff, cost="80")
+    with at(start + datetime.timedelta(minutes=30)):
+        act_services.spend_approve(user=manager, act=request)
+    times = selectors.approval_times(scope)
+    # 0.5, 1, 2, 3, 10 hours: the middle one, and the value at rank ⌈4.5⌉ = 5.
+    assert times == {"count": 5, "median": datetime.timedelta(hours=2), "p90": datetime.timedelta(hours=10)}
+
+
+def test_activity_series_by_week_from_the_first_day(scope):
+    series = selectors.activity_series(scope)
+    assert series["unit"] == "week"
+    assert [(r["start"], r["acts"], r["stories"]) for r in series["rows"]] == [
+        (days_ago(20), 0, 0), (days_ago(13), 3, 0), (days_ago(6), 2, 2)]
+
+
+def test_long_periods_go_by_month(staff):
+    series = selectors.activity_series(selectors.dashboard_scope(user=staff, start="2025-01-15",
+                                                                 end="2025-12-31"))
+    assert series["unit"] == "month"
+    assert len(series["rows"]) == 12
+    assert series["rows"][0]["start"] == datetime.date(2025, 1, 15)
+
+
+def test_budget_by_month_uses_the_months_row_else_the_team_default(team, staff, admin_user):
+    today = timezone.localdate()
+    act(staff, cost="20")
+    act_services.budget_set(user=admin_user, team=team, month=today, amount=Decimal("500"))
+    scope = selectors.dashboard_scope(user=staff, start=today.replace(day=1), end=today)
+    [month] = selectors.budget_by_month(scope)
+    assert month == {"month": today.replace(day=1), "budget": Decimal("500.00"), "spend": Decimal("20.00"),
+                     "share": Decimal("0.04")}
+    old = selectors.budget_by_month(selectors.dashboard_scope(user=staff, start="2001-01-01", end="2001-02-10"))
+    assert [(m["budget"], m["spend"]) for m in old] == [(Decimal("1000.00"), 0), (Decimal("1000.00"), 0)]
+
+
+def test_leaderboard_ranks_outcomes_and_leaves_out_who_asked(team, staff, staff2, manager):
+    delivered(staff)
+    delivered(staff)
+    delivered(staff2)
+    kudos_give(user=manager, receiver=staff2, note="Great recovery")
+    scope = selectors.dashboard_scope(user=staff)
+    board = selectors.leaderboard(scope)
+    assert [(p.username, p.period_points, p.period_kudos) for p in board] == [("ana", 2, 0), ("sam", 1, 1)]
+    assert PointsEntry.objects.filter(user=staff).count() == 2
+    leaderboard_visibility_set(user=staff, hidden=True)
+    assert [p.username for p in selectors.leaderboard(scope)] == ["sam"]
+    earlier = selectors.dashboard_scope(user=staff, start="2001-01-01", end="2001-01-31")
+    assert selectors.leaderboard(earlier) == []

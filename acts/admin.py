@@ -2,20 +2,15 @@
 
 from django.contrib import admin
 
+from secondmile.admin_mixins import ReadOnlyAdminMixin
+
 from .models import Act, ActEvent, BudgetMonth
 
 
-class ActEventInline(admin.TabularInline):
+class ActEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ActEvent
     extra = 0
-    can_delete = False
     readonly_fields = ["at", "actor", "action", "from_status", "to_status", "amount", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Act)
@@ -39,21 +34,12 @@ class ActAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActEvent)
-class ActEventAdmin(admin.ModelAdmin):
+class ActEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The history is append-only: it can be read, never changed or removed."""
 
     list_display = ["at", "act", "actor", "action", "from_status", "to_status", "amount"]
     list_filter = ["action"]
     list_select_related = ["act", "actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BudgetMonth)

@@ -1,9 +1,21 @@
-"""Django admin for teams and people. Roles are groups: pick exactly one."""
+"""Django admin for teams and people. Each person has one team and one role.
 
+The role is a choice on the person's form, saved through `member_set_role`, the same
+service the app uses, so the role's group and `is_staff` (admins reach this admin) stay
+in step. Only superusers may make superusers or hand out single permissions.
+"""
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from .models import ApiToken, Kudos, PointsEntry, Team, User
+from .models import ApiToken, Kudos, PointsEntry, Role, Team, User
+from .services import member_set_role
+
+MSG_TEAM_REQUIRED = "Every person belongs to a team: choose one."
+ROLE_HELP = ("What they may do. Admins also manage teams and people here, in the Django admin: "
+             "staff status follows the role.")
 
 
 @admin.register(Team)
@@ -13,22 +25,98 @@ class TeamAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+def _role_field() -> forms.ChoiceField:
+    return forms.ChoiceField(choices=Role.choices, initial=Role.STAFF, widget=forms.RadioSelect,
+                             help_text=ROLE_HELP)
+
+
+class MemberCreationForm(AdminUserCreationForm):
+    role = _role_field()
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "team")
+
+    def clean_team(self):
+        if self.cleaned_data.get("team") is None:
+            raise forms.ValidationError(MSG_TEAM_REQUIRED)
+        return self.cleaned_data["team"]
+
+
+class MemberChangeForm(UserChangeForm):
+    role = _role_field()
+
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["role"].initial = self.instance.role
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # A superuser (say, from `createsuperuser`) may stay without a team; nobody else.
+        is_superuser = cleaned_data.get("is_superuser", self.instance.is_superuser)
+        if "team" in self.fields and cleaned_data.get("team") is None and not is_superuser:
+            self.add_error("team", MSG_TEAM_REQUIRED)
+        return cleaned_data
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = MemberChangeForm
+    add_form = MemberCreationForm
     list_display = ["username", "display_name", "team", "role", "is_active"]
     list_filter = ["team", "groups", "is_active"]
     list_select_related = ["team"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
-        ("Second Mile", {"fields": ("team", "hide_from_leaderboard")}),
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        ("Team and role", {"fields": ("team", "role", "hide_from_leaderboard")}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "user_permissions")}),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        *DjangoUserAdmin.add_fieldsets,
-        ("Second Mile", {"fields": ("team", "groups")}),
+        (None, {"classes": ("wide",),
+                "fields": ("username", "usable_password", "password1", "password2")}),
+        ("Team and role", {"fields": ("team", "role")}),
     )
+    filter_horizontal = ["user_permissions"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # An admin manages people's teams and roles; superuser status and single
+        # permissions would let them grant themselves more than the admin role.
+        hidden = {"is_superuser", "user_permissions"}
+        return tuple(
+            (name, {**options, "fields": tuple(f for f in options["fields"] if f not in hidden)})
+            for name, options in fieldsets
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # The role decides is_staff (admins reach this admin); see member_set_role.
+        return [*super().get_readonly_fields(request, obj), "is_staff"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False  # else an admin could reset a superuser's password and become one
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        member_set_role(user=form.instance, role=form.cleaned_data["role"])
 
 
 @admin.register(ApiToken)

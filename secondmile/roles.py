@@ -5,7 +5,10 @@ ROLE_PERMISSIONS; services re-check the rules that matter (nobody decides their
 own spend) whatever permissions a user was given by hand.
 """
 
+from . import errors
 from .models import Role
+
+MSG_NO_TEAM = "Your account has no team yet: ask an admin."
 
 # (app_label, codename) pairs each role holds.
 _STAFF = [
@@ -30,3 +33,10 @@ ROLE_PERMISSIONS = {Role.STAFF: _STAFF, Role.MANAGER: _MANAGER, Role.ADMIN: _ADM
 
 def sees_all_teams(user) -> bool:
     return user.role == Role.ADMIN
+
+
+def team_require(user) -> None:
+    """Refuse, with a message saying what to do, a write that needs the user's team when
+    they have none (someone made by `createsuperuser` before an admin gave them a team)."""
+    if user.team_id is None:
+        raise errors.NotAllowed(MSG_NO_TEAM)

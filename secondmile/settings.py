@@ -9,17 +9,24 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# The .env beside manage.py, unless ENV_FILE names another (the settings tests use /dev/null).
+environ.Env.read_env(os.environ.get("ENV_FILE") or BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 # Outside local development a real secret is required: no default, so start-up fails loudly.
-SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-secret") if DEBUG else env("SECRET_KEY")
+SECRET_KEY = env("SECRET_KEY", default="local-development-only-not-secret" if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is required when DEBUG is off: set it in the environment or in .env "
+        "(see .env.example), or set DEBUG=1 for local development."
+    )
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
@@ -53,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "secondmile.middleware.api_errors_as_json",
 ]
 
 ROOT_URLCONF = "secondmile.urls"
@@ -147,6 +155,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Second Mile <secondmile@localhost>")
+# Where people reach the app: links in emails are absolute (a mail has no page to be relative to).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

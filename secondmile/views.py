@@ -77,7 +77,13 @@ def team_policy(request):
     if request.user.role != Role.ADMIN:
         raise Http404
     teams = Team.objects.all()
-    team = get_object_or_404(Team, pk=request.GET.get("team") or request.user.team_id)
+    team_id = request.GET.get("team") or request.user.team_id
+    if team_id is None:
+        # An admin of no team (made by createsuperuser) picks the team to work on first.
+        return render(request, "secondmile/policy.html", {"team": None, "teams": teams})
+    if not str(team_id).isdigit():
+        raise Http404("No such team.")
+    team = get_object_or_404(Team, pk=team_id)
     today = timezone.localdate()
     policy_form = PolicyForm(
         request.POST if request.POST.get("form") == "policy" else None,

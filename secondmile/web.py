@@ -1,9 +1,15 @@
-"""Small helpers the page views share: pagination and turning domain errors into messages."""
+"""Small helpers the page views share: pagination, turning domain errors into messages,
+and turning away people who have no team yet from pages that write a team's data."""
 
+from functools import wraps
+
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest
+from django.shortcuts import redirect
 
 from .errors import DomainError
+from .roles import MSG_NO_TEAM
 
 PAGE_SIZE = 20
 
@@ -21,3 +27,18 @@ def form_error(form, error: DomainError) -> None:
     """Put a service's refusal beside the field it names (or on top of the form)."""
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
+
+
+def team_required(view):
+    """For pages that create a team's data (a customer, an act): someone without a team
+    (made by `createsuperuser`, say) is sent home with a message instead of a half-made
+    record. Goes below @login_required."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.team_id is None:
+            messages.error(request, MSG_NO_TEAM)
+            return redirect("home")
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -1,7 +1,11 @@
 """Django admin for customers, stories, NPS responses and follow-ups."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
+from secondmile import errors
+from secondmile.admin_mixins import ReadOnlyAdminMixin
+
+from . import services
 from .models import Customer, FollowUp, NpsResponse, Story, StoryEvent, SurveyLink
 
 
@@ -15,27 +19,55 @@ class CustomerAdmin(admin.ModelAdmin):
     readonly_fields = ["referral_code"]
 
 
-class StoryEventInline(admin.TabularInline):
+class StoryEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The story's history, to read: rows are written by the services only."""
+
     model = StoryEvent
     extra = 0
-    can_delete = False
     readonly_fields = ["at", "actor", "from_status", "to_status", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
-    list_display = ["customer", "channel", "told_on", "status", "consent"]
+class StoryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Stories, to look up: read-only. Every change must go through the services, which
+    check the rules and write the history; admins moderate at /stories/review/ or with
+    the actions here, which call the same service."""
+
+    list_display = ["customer", "channel", "told_on", "status", "consent", "team"]
     list_filter = ["team", "status", "channel"]
-    list_select_related = ["customer"]
-    raw_id_fields = ["customer", "acts"]
-    readonly_fields = ["status", "moderated_by", "moderated_at", "reject_reason"]
+    list_select_related = ["customer", "team"]
+    search_fields = ["text", "customer__name"]
+    actions = ["approve", "feature"]
     inlines = [StoryEventInline]
+
+    def has_moderate_permission(self, request):
+        return getattr(request.user, "is_team_admin", False)
+
+    def _moderate(self, request, queryset, decision: str) -> None:
+        done = refused = 0
+        for story in queryset:
+            try:
+                services.story_moderate(user=request.user, story=story, decision=decision)
+            except errors.DomainError:
+                refused += 1
+            else:
+                done += 1
+        self.message_user(request, f"{decision.capitalize()}d {done} stor{'y' if done == 1 else 'ies'}.")
+        if refused:
+            self.message_user(
+                request,
+                f"{refused} could not be {decision}d from where they are (see their history); "
+                "reject with a reason at /stories/review/.",
+                level=messages.WARNING,
+            )
+
+    @admin.action(description="Approve the selected stories", permissions=["moderate"])
+    def approve(self, request, queryset):
+        self._moderate(request, queryset, "approve")
+
+    @admin.action(description="Feature the selected stories", permissions=["moderate"])
+    def feature(self, request, queryset):
+        self._moderate(request, queryset, "feature")
 
 
 @admin.register(NpsResponse)

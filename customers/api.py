@@ -4,12 +4,14 @@ import datetime
 from decimal import Decimal
 from typing import Literal
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from acts import selectors as act_selectors
 
 from . import selectors, services
+from .models import StoryStatus
 
 router = Router(tags=["customers"])
 
@@ -121,8 +123,12 @@ class ModerateIn(Schema):
 
 @router.get("/stories", response=list[StoryOut], tags=["stories"])
 @paginate(PageNumberPagination, page_size=20)
-def story_list(request, status: str = ""):
-    """Stories of your team (every team for an admin), newest first."""
+def story_list(request, status: str = Query("", description="submitted, approved, featured or rejected")):
+    """Stories of your team (every team for an admin), newest first, optionally of one
+    status; an unknown status is 422, not an empty list that looks like "none"."""
+    if status and status not in StoryStatus.values:
+        *first, last = StoryStatus.values
+        raise HttpError(422, f"Unknown status '{status}': use {', '.join(first)} or {last}.")
     return selectors.story_list(user=request.auth, status=status)
 
 

@@ -126,6 +126,8 @@ class StoryForm(forms.Form):
     )
     acts = forms.MultipleChoiceField(
         label="The act(s) it retells", required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Tick only acts done for this customer: a story "
+                                          "credits the acts it retells."},
     )
     consent = forms.BooleanField(
         label="They agreed that we share it (on the story wall)", required=False

@@ -109,11 +109,14 @@ class Story(models.Model):
 
 
 class StoryEvent(models.Model):
-    """Append-only history of a story's moderation."""
+    """Append-only history of a story's moderation: written by the services only, never
+    changed (a database trigger refuses UPDATE, and DELETE on PostgreSQL)."""
 
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="events")
+    # PROTECT, not CASCADE or SET_NULL: the database refuses to change or delete a
+    # history row (migration 0003), so deleting its story or actor is refused up front.
+    story = models.ForeignKey(Story, on_delete=models.PROTECT, related_name="events")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, choices=StoryStatus.choices)

@@ -6,7 +6,9 @@ import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -45,34 +47,74 @@ def customer_by_code(*, user: User, code: str) -> Customer | None:
     return customers_visible_to(user).filter(referral_code=code).first()
 
 
-def referral_tree(*, customer: Customer, max_depth: int = 6) -> list[dict]:
-    """The customers below `customer`, generation by generation, as a flat list of rows
-    (customer, depth, total created below them). One query per generation."""
-    team_customers = Customer.objects.filter(
-        team_id=customer.team_id, referred_by__isnull=False
-    ).select_related("referred_by_story")
+REFERRAL_TREE_DEPTH = 20  # generations listed on a customer page; deeper ones are counted
+REFERRAL_TREE_INDENT = 6  # beyond this, rows stop stepping right (a phone is narrow)
+
+
+def _descendant_ids(customer: Customer) -> RawSQL:
+    """Every customer below `customer` in the referral tree, as one recursive subquery.
+
+    UNION (not UNION ALL) drops rows already found, so even a loop that somehow reached
+    the database ends the recursion instead of running forever.
+    """
+    table = connection.ops.quote_name(Customer._meta.db_table)
+    pk = connection.ops.quote_name(Customer._meta.pk.column)
+    parent = connection.ops.quote_name(Customer._meta.get_field("referred_by").column)
+    # The ORM has no recursive query; identifiers come from the model, the pk is a parameter.
+    return RawSQL(  # noqa: S611
+        f"WITH RECURSIVE below (id) AS ("  # noqa: S608
+        f" SELECT {pk} FROM {table} WHERE {parent} = %s"
+        f" UNION SELECT c.{pk} FROM {table} c JOIN below b ON c.{parent} = b.id"
+        f") SELECT id FROM below",
+        [customer.pk],
+    )
+
+
+def referral_tree(*, customer: Customer, max_depth: int = REFERRAL_TREE_DEPTH) -> dict:
+    """The customers below `customer`, generation by generation, in one query whatever
+    the depth.
+
+    Returns `rows` (customer, depth, `created`: how many customers they brought in, in
+    total, at every depth below them) in tree order down to `max_depth` generations;
+    `total`, every customer below `customer`; and `deeper`, how many of them lie beyond
+    `max_depth` and are not listed. Counts are exact whatever is listed.
+    """
+    below = (
+        Customer.objects.filter(pk__in=_descendant_ids(customer))
+        .select_related("referred_by_story")
+        .order_by("name", "id")
+    )
     children_of: dict[int, list[Customer]] = {}
-    frontier = [customer.pk]
-    depth = 0
-    while frontier and depth < max_depth:
-        generation = list(team_customers.filter(referred_by_id__in=frontier).order_by("name"))
-        for child in generation:
-            children_of.setdefault(child.referred_by_id, []).append(child)
-        frontier = [child.pk for child in generation]
-        depth += 1
+    for child in below:
+        children_of.setdefault(child.referred_by_id, []).append(child)
 
-    def total_below(pk: int) -> int:
-        return sum(1 + total_below(child.pk) for child in children_of.get(pk, []))
+    # Depth-first, without recursion; `seen` keeps a loop (were one ever stored) finite.
+    seen = {customer.pk}
+    in_order: list[tuple[Customer, int]] = []
+    stack = [(child, 1) for child in reversed(children_of.get(customer.pk, []))]
+    while stack:
+        node, depth = stack.pop()
+        if node.pk in seen:
+            continue
+        seen.add(node.pk)
+        in_order.append((node, depth))
+        stack.extend((child, depth + 1) for child in reversed(children_of.get(node.pk, [])))
 
-    rows: list[dict] = []
-
-    def walk(pk: int, level: int) -> None:
-        for child in children_of.get(pk, []):
-            rows.append({"customer": child, "depth": level, "created": total_below(child.pk)})
-            walk(child.pk, level + 1)
-
-    walk(customer.pk, 1)
-    return rows
+    # Each node's total below it, children before parents (reverse of depth-first order).
+    created: dict[int, int] = {}
+    listed = {node.pk for node, _ in in_order}
+    for node, _depth in reversed(in_order):
+        created[node.pk] = sum(
+            1 + created.get(child.pk, 0) for child in children_of.get(node.pk, [])
+            if child.pk in listed and child.pk != customer.pk
+        )
+    rows = [
+        {"customer": node, "depth": depth, "indent": min(depth, REFERRAL_TREE_INDENT),
+         "created": created[node.pk]}
+        for node, depth in in_order if depth <= max_depth
+    ]
+    return {"rows": rows, "total": len(in_order), "deeper": len(in_order) - len(rows),
+            "max_depth": max_depth}
 
 
 def story_for_referral(*, referrer: Customer | None, story_id) -> Story | None:
@@ -90,8 +132,8 @@ def referrer_stories(*, referrer: Customer | None) -> QuerySet[Story]:
 
 
 def customer_page(*, customer: Customer) -> dict:
-    """Everything the customer page shows, each in one query (the referral tree in one
-    query per generation)."""
+    """Everything the customer page shows, each in one query (the whole referral tree
+    too, however deep)."""
     from acts.models import Act
 
     acts = list(
@@ -105,7 +147,7 @@ def customer_page(*, customer: Customer) -> dict:
         "nps_responses": responses,
         "nps": nps_score(customer.nps_responses.all()),
         "follow_ups": customer.follow_ups.filter(done_at__isnull=True).select_related("act"),
-        "referral_rows": referral_tree(customer=customer),
+        "referrals": referral_tree(customer=customer),
     }
 
 
@@ -216,11 +258,29 @@ def survey_link_answered(token: str) -> SurveyLink | None:
     )
 
 
-def survey_quiet_until(customer: Customer) -> datetime.date | None:
-    """The first day the customer may be asked again, or None when they may be now."""
-    if customer.last_surveyed_at is None:
+def survey_last_asked(customer: Customer) -> datetime.datetime | None:
+    """When the customer was last asked for their voice: the newest personal link made for
+    them (a link made, or emailed, is asking, whether they answer or not) or their last
+    answer through one, whichever is later; None if never."""
+    latest_link = SurveyLink.objects.filter(act__customer_id=customer.pk).aggregate(
+        latest=Max("created_at")
+    )["latest"]
+    return max((t for t in (latest_link, customer.last_surveyed_at) if t is not None), default=None)
+
+
+def survey_quiet(customer: Customer) -> dict | None:
+    """While the customer is in their quiet period: when they were last asked (`asked`)
+    and the first day they may be asked again (`until`). None when they may be asked now."""
+    asked = survey_last_asked(customer)
+    if asked is None:
         return None
-    until = timezone.localtime(customer.last_surveyed_at).date() + datetime.timedelta(
+    until = timezone.localtime(asked).date() + datetime.timedelta(
         days=settings.SECONDMILE["SURVEY_QUIET_DAYS"]
     )
-    return until if until > timezone.localdate() else None
+    return {"asked": asked, "until": until} if until > timezone.localdate() else None
+
+
+def survey_quiet_until(customer: Customer) -> datetime.date | None:
+    """The first day the customer may be asked again, or None when they may be now."""
+    quiet = survey_quiet(customer)
+    return quiet["until"] if quiet else None

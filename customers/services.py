@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from secondmile import errors
 from secondmile.models import Role, Team, User
+from secondmile.roles import team_require
 from secondmile.services import followup_done  # noqa: F401  (follow-ups are written there)
 
 from .models import (
@@ -34,9 +35,14 @@ from .models import (
     StoryStatus,
     SurveyLink,
 )
-from .selectors import survey_quiet_until, survey_token_hash
+from .selectors import survey_quiet, survey_token_hash
 
 logger = logging.getLogger(__name__)
+
+MSG_STORY_ACT_NOT_THEIRS = "A story retells acts done for {name}; that act was for another customer."
+MSG_SURVEY_ASKED_RECENTLY = (
+    "{name} was last asked on {asked}; to keep it rare, ask again from {until}."
+)
 
 # No 0/O or 1/I/L: codes are read aloud and typed from paper.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -50,7 +56,12 @@ def referral_code_new() -> str:
 
 
 def _check_referral(*, customer: Customer | None, referrer: Customer | None, team: Team) -> None:
-    """The referral guards: same team, not oneself, no loop, referred at most once."""
+    """The referral guards: same team, not oneself, no loop, referred at most once.
+
+    The referrer's ancestry is read afresh from the database, one step at a time (never
+    from a cached `referred_by`): with the team locked by the caller, it is what other
+    edits have committed.
+    """
     if referrer is None:
         return
     if referrer.team_id != team.pk:
@@ -61,16 +72,19 @@ def _check_referral(*, customer: Customer | None, referrer: Customer | None, tea
         raise errors.InvalidInput(errors.MSG_SELF_REFERRAL, field="referred_by")
     if customer.referred_by_id and customer.referred_by_id != referrer.pk:
         raise errors.InvalidInput(errors.MSG_ALREADY_REFERRED, field="referred_by")
-    # Walk up from the referrer: meeting the customer means the referral would loop.
-    seen = set()
-    ancestor = referrer
-    while ancestor is not None and ancestor.pk not in seen:
-        if ancestor.pk == customer.pk:
+    # Walk up from the referrer: meeting the customer means the referral would loop. The
+    # `seen` set ends the walk even on a loop that somehow already exists.
+    seen: set[int] = set()
+    ancestor_id: int | None = referrer.pk
+    while ancestor_id is not None and ancestor_id not in seen:
+        if ancestor_id == customer.pk:
             raise errors.InvalidInput(
                 errors.MSG_REFERRAL_LOOP.format(name=referrer.name), field="referred_by"
             )
-        seen.add(ancestor.pk)
-        ancestor = ancestor.referred_by
+        seen.add(ancestor_id)
+        ancestor_id = (
+            Customer.objects.filter(pk=ancestor_id).values_list("referred_by_id", flat=True).first()
+        )
 
 
 def customer_create(
@@ -91,7 +105,9 @@ def customer_create(
     A referrer must be a customer of the same team; a story that brought them
     must be the referrer's. Points go to the staff credited by that story.
     """
-    team = team if (team is not None and user.role == Role.ADMIN) else user.team
+    if team is None or user.role != Role.ADMIN:
+        team_require(user)
+        team = user.team
     name = (name or "").strip()
     if not name:
         raise errors.InvalidInput("A customer needs a name.", field="name")
@@ -134,6 +150,12 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
     if "name" in fields and not (fields["name"] or "").strip():
         raise errors.InvalidInput("A customer needs a name.", field="name")
     with transaction.atomic():
+        if fields.get("referred_by") is not None:
+            # Two edits at once ("A referred by B", "B referred by A") would each see no loop
+            # in the other's uncommitted row. Setting a referrer takes the team's lock first,
+            # so such edits run one after the other and the second sees the first's loop.
+            # NO KEY UPDATE: rows that merely point at the team (new acts) are not held up.
+            Team.objects.select_for_update(no_key=True).get(pk=customer.team_id)
         customer = Customer.objects.select_for_update().get(pk=customer.pk)
         had_story = customer.referred_by_story_id is not None
         if "referred_by" in fields:
@@ -214,7 +236,7 @@ def story_record(
     """Record a story a customer told, as `submitted` (waiting for an admin's review).
 
     Preconditions: the customer is of the user's team (any team for an admin); the
-    acts it retells are of the customer's team; the link, if any, is http(s); the date
+    acts it retells were done for this customer; the link, if any, is http(s); the date
     is not in the future. Writes the story and its first history row.
     """
     if customer.team_id != user.team_id and user.role != Role.ADMIN:
@@ -227,8 +249,10 @@ def story_record(
     if told_on > timezone.localdate():
         raise errors.InvalidInput("A story cannot be told in the future.", field="told_on")
     acts = list(acts)
-    if any(act.team_id != customer.team_id for act in acts):
-        raise errors.InvalidInput("A story retells acts of the customer's own team.", field="acts")
+    if any(act.customer_id != customer.pk for act in acts):
+        # A story credits the staff of the acts it retells: only acts done for the
+        # customer who told it, or anyone could claim a colleague's story.
+        raise errors.InvalidInput(MSG_STORY_ACT_NOT_THEIRS.format(name=customer.name), field="acts")
     with transaction.atomic():
         return _story_create(
             customer=customer, channel=channel, told_on=told_on, text=text, url=url, acts=acts,
@@ -365,10 +389,10 @@ def survey_link_create(
     """Make a personal, single-use link for the customer of a delivered act.
 
     Returns the link row and the token; only the token's SHA-256 is stored, so the
-    token is shown once. Refused while the customer is in their quiet period (they
-    answered recently). An earlier open link for the same customer is closed, so they
-    answer once. With `send_email`, the link (`site_url` + /s/<token>) is mailed to
-    the customer after commit.
+    token is shown once. Refused while the customer is in their quiet period: a link
+    made for them (answered or not) or an answer within it. An earlier open link for the
+    same customer is closed, so they answer once. With `send_email`, the link
+    (`site_url` + /s/<token>) is mailed to the customer after commit.
     """
     if act.team_id != user.team_id and user.role != Role.ADMIN:
         raise errors.NotAllowed("This act belongs to another team.")
@@ -379,10 +403,11 @@ def survey_link_create(
         act = Act.objects.select_related("team", "author").get(pk=act.pk)
         if act.status not in SURVEY_ACT_STATUSES:
             raise errors.Conflict(errors.MSG_SURVEY_NOT_DELIVERED)
-        until = survey_quiet_until(customer)
-        if until is not None:
-            raise errors.Conflict(errors.MSG_SURVEY_QUIET.format(
-                name=customer.name, date=_day(customer.last_surveyed_at), until=_day(until)
+        # The customer row is locked: two staff making links at once cannot both ask.
+        quiet = survey_quiet(customer)
+        if quiet is not None:
+            raise errors.Conflict(MSG_SURVEY_ASKED_RECENTLY.format(
+                name=customer.name, asked=_day(quiet["asked"]), until=_day(quiet["until"])
             ))
         if send_email and not customer.email:
             raise errors.InvalidInput(f"{customer.name} has no email address.", field="send_email")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from acts import selectors as act_selectors
 from secondmile import errors
-from secondmile.web import form_error, paginate
+from secondmile.web import form_error, paginate, team_required
 
 from . import selectors, services
 from .forms import (
@@ -51,6 +51,17 @@ def customer_detail(request, pk):
     return _customer_page(request, customer)
 
 
+# The services name a customer's referrer `referred_by`; the form asks for their code.
+_CUSTOMER_FORM_FIELDS = {"referred_by": "referrer_code"}
+
+
+def _customer_form_error(form, error: errors.DomainError) -> None:
+    """A service's refusal beside the form field it is about (the referral guards beside
+    "Referred by"), else on top of the form."""
+    field = _CUSTOMER_FORM_FIELDS.get(error.field, error.field)
+    form.add_error(field if field in form.fields else None, error.message)
+
+
 def _referral_initial(request, customers) -> dict:
     """Start a new customer from a story (?story=) or a referrer (?referrer=CODE)."""
     story_id = request.GET.get("story", "")
@@ -64,6 +75,7 @@ def _referral_initial(request, customers) -> dict:
 
 
 @login_required
+@team_required
 def customer_new(request):
     customers = selectors.customers_visible_to(request.user).filter(team_id=request.user.team_id)
     form = CustomerForm(request.POST or None, customers=customers,
@@ -78,7 +90,7 @@ def customer_new(request):
                 referred_by_story=data["referred_by_story"],
             )
         except errors.DomainError as error:
-            form_error(form, error)
+            _customer_form_error(form, error)
         else:
             messages.success(request, f"Added {customer.name} (referral code {customer.referral_code}).")
             if form.duplicate_of:
@@ -112,7 +124,7 @@ def customer_edit(request, pk):
                 first_purchase_value=data["first_purchase_value"],
             )
         except errors.DomainError as error:
-            form_error(form, error)
+            _customer_form_error(form, error)
         else:
             messages.success(request, f"Saved {data['name']}.")
             if form.duplicate_of:

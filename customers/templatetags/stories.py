@@ -33,6 +33,14 @@ def survey_quiet_until(customer):
     return quiet_until(customer)
 
 
+@register.filter
+def survey_quiet(customer):
+    """While a customer is in their quiet period: {"asked": when, "until": first day}."""
+    from customers.selectors import survey_quiet as quiet
+
+    return quiet(customer)
+
+
 @register.simple_tag
 def survey_link_days() -> int:
     from django.conf import settings

@@ -22,7 +22,30 @@ XSS_CORPUS = [
     "<svg onload=alert(1)>",
     "javascript:alert(1)",
     "data:text/html,<script>alert(1)</script>",
+    # Links a stranger may type, hoping they become clickable.
+    '<a href="javascript:alert(1)">see my review</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">photos</a>',
+    '<svg><a xlink:href="javascript:alert(1)"><text x="10" y="20">tap here</text></a></svg>',
 ]
+# Story links that are not http(s). The service refuses them; these are written straight
+# into the database, as an old import might have, to prove the page never makes them hrefs.
+HOSTILE_LINKS = [
+    "javascript:alert(1)",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+    "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
+    " JaVaScRiPt:alert(1)",
+]
+# Any element whose href (or SVG xlink:href) would run script or load a data: document.
+FIND_HOSTILE_HREFS = """() => [...document.querySelectorAll("*")].flatMap(el =>
+  [el.getAttribute("href"), el.getAttributeNS("http://www.w3.org/1999/xlink", "href")]
+    .filter(v => v && /^\\s*(javascript|data|vbscript):/i.test(v.replace(/[\\t\\n\\r]/g, ""))))"""
+
+
+def _assert_no_hostile_href(page):
+    assert page.evaluate(FIND_HOSTILE_HREFS) == []
+    assert page.locator('a[href^="javascript:"], a[href^="data:"]').count() == 0
+
+
 # Playwright's init scripts run outside the page's CSP: this one only listens for violations.
 LISTEN_FOR_CSP = """
 window.__csp = [];
@@ -78,13 +101,20 @@ def test_story_journey(live_server, page, browser, login, shot, transactional_db
     _watch(page, dialogs)
     page.set_viewport_size(DESKTOP)
 
-    # Staff delivers an act (logged and delivered through the services: $38 is within the
-    # empowerment limit) and, on its page, makes and copies the customer's link.
-    act = _delivered(staff, elena, solution="Had a steak waiting at the arrival gate",
-                     problem="Arriving hungry on a late flight")
+    # Staff logged an act ($38: within the empowerment limit, so approved at once); in the
+    # browser, on its page, she marks it delivered, then makes and copies the customer's link.
+    act = log_act(staff, cost="38.00", customer=elena, solution="Had a steak waiting at the arrival gate",
+                  problem="Arriving hungry on a late flight")
+    assert act.status == "approved"
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     login(page, staff)
     page.goto(f"{live_server.url}/acts/{act.pk}/")
+    expect(page.get_by_role("button", name="Create a survey link")).to_have_count(0)
+    page.get_by_label("What it actually cost").fill("36.50")
+    page.get_by_role("button", name="Mark delivered").click()
+    expect(page.get_by_text("Make sure they know.")).to_be_visible()
+    act.refresh_from_db()
+    assert (act.status, act.actual_cost) == ("delivered", Decimal("36.50"))
     page.get_by_role("button", name="Create a survey link").click()
     expect(page.get_by_text("Copy it now: it is shown only once.")).to_be_visible()
     link_box = page.locator(f"#survey-url-{act.pk}")
@@ -190,22 +220,60 @@ def test_story_journey(live_server, page, browser, login, shot, transactional_db
     hostile_page = browser.new_context().new_page()
     hostile_page.set_default_timeout(5000)
     _watch(hostile_page, dialogs)
+    hostile_acts = []
     for index, text in enumerate(XSS_CORPUS):
         customer = CustomerFactory(team=team, name=f"Guest {index}")
         hostile_act = _delivered(staff, customer, solution=f"Gesture {index} {text}", problem="Test", cost="0")
+        hostile_acts.append(hostile_act)
         _link, token = services.survey_link_create(user=staff, act=hostile_act)
         _answer(hostile_page, f"{live_server.url}/s/{token}", score=index, text=text)
     hostile_page.context.close()
+    # Hostile links the service would refuse, as if an old import had stored them.
+    hostile_stories = list(Story.objects.filter(status="submitted", channel="survey").order_by("pk"))
+    for hostile, link in zip(hostile_stories, HOSTILE_LINKS, strict=False):
+        Story.objects.filter(pk=hostile.pk).update(url=link)
     admin_page.goto(f"{live_server.url}/stories/review/")
-    for hostile in Story.objects.filter(status="submitted", channel="survey"):
+    _assert_no_hostile_href(admin_page)
+    for hostile in hostile_stories:
         admin_page.locator(f"#review-{hostile.pk}").get_by_role("button", name="Feature").click()
         expect(admin_page.locator(f"#review-{hostile.pk}")).to_contain_text("Featured")
-    for url in ("/stories/", f"/customers/{elena.pk}/", "/stories/review/"):
+    urls = ["/stories/", f"/customers/{elena.pk}/", "/stories/review/", f"/acts/{act.pk}/"]
+    urls += [f"/acts/{hostile_act.pk}/" for hostile_act in hostile_acts]
+    urls += [f"/customers/{hostile.customer_id}/" for hostile in hostile_stories[:len(HOSTILE_LINKS)]]
+    for url in urls:
         admin_page.goto(f"{live_server.url}{url}")
         expect(admin_page.locator("main")).to_be_visible()
+        _assert_no_hostile_href(admin_page)
+        assert admin_page.locator("main script, main img, main svg, main iframe, main object").count() == 0, url
     admin_page.goto(f"{live_server.url}/stories/")
     for text in XSS_CORPUS:
         expect(admin_page.get_by_text(text, exact=True).first).to_be_visible()  # shown as words
-    assert admin_page.locator("main script, main img, main svg").count() == 0
+    # Every link on a story card goes somewhere of ours, or to a plain http(s) site.
+    for href in admin_page.locator("main .story a").evaluate_all("links => links.map(a => a.href)"):
+        assert href.startswith((live_server.url, "https://", "http://")), href
+    shot(admin_page, "story-wall-hostile")
+    # Clicking the words that look like links runs nothing either.
+    admin_page.get_by_text(XSS_CORPUS[5], exact=True).first.click()
+    admin_page.get_by_text(XSS_CORPUS[7], exact=True).first.click()
+    assert admin_page.evaluate("window.__csp") == []
     assert dialogs == []
     admin_context.close()
+
+
+@pytest.mark.browser
+def test_a_long_referral_chain_on_a_phone(live_server, page, login, shot, transactional_db):
+    team = TeamFactory(name="Harbour Hotel")
+    staff = UserFactory(username="ana", first_name="Ana", last_name="Silva", team=team, role=Role.STAFF)
+    root = services.customer_create(user=staff, name="Lucia Ferrante")
+    parent = root
+    for generation in range(1, 24):
+        parent = services.customer_create(user=staff, name=f"Guest of gen {generation}", referred_by=parent)
+    page.set_viewport_size(PHONE)
+    login(page, staff)
+    page.goto(f"{live_server.url}/customers/{root.pk}/")
+    expect(page.get_by_text("Lucia Ferrante created 23 customers:")).to_be_visible()
+    expect(page.locator(".tree li")).to_have_count(20)
+    expect(page.get_by_text("and 3 more customers in deeper generations")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.get_by_text("and 3 more customers").scroll_into_view_if_needed()
+    shot(page, "customer-referral-chain-phone")

@@ -7,9 +7,9 @@ from customers import services
 from customers.models import FollowUp, NpsResponse, Story
 from secondmile import errors
 from secondmile.services import api_token_create
-from tests.factories import log_act
+from tests.factories import CustomerFactory, log_act
 
-from .conftest import record
+from .conftest import deliver, record
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,49 @@ def test_another_teams_customer_or_act_is_404(api, staff, customer, other_staff,
     })
     assert response.status_code == 404
     assert not Story.objects.exists()
+
+
+def test_an_act_done_for_another_customer_is_refused_on_acts(api, staff, customer, team):
+    neighbour_act = deliver(staff, customer=CustomerFactory(team=team, name="Noor Neighbour"))
+    own_act = deliver(staff, customer=customer)
+    response = post(api(staff), "/api/stories", {
+        "customer": customer.pk, "channel": "review", "text": "Hi", "acts": [own_act.pk, neighbour_act.pk],
+    })
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": services.MSG_STORY_ACT_NOT_THEIRS.format(name=customer.name), "field": "acts",
+    }
+    assert not Story.objects.exists()
+
+
+@pytest.mark.parametrize("status", ["bogus", "APPROVED", "pending", " "])
+def test_an_unknown_status_filter_is_422_not_an_empty_list(api, staff, customer, status):
+    record(staff, customer)
+    response = api(staff).get("/api/stories", {"status": status})
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert detail == f"Unknown status '{status}': use submitted, approved, featured or rejected."
+
+
+def test_each_known_status_filters(api, staff, customer, admin_user):
+    waiting = record(staff, customer)
+    services.story_moderate(user=admin_user, story=record(staff, customer), decision="reject", reason="No")
+    client = api(staff)
+    assert [item["id"] for item in client.get("/api/stories?status=submitted").json()["items"]] == [waiting.pk]
+    assert client.get("/api/stories?status=rejected").json()["count"] == 1
+    assert client.get("/api/stories?status=").json()["count"] == 2
+
+
+def test_the_referral_guards_over_the_api(api, staff, customer, other_customer):
+    client = api(staff)
+    # The API creates customers only (no edit route), so a new customer can neither be
+    # their own referrer nor close a loop nor be referred twice; the guard it can meet is
+    # the team's: another team's referrer is not found.
+    response = post(client, "/api/customers", {"name": "New", "referred_by": other_customer.pk})
+    assert response.status_code == 404
+    response = post(client, "/api/customers", {"name": "New", "referred_by": customer.pk})
+    assert response.status_code == 201
+    assert response.json()["referred_by"] == customer.pk
 
 
 def test_list_is_paginated_newest_first_and_scoped(api, staff, customer, other_staff, other_customer):

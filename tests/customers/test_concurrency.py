@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from customers import services
-from customers.models import NpsResponse, Story, StoryEvent
+from customers.models import Customer, NpsResponse, Story, StoryEvent
 from secondmile import errors
 from secondmile.models import Role
 from tests.concurrency import run_at_once
@@ -49,3 +49,45 @@ def test_one_link_submitted_twice_at_once_records_once(staff, customer):
     assert sorted(kind for kind, _ in outcomes) == ["ok", "refused", "refused"], outcomes
     assert NpsResponse.objects.count() == 1
     assert Story.objects.count() <= 1
+
+
+def _loops() -> list[list[int]]:
+    """Every referral loop in the database, as the ids around it."""
+    parent = dict(Customer.objects.filter(referred_by__isnull=False).values_list("pk", "referred_by_id"))
+    loops = []
+    for start in parent:
+        seen, node = [], start
+        while node in parent and node not in seen:
+            seen.append(node)
+            node = parent[node]
+        if node == start:
+            loops.append(seen)
+    return loops
+
+
+def test_two_edits_that_would_make_a_loop_at_once_let_exactly_one_win(staff):
+    # Five rounds: a race lost only now and then must still be caught.
+    for round_ in range(5):
+        a = services.customer_create(user=staff, name=f"A{round_}")
+        b = services.customer_create(user=staff, name=f"B{round_}")
+        outcomes = run_at_once([
+            lambda a=a, b=b: services.customer_update(user=staff, customer=a, referred_by=b),
+            lambda a=a, b=b: services.customer_update(user=staff, customer=b, referred_by=a),
+        ])
+        assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"], outcomes
+        refused = next(value for kind, value in outcomes if kind == "refused")
+        assert refused.field == "referred_by"
+        assert "would make a loop" in refused.message
+    assert _loops() == []
+
+
+def test_four_edits_closing_a_ring_at_once_never_close_it(staff):
+    ring = [services.customer_create(user=staff, name=f"Ring {index}") for index in range(4)]
+    outcomes = run_at_once([
+        lambda index=index: services.customer_update(
+            user=staff, customer=ring[index], referred_by=ring[(index + 1) % 4]
+        )
+        for index in range(4)
+    ])
+    assert sorted(kind for kind, _ in outcomes) == ["ok", "ok", "ok", "refused"], outcomes
+    assert _loops() == []

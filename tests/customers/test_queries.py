@@ -89,3 +89,19 @@ def test_the_customer_page_is_a_fixed_count_per_generation(client_for, staff, te
         page = client.get(f"/customers/{big.pk}/").content.decode()
     assert "gen 4" in page
     assert page.count('class="card act-card"') == 6
+
+
+def test_the_customer_page_is_a_fixed_count_whatever_the_chain_length(
+    client_for, staff, team, django_assert_num_queries
+):
+    client = client_for(staff)
+    short = services.customer_create(user=staff, name="Short Root")
+    _chain(staff, short, generations=1, width=1)
+    one = count_queries(client, f"/customers/{short.pk}/")
+    long = services.customer_create(user=staff, name="Long Root")
+    _chain(staff, long, generations=9, width=1)
+    with django_assert_num_queries(one):
+        page = client.get(f"/customers/{long.pk}/").content.decode()
+    assert "Long Root created 9 customers:" in page
+    assert "gen 9" in page  # every generation listed, none cut at 6
+    assert "deeper generations" not in page

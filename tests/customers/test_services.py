@@ -5,13 +5,16 @@ import hashlib
 from decimal import Decimal
 
 import pytest
+from django.db import DatabaseError, connection, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from customers import services
-from customers.models import FollowUp, NpsResponse, Story, StoryEvent, SurveyLink
-from customers.selectors import nps_score
+from customers.models import Customer, FollowUp, NpsResponse, Story, StoryEvent, SurveyLink
+from customers.selectors import nps_score, referral_tree
 from secondmile import errors
 from secondmile.models import PointsEntry
+from secondmile.templatetags.money import day
 from tests.factories import CustomerFactory, log_act
 
 from .conftest import deliver, record
@@ -67,6 +70,18 @@ def test_stories_stay_within_the_team(staff, other_staff, other_customer, custom
     with pytest.raises(errors.InvalidInput):
         record(staff, customer, acts=[other_act])
     assert not Story.objects.exists()
+
+
+def test_a_story_retells_only_acts_done_for_its_customer(staff, customer, team):
+    neighbour = CustomerFactory(team=team, name="Noor Neighbour")
+    their_act = deliver(staff, customer=neighbour)
+    own_act = deliver(staff, customer=customer)
+    with pytest.raises(errors.InvalidInput) as refused:
+        record(staff, customer, acts=[own_act, their_act])
+    assert refused.value.field == "acts"
+    assert refused.value.message == services.MSG_STORY_ACT_NOT_THEIRS.format(name=customer.name)
+    assert not Story.objects.exists()
+    assert list(record(staff, customer, acts=[own_act]).acts.all()) == [own_act]
 
 
 # --- Moderation ---------------------------------------------------------------------
@@ -134,6 +149,25 @@ def test_history_is_append_only_and_complete(admin_user, story):
     ]
 
 
+def test_story_history_is_append_only_in_the_database(admin_user, story):
+    services.story_moderate(user=admin_user, story=story, decision="approve")
+    event = story.events.get(to_status="approved")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        StoryEvent.objects.filter(pk=event.pk).update(to_status="featured", note="rewritten")
+    event.refresh_from_db()
+    assert (event.to_status, event.note) == ("approved", "")
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic():
+            StoryEvent.objects.filter(pk=event.pk).delete()
+        assert StoryEvent.objects.filter(pk=event.pk).exists()
+    # Django itself refuses to delete a story, or a moderator, that history refers to.
+    with pytest.raises(ProtectedError):
+        story.delete()
+    with pytest.raises(ProtectedError):
+        admin_user.delete()
+    assert story.events.count() == 2
+
+
 def test_approving_and_featuring_earn_points_for_the_act_author(admin_user, staff, story):
     services.story_moderate(user=admin_user, story=story, decision="approve")
     services.story_moderate(user=admin_user, story=story, decision="feature")
@@ -164,6 +198,35 @@ def test_no_referral_loop(staff, team):
     assert refused.value.message == errors.MSG_REFERRAL_LOOP.format(name="Third")
     first.refresh_from_db()
     assert first.referred_by is None
+
+
+def test_a_loop_is_seen_through_a_stale_referrer(staff, team):
+    """The referrer object a form loaded may predate another edit: the guard reads the
+    chain from the database, not from the object's cached `referred_by`."""
+    first = services.customer_create(user=staff, name="First")
+    second = services.customer_create(user=staff, name="Second")
+    stale_first = Customer.objects.select_related("referred_by").get(pk=first.pk)
+    assert stale_first.referred_by is None
+    services.customer_update(user=staff, customer=first, referred_by=second)
+    with pytest.raises(errors.InvalidInput) as refused:
+        services.customer_update(user=staff, customer=second, referred_by=stale_first)
+    assert refused.value.message == errors.MSG_REFERRAL_LOOP.format(name="First")
+    assert refused.value.field == "referred_by"
+    second.refresh_from_db()
+    assert second.referred_by is None
+
+
+def test_the_guard_ends_on_a_loop_already_in_the_database(staff, team):
+    a, b, c = (services.customer_create(user=staff, name=name) for name in "ABC")
+    # A loop written behind the services' back (say, by hand in SQL): A → B → A.
+    Customer.objects.filter(pk=a.pk).update(referred_by=b)
+    Customer.objects.filter(pk=b.pk).update(referred_by=a)
+    newcomer = services.customer_create(user=staff, name="New")
+    services.customer_update(user=staff, customer=newcomer, referred_by=a)  # ends, no hang
+    newcomer.refresh_from_db()
+    assert newcomer.referred_by == a
+    services.customer_update(user=staff, customer=c, referred_by=newcomer)
+    assert Customer.objects.get(pk=c.pk).referred_by == newcomer
 
 
 def test_referred_once(staff, team):
@@ -296,9 +359,9 @@ def test_a_survey_link_stores_only_the_hash_of_a_long_token(settings, staff, del
     assert link.used_at is None
 
 
-def test_tokens_differ(staff, delivered_act, customer):
-    _, first = services.survey_link_create(user=staff, act=delivered_act)
-    _, second = services.survey_link_create(user=staff, act=delivered_act)
+def test_tokens_differ(staff, team):
+    _, first = services.survey_link_create(user=staff, act=deliver(staff, customer=CustomerFactory(team=team)))
+    _, second = services.survey_link_create(user=staff, act=deliver(staff, customer=CustomerFactory(team=team)))
     assert first != second
 
 
@@ -312,9 +375,43 @@ def test_a_survey_link_needs_a_delivered_act_of_the_team(staff, other_staff, cus
     assert not SurveyLink.objects.exists()
 
 
-def test_a_newer_link_closes_the_open_one(staff, delivered_act):
+def test_a_link_made_is_asking_a_second_link_within_the_quiet_period_is_refused(
+    settings, staff, customer, delivered_act
+):
     first, token = services.survey_link_create(user=staff, act=delivered_act)
-    services.survey_link_create(user=staff, act=delivered_act)
+    quiet = settings.SECONDMILE["SURVEY_QUIET_DAYS"]
+    until = timezone.localtime(first.created_at).date() + datetime.timedelta(days=quiet)
+    for act in (delivered_act, deliver(staff, customer=customer)):
+        with pytest.raises(errors.Conflict) as refused:
+            services.survey_link_create(user=staff, act=act)
+        # When they were last asked, and when they can be asked again.
+        assert refused.value.message == services.MSG_SURVEY_ASKED_RECENTLY.format(
+            name=customer.name, asked=day(first.created_at), until=day(until)
+        )
+    assert SurveyLink.objects.get() == first
+    # The link they have still works: asking once is not undone by being refused.
+    services.survey_submit(token=token, score=9)
+    assert NpsResponse.objects.get().score == 9
+
+
+def test_an_emailed_link_is_asking_too(staff, delivered_act, customer, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.survey_link_create(user=staff, act=delivered_act, send_email=True, site_url="https://x.example/")
+    assert len(mailoutbox) == 1
+    with pytest.raises(errors.Conflict, match="was last asked on"):
+        services.survey_link_create(user=staff, act=delivered_act, send_email=True, site_url="https://x.example/")
+    assert len(mailoutbox) == 1
+    assert SurveyLink.objects.count() == 1
+
+
+def test_after_the_quiet_period_a_new_link_closes_an_old_open_one(settings, staff, customer, delivered_act):
+    settings.SECONDMILE = {**settings.SECONDMILE, "SURVEY_LINK_DAYS": 365}
+    first, token = services.survey_link_create(user=staff, act=delivered_act)
+    quiet = settings.SECONDMILE["SURVEY_QUIET_DAYS"]
+    SurveyLink.objects.filter(pk=first.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=quiet + 1)
+    )
+    services.survey_link_create(user=staff, act=deliver(staff, customer=customer))
     first.refresh_from_db()
     assert first.expires_at <= timezone.now()
     with pytest.raises(errors.Conflict):
@@ -414,3 +511,57 @@ def test_after_answering_the_customer_is_quiet(staff, customer, delivered_act):
     services.survey_submit(token=token, score=9)
     with pytest.raises(errors.Conflict):
         services.survey_link_create(user=staff, act=deliver(staff, customer=customer))
+
+
+# --- The referral tree ----------------------------------------------------------------
+
+
+def _line(staff, root, length):
+    """A chain of `length` customers below `root`, one per generation."""
+    made, parent = [], root
+    for generation in range(1, length + 1):
+        parent = services.customer_create(user=staff, name=f"Gen {generation:02d}", referred_by=parent)
+        made.append(parent)
+    return made
+
+
+def test_the_referral_tree_counts_exactly_at_every_depth(staff, team):
+    root = services.customer_create(user=staff, name="Root")
+    line = _line(staff, root, 9)
+    # A side branch under gen 2: two children, one of whom has a child.
+    side = services.customer_create(user=staff, name="Side A", referred_by=line[1])
+    services.customer_create(user=staff, name="Side B", referred_by=line[1])
+    services.customer_create(user=staff, name="Side A child", referred_by=side)
+    tree = referral_tree(customer=root)
+    assert (tree["total"], tree["deeper"]) == (12, 0)
+    created = {row["customer"].name: (row["depth"], row["created"]) for row in tree["rows"]}
+    assert created["Gen 01"] == (1, 11)
+    assert created["Gen 02"] == (2, 10)  # 7 below in the line, 3 in the side branch
+    assert created["Gen 03"] == (3, 6)
+    assert created["Gen 08"] == (8, 1)
+    assert created["Gen 09"] == (9, 0)
+    assert created["Side A"] == (3, 1)
+    assert created["Side A child"] == (4, 0)
+    # Tree order: a child comes right under its parent, before the next sibling.
+    names = [row["customer"].name for row in tree["rows"]]
+    assert names.index("Side A child") == names.index("Side A") + 1
+
+
+def test_beyond_the_listed_depth_the_rest_is_counted_not_dropped(staff, team):
+    root = services.customer_create(user=staff, name="Root")
+    _line(staff, root, 7)
+    tree = referral_tree(customer=root, max_depth=5)
+    assert [row["depth"] for row in tree["rows"]] == [1, 2, 3, 4, 5]
+    assert (tree["total"], tree["deeper"]) == (7, 2)
+    assert tree["rows"][0]["created"] == 6  # the unlisted generations still count
+
+
+def test_a_loop_in_the_database_gives_a_finite_tree(staff, team):
+    a, b, c = (services.customer_create(user=staff, name=name) for name in "ABC")
+    Customer.objects.filter(pk=c.pk).update(referred_by=b)
+    Customer.objects.filter(pk=b.pk).update(referred_by=a)
+    Customer.objects.filter(pk=a.pk).update(referred_by=c)  # A → C → B → A
+    tree = referral_tree(customer=a)
+    assert [(row["customer"].name, row["depth"], row["created"]) for row in tree["rows"]] == [
+        ("B", 1, 1), ("C", 2, 0),
+    ]

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from customers import services
 from customers.models import Customer, FollowUp, NpsResponse, Story, SurveyLink
+from customers.selectors import REFERRAL_TREE_DEPTH
 from secondmile import errors
+from secondmile.templatetags.money import day
 from tests.factories import CustomerFactory, log_act
 
 from .conftest import deliver, record
@@ -54,6 +56,20 @@ def test_the_wall_shows_approved_and_featured_stories_with_consent(
     # Each story credits the staff whose act it retells, linked to the act.
     assert f'href="/acts/{delivered_act.pk}/"' in page
     assert staff.display_name in page
+
+
+def test_the_wall_links_the_credited_staff_to_their_page(
+    client_for, staff, staff2, admin_user, customer, delivered_act
+):
+    services.story_moderate(user=admin_user, story=record(staff, customer, acts=[delivered_act]), decision="approve")
+    heard = record(staff2, customer, text="Heard at the desk", acts=[])
+    services.story_moderate(user=admin_user, story=heard, decision="approve")
+    client = client_for(admin_user)
+    page = html(client.get("/stories/"))
+    person = '<a class="story__person" href="/people/{pk}/"><strong>{name}</strong></a>'
+    assert "Thanks to " + person.format(pk=staff.pk, name=staff.display_name) in page
+    assert "Heard by " + person.format(pk=staff2.pk, name=staff2.display_name) in page
+    assert client.get(f"/people/{staff.pk}/").status_code == 200
 
 
 def test_the_wall_of_another_team_is_not_shown(client_for, staff, other_staff, other_customer, admin_user):
@@ -131,10 +147,17 @@ def test_a_story_without_text_is_refused(client_for, staff, customer):
 
 def test_an_act_of_another_customer_cannot_be_ticked(client_for, staff, customer, delivered_act):
     elsewhere = deliver(staff)
-    client_for(staff).post(f"/stories/new/?act={delivered_act.pk}", {
+    client = client_for(staff)
+    form = html(client.get(f"/stories/new/?act={delivered_act.pk}"))
+    assert f'value="{delivered_act.pk}"' in form
+    assert f'value="{elsewhere.pk}"' not in form  # only this customer's acts are offered
+    response = client.post(f"/stories/new/?act={delivered_act.pk}", {
         "channel": "review", "told_on": timezone.localdate().isoformat(), "text": "Hi",
         "acts": [elsewhere.pk],
     })
+    assert response.status_code == 200
+    page = html(response)
+    assert '<p class="error" id="id_acts_error">Tick only acts done for this customer' in page  # beside "acts"
     assert not Story.objects.exists()
 
 
@@ -331,6 +354,44 @@ def test_name_the_story_on_edit(client_for, staff, customer, story):
     assert new.referred_by_story == story
 
 
+def _referral_edit(client, customer, code):
+    return client.post(f"/customers/{customer.pk}/edit/", {"name": customer.name, "referrer_code": code})
+
+
+def _error_beside_referrer(page: str) -> str:
+    match = re.search(r'<p class="error" id="id_referrer_code_error">([^<]*)</p>', page)
+    assert match, "the refusal is shown beside the Referred by field"
+    return match.group(1).replace("&#x27;", "'")
+
+
+def test_self_referral_is_refused_beside_the_field(client_for, staff, customer):
+    response = _referral_edit(client_for(staff), customer, customer.referral_code)
+    assert response.status_code == 200
+    page = html(response)
+    assert _error_beside_referrer(page) == errors.MSG_SELF_REFERRAL
+    assert "Please fix what is marked below." in page  # the banner only points to it
+    customer.refresh_from_db()
+    assert customer.referred_by is None
+
+
+def test_a_referral_loop_is_refused_beside_the_field(client_for, staff, customer):
+    child = services.customer_create(user=staff, name="Child One", referred_by=customer)
+    grandchild = services.customer_create(user=staff, name="Grandchild One", referred_by=child)
+    page = html(_referral_edit(client_for(staff), customer, grandchild.referral_code.lower()))
+    assert _error_beside_referrer(page) == errors.MSG_REFERRAL_LOOP.format(name="Grandchild One")
+    customer.refresh_from_db()
+    assert customer.referred_by is None
+
+
+def test_a_second_referrer_is_refused_beside_the_field(client_for, staff, customer):
+    other = services.customer_create(user=staff, name="Other Referrer")
+    child = services.customer_create(user=staff, name="Child One", referred_by=customer)
+    page = html(_referral_edit(client_for(staff), child, other.referral_code))
+    assert _error_beside_referrer(page) == errors.MSG_ALREADY_REFERRED
+    child.refresh_from_db()
+    assert child.referred_by == customer
+
+
 def test_the_customer_page_shows_the_chain(client_for, staff, customer, story):
     child = services.customer_create(user=staff, name="Child One", referred_by=customer, referred_by_story=story)
     services.customer_create(user=staff, name="Grandchild One", referred_by=child)
@@ -338,6 +399,42 @@ def test_the_customer_page_shows_the_chain(client_for, staff, customer, story):
     assert "created 2 customers" in page
     assert "gen 2" in page
     assert "by a story" in page
+
+
+def _line(staff, root, length):
+    parent = root
+    for generation in range(1, length + 1):
+        parent = services.customer_create(user=staff, name=f"Gen {generation:02d}", referred_by=parent)
+    return parent
+
+
+def test_a_long_chain_is_shown_whole_with_exact_counts(client_for, staff, customer):
+    _line(staff, customer, 12)
+    page = html(client_for(staff).get(f"/customers/{customer.pk}/"))
+    assert f"{customer.name} created 12 customers:" in page
+    for generation in range(1, 13):
+        assert f"gen {generation}" in page
+    assert re.search(r">Gen 01</a> <span class=\"small muted\">gen 1 · created 11<", page)
+    assert re.search(r">Gen 11</a> <span class=\"small muted\">gen 11 · created 1<", page)
+
+
+def test_beyond_a_sane_depth_the_page_says_how_many_more(client_for, staff, customer):
+    _line(staff, customer, REFERRAL_TREE_DEPTH + 3)
+    page = html(client_for(staff).get(f"/customers/{customer.pk}/"))
+    assert f"created {REFERRAL_TREE_DEPTH + 3} customers:" in page
+    assert f"gen {REFERRAL_TREE_DEPTH}<" in page or f"gen {REFERRAL_TREE_DEPTH} ·" in page
+    assert f"gen {REFERRAL_TREE_DEPTH + 1}" not in page
+    assert "and 3 more customers in deeper generations" in page
+
+
+def test_a_loop_in_the_database_does_not_break_the_customer_page(client_for, staff, customer):
+    child = services.customer_create(user=staff, name="Child One", referred_by=customer)
+    Customer.objects.filter(pk=customer.pk).update(referred_by=child)  # behind the services' back
+    client = client_for(staff)
+    for someone in (customer, child):
+        response = client.get(f"/customers/{someone.pk}/")
+        assert response.status_code == 200
+        assert "created 1 customer:" in html(response)
 
 
 # --- Survey links on the act page ---------------------------------------------------
@@ -383,6 +480,20 @@ def test_the_quiet_period_is_explained(client_for, staff, customer, delivered_ac
     response = client.post(f"/acts/{delivered_act.pk}/survey-link/", follow=True)
     assert "to keep it rare, ask again from" in html(response)
     assert not SurveyLink.objects.exists()
+
+
+def test_a_link_made_starts_the_quiet_period(client_for, staff, customer, delivered_act, settings):
+    client = client_for(staff)
+    client.post(f"/acts/{delivered_act.pk}/survey-link/")
+    another = deliver(staff, customer=customer)
+    page = html(client.get(f"/acts/{another.pk}/"))
+    until = timezone.localdate() + datetime.timedelta(days=settings.SECONDMILE["SURVEY_QUIET_DAYS"])
+    assert f"{customer.name} was last asked for their voice on {day(timezone.now())}." in page
+    assert f"you can ask again from {day(until)}" in page
+    assert "Create a survey link" not in page
+    response = client.post(f"/acts/{another.pk}/survey-link/", follow=True)
+    assert f"was last asked on {day(timezone.now())}; to keep it rare, ask again from {day(until)}" in html(response)
+    assert SurveyLink.objects.count() == 1
 
 
 def test_survey_link_creation_is_post_only(client_for, staff, delivered_act):

@@ -1,13 +1,17 @@
 """API routes for acts, their transitions, and the team's budget."""
 
 import datetime
+import json
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
+import pydantic
+from django.http import JsonResponse
 from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError, ValidationError
 from ninja.pagination import PageNumberPagination, paginate
+from pydantic import BeforeValidator, WithJsonSchema
 
-from customers import selectors as customer_selectors
 from secondmile.errors import InvalidInput
 
 from . import selectors, services
@@ -17,6 +21,25 @@ router = Router(tags=["acts"])
 Money = Decimal
 
 
+def _number_as_text(value):
+    """A JSON number becomes its text, so that the service reads it as a Decimal from its
+    digits (20 -> "20", 19.99 -> "19.99"); no arithmetic is ever done on a float."""
+    if isinstance(value, bool):
+        return value  # true/false are not amounts; `str` validation refuses them
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+# An amount: a decimal string ("25.00") or a JSON number (25); parsed by the service.
+Amount = Annotated[
+    str,
+    BeforeValidator(_number_as_text),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number"}],
+                    "description": 'a decimal string like "25.00", or a number'}),
+]
+
+
 class ActIn(Schema):
     customer: int
     problem: str = Field(min_length=1)
@@ -24,7 +47,7 @@ class ActIn(Schema):
     quadrant: Literal["reception", "delivery", "reliability", "response"]
     trigger: Literal["proactive", "reactive"]
     kind: Literal["gift", "time", "upgrade", "note", "call", "expertise", "waiver", "other"]
-    cost: str = Field("0", description='decimal string, e.g. "25.00"')
+    cost: Amount = Field("0", description='decimal string, e.g. "25.00" (a number is taken too)')
     right_thing: str = ""
     great_experience: str = ""
     how_they_know: str = ""
@@ -61,11 +84,20 @@ class NoteIn(Schema):
 
 class ApproveIn(Schema):
     note: str = ""
-    amount: str | None = Field(None, description="approve less than asked (decimal string)")
+    amount: Amount | None = Field(None, description="approve less than asked (decimal string)")
 
 
 class DeliverIn(Schema):
-    actual_cost: str = Field(description='decimal string, e.g. "42.50"')
+    actual_cost: Amount = Field(description='decimal string, e.g. "42.50"')
+    note: str = ""
+
+
+class ErrorOut(Schema):
+    detail: str
+    field: str | None = Field(None, description="the input field at fault, when there is one")
+    fields: dict[str, str] | None = Field(
+        None, description="every field at fault with its message, when there are several"
+    )
 
 
 class KnowsIn(Schema):
@@ -91,16 +123,30 @@ def act_get(request, act_id: int):
     return selectors.act_get(user=request.auth, pk=act_id)
 
 
-@router.post("/acts", response={201: ActOut})
+MSG_NO_SUCH_CUSTOMER = "No customer you can log an act for has that id."
+
+
+@router.post("/acts", response={201: ActOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut})
 def act_create(request, payload: ActIn):
+    """Log an act. With a cost, `right_thing`, `great_experience` and `how_they_know` are
+    required; if some are missing the answer is 400 with `field` (the first) and `fields`
+    (each missing one with its message)."""
     user = request.auth
-    customer = customer_selectors.customer_get(user=user, pk=payload.customer)
-    act = services.act_log(
-        user=user, customer=customer, problem=payload.problem, solution=payload.solution,
-        quadrant=payload.quadrant, trigger=payload.trigger, kind=payload.kind, cost=payload.cost,
-        right_thing=payload.right_thing, great_experience=payload.great_experience,
-        how_they_know=payload.how_they_know, date=payload.date,
-    )
+    customer = selectors.customer_for_logging(user=user, pk=payload.customer)
+    if customer is None:
+        raise InvalidInput(MSG_NO_SUCH_CUSTOMER, field="customer")
+    try:
+        act = services.act_log(
+            user=user, customer=customer, problem=payload.problem, solution=payload.solution,
+            quadrant=payload.quadrant, trigger=payload.trigger, kind=payload.kind,
+            cost=payload.cost, right_thing=payload.right_thing,
+            great_experience=payload.great_experience, how_they_know=payload.how_they_know,
+            date=payload.date,
+        )
+    except services.AnswersMissing as error:
+        return JsonResponse(
+            {"detail": error.message, "field": error.field, "fields": error.fields}, status=400
+        )
     return Status(201, act)
 
 
@@ -124,10 +170,72 @@ def act_withdraw(request, act_id: int, payload: NoteIn | None = None):
     return services.spend_withdraw(user=request.auth, act=act, note=(payload or NoteIn()).note)
 
 
-@router.post("/acts/{act_id}/deliver", response=ActOut)
-def act_deliver(request, act_id: int, payload: DeliverIn):
+_RECEIPT_HELP = (
+    "an image (PNG, JPEG, GIF, WebP) or a PDF, at most 5 MB, its type read from its content; "
+    "required when the actual cost is above the team's receipt threshold"
+)
+DELIVER_BODY = {
+    "required": True,
+    "description": "JSON, or multipart/form-data when a receipt is attached.",
+    "content": {
+        "application/json": {"schema": DeliverIn.model_json_schema()},
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["actual_cost"],
+                "properties": {
+                    "actual_cost": {"type": "string", "description": 'decimal string, e.g. "92.50"'},
+                    "note": {"type": "string"},
+                    "receipt": {"type": "string", "format": "binary", "description": _RECEIPT_HELP},
+                },
+            },
+        },
+    },
+}
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def _deliver_input(request) -> tuple[str, str, object]:
+    """(actual_cost, note, receipt) from a JSON body or a form with an optional receipt file.
+
+    JSON is validated like every other body (422, field by field); a form is read as the
+    page reads it, and the service checks the receipt for both.
+    """
+    if request.content_type in FORM_TYPES:
+        actual_cost = request.POST.get("actual_cost", "").strip()
+        if not actual_cost:
+            raise InvalidInput("Say what it actually cost, like 42.50.", field="actual_cost")
+        return actual_cost, request.POST.get("note", ""), request.FILES.get("receipt")
+    try:
+        data = json.loads(request.body) if request.body else {}
+    except ValueError:
+        raise HttpError(400, "Cannot parse request body") from None
+    try:
+        payload = DeliverIn.model_validate(data)
+    except pydantic.ValidationError as error:
+        problems = []
+        for problem in error.errors(include_url=False, include_input=False):
+            problem["loc"] = ("body", "payload", *problem["loc"])
+            problem.pop("ctx", None)
+            problems.append(problem)
+        raise ValidationError(problems) from None
+    return payload.actual_cost, payload.note, None
+
+
+@router.post(
+    "/acts/{act_id}/deliver", response={200: ActOut, 400: ErrorOut, 409: ErrorOut},
+    openapi_extra={"requestBody": DELIVER_BODY},
+)
+def act_deliver(request, act_id: int):
+    """Mark an approved act delivered with its actual cost. Send JSON `{"actual_cost"}`, or
+    multipart/form-data with `actual_cost`, an optional `note` and a `receipt` file (needed
+    above the team's receipt threshold). A refused receipt answers 400 with `field`
+    `receipt` and changes nothing."""
     act = selectors.act_get(user=request.auth, pk=act_id)
-    return services.act_deliver(user=request.auth, act=act, actual_cost=payload.actual_cost)
+    actual_cost, note, receipt = _deliver_input(request)
+    return services.act_deliver(
+        user=request.auth, act=act, actual_cost=actual_cost, receipt=receipt, note=note
+    )
 
 
 @router.post("/acts/{act_id}/customer-knows", response=ActOut)

@@ -8,6 +8,7 @@ from customers.models import Customer
 from secondmile import errors
 from secondmile.templatetags.money import money
 
+from . import services
 from .models import QUADRANT_HINTS, Kind, Quadrant, Status, Trigger
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
@@ -65,10 +66,13 @@ class ActForm(forms.Form):
         label="Date",
     )
 
-    def __init__(self, *args, customers=None, **kwargs):
+    def __init__(self, *args, customers=None, label_team=False, **kwargs):
         super().__init__(*args, **kwargs)
         if customers is not None:
             self.fields["customer"].queryset = customers
+        if label_team:
+            # An admin picks among every team's customers: say whose each one is.
+            self.fields["customer"].label_from_instance = lambda c: f"{c.name} ({c.team.name})"
 
     def clean_date(self):
         date = self.cleaned_data["date"]
@@ -80,10 +84,10 @@ class ActForm(forms.Form):
         data = super().clean()
         if not data.get("customer") and not (data.get("new_customer_name") or "").strip():
             self.add_error("customer", "Choose a customer, or type a new customer's name.")
-        if data.get("cost"):
-            for name in ("right_thing", "great_experience", "how_they_know"):
-                if not (data.get(name) or "").strip():
-                    self.add_error(name, "With a cost, answer this for the approver.")
+        # The rule is the service's; asking it here marks every missing answer at once.
+        answers = {name: data.get(name) or "" for name in services.ANSWER_FIELDS}
+        for name in services.act_answers_missing(cost=data.get("cost"), **answers):
+            self.add_error(name, services.MSG_ANSWER_NEEDED)
         return data
 
 
@@ -122,6 +126,7 @@ class DeliverForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
     receipt = forms.FileField(required=False, label="Receipt (image or PDF, up to 5 MB)")
+    note = forms.CharField(required=False, label="Note (optional)", max_length=1000)
 
 
 class CustomerKnowsForm(forms.Form):

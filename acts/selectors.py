@@ -1,12 +1,16 @@
 """Reads on acts: every queryset of acts a page or the API shows starts here, scoped."""
 
 import datetime
+import operator
+from functools import reduce
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from customers import selectors as customer_selectors
+from customers.models import Customer
 from secondmile.models import Role, Team, User
 
 from .models import GOING_AHEAD, Act, ActEvent, ApprovalLevel, BudgetMonth, Kind, Status, Trigger
@@ -36,6 +40,26 @@ def act_feed(*, user: User, filters: dict | None = None) -> QuerySet[Act]:
     if author:
         acts = acts.filter(author_id=author)
     return acts.order_by("-date", "-id")
+
+
+def feed_people(*, user: User) -> QuerySet[User]:
+    """The people the feed can be narrowed to: the user's team (an admin: everybody)."""
+    people = User.objects.order_by("first_name", "username")
+    if user.role == Role.ADMIN:
+        return people
+    return people.filter(team_id=user.team_id)
+
+
+def customers_for_logging(*, user: User) -> QuerySet[Customer]:
+    """The customers the user may log an act for: their team's, or any team's for an admin."""
+    return customer_selectors.customers_visible_to(user).order_by("name", "id")
+
+
+def customer_for_logging(*, user: User, pk) -> Customer | None:
+    """One customer the user may log an act for, or None (unknown, or another team's)."""
+    if not str(pk).isdigit():
+        return None
+    return customers_for_logging(user=user).filter(pk=int(pk)).first()
 
 
 def act_timeline(*, act: Act) -> QuerySet[ActEvent]:
@@ -74,9 +98,32 @@ def budget_summary(*, team: Team, month: datetime.date) -> dict:
             "remaining": budget - committed}
 
 
+def budgets_left_for(acts: list[Act]) -> None:
+    """Set on each act what is left of the budget it is charged to (its own team, the month
+    of its date) and what approving it takes from that budget; one query for all of them."""
+    keys = {(act.team_id, act.date.replace(day=1)) for act in acts}
+    committed = {}
+    budgets = {}
+    if keys:
+        rows = BudgetMonth.objects.filter(
+            reduce(operator.or_, (Q(team_id=team_id, month=month) for team_id, month in keys))
+        )
+        for row in rows:
+            budgets[row.team_id, row.month] = row.budget
+            committed[row.team_id, row.month] = row.committed
+    for act in acts:
+        key = (act.team_id, act.date.replace(day=1))
+        act.budget_month = key[1]
+        act.budget_left = budgets.get(key, act.team.monthly_budget) - committed.get(key, 0)
+        # A top-up already holds what was approved before: only the difference is new.
+        act.budget_needed = act.cost - act.committed_amount
+
+
 def approval_queue_with_history(*, user: User) -> list[Act]:
-    """The queue with each customer's earlier acts (three at most) in a fixed number of queries."""
+    """The queue with each customer's earlier acts (three at most) and the budget each
+    request is charged to, in a fixed number of queries."""
     queue = list(approval_queue(user=user))
+    budgets_left_for(queue)
     customer_ids = {act.customer_id for act in queue}
     earlier: dict[int, list[Act]] = {}
     if customer_ids:
@@ -102,7 +149,9 @@ def routine_warnings(*, user: User, customer, kind: str) -> list[str]:
     - the same kind of gesture went to this customer within ROUTINE_COOLDOWN_DAYS;
     - the customer had GIFT_FATIGUE_ACTS or more proactive acts in the last
       GIFT_FATIGUE_DAYS days (surprised too often);
-    - PATTERN_SAME_KIND of the person's last PATTERN_WINDOW acts are of this kind.
+    - PATTERN_SAME_KIND of the person's last PATTERN_WINDOW acts, the one being logged
+      included (it is not saved yet), are of this kind: the third of a kind among the
+      last five warns.
     Only acts going ahead count (not declined or withdrawn). Three small queries on
     the (customer, date) and (author, date) indexes.
     """
@@ -129,12 +178,13 @@ def routine_warnings(*, user: User, customer, kind: str) -> list[str]:
             f"{customer.name} had {recent} surprises in the last {GIFT_FATIGUE_DAYS} days. "
             f"Too many and they stop being surprises."
         )
-    last_kinds = list(going.filter(author=user).order_by("-date", "-id")
-                      .values_list("kind", flat=True)[:PATTERN_WINDOW])
+    # The act being logged is the newest of the window, so four earlier acts complete it.
+    last_kinds = [kind] + list(going.filter(author=user).order_by("-date", "-id")
+                               .values_list("kind", flat=True)[:PATTERN_WINDOW - 1])
     same_kind = last_kinds.count(kind)
-    if len(last_kinds) >= PATTERN_SAME_KIND and same_kind >= PATTERN_SAME_KIND:
+    if same_kind >= PATTERN_SAME_KIND:
         warnings.append(
-            f"{same_kind} of your last {len(last_kinds)} acts were of this kind ({label}). "
+            f"This would make {same_kind} of your last {len(last_kinds)} acts of this kind ({label}). "
             f"Random, not routine: vary the gestures."
         )
     return warnings

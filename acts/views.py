@@ -10,12 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from customers import selectors as customer_selectors
 from customers.services import customer_create
 from secondmile import errors
-from secondmile.models import User
+from secondmile.models import Role
 from secondmile.templatetags.money import money
-from secondmile.web import form_error, paginate
+from secondmile.web import form_error, paginate, team_required
 
 from . import selectors, services
 from .forms import (
@@ -32,22 +31,21 @@ from .models import ApprovalLevel, Status
 
 @login_required
 def feed(request):
-    people = User.objects.filter(team_id=request.user.team_id).order_by("first_name", "username")
-    filters = FeedFilterForm(request.GET or None, people=people)
+    filters = FeedFilterForm(request.GET or None, people=selectors.feed_people(user=request.user))
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     acts = selectors.act_feed(user=request.user, filters=cleaned)
     return render(request, "acts/feed.html", {"filters": filters, **paginate(request, acts)})
 
 
 @login_required
+@team_required
 def act_new(request):
-    customers = customer_selectors.customers_visible_to(request.user).filter(
-        team_id=request.user.team_id
-    )
+    customers = selectors.customers_for_logging(user=request.user)
     initial = {}
     if request.GET.get("customer"):
         initial["customer"] = request.GET["customer"]
-    form = ActForm(request.POST or None, customers=customers, initial=initial)
+    form = ActForm(request.POST or None, customers=customers, initial=initial,
+                   label_team=request.user.role == Role.ADMIN)
     # Routine warnings are read before logging (the new act would match itself) and never block.
     warnings = _routine_warnings(request, request.POST) if request.method == "POST" else []
     if request.method == "POST" and form.is_valid():
@@ -76,12 +74,9 @@ def act_new(request):
 
 
 def _routine_warnings(request, data) -> list[str]:
-    customer_id = str(data.get("customer") or "")
-    if not customer_id.isdigit():
+    customer = selectors.customer_for_logging(user=request.user, pk=data.get("customer") or "")
+    if customer is None:
         return []
-    customer = customer_selectors.customers_visible_to(request.user).filter(
-        team_id=request.user.team_id, pk=int(customer_id)
-    ).first()
     return selectors.routine_warnings(user=request.user, customer=customer, kind=data.get("kind") or "")
 
 
@@ -142,9 +137,11 @@ def _transition(request, pk, form_class, run, success, level=messages.SUCCESS):
     return redirect("acts:detail", pk=act.pk)
 
 
-def _remaining_after(act) -> str:
+def _remaining_after(act, user) -> str:
     budget = selectors.budget_summary(team=act.team, month=act.date)
-    return f"{money(budget['remaining'])} left in {act.date:%B}"
+    if act.team_id == user.team_id:
+        return f"{money(budget['remaining'])} left in {act.date:%B}"
+    return f"{money(budget['remaining'])} left in {act.team.name}'s budget for {act.date:%B}"
 
 
 @login_required
@@ -156,7 +153,7 @@ def act_approve(request, pk):
             user=request.user, act=act, amount=data["amount"], note=data["note"]
         ),
         lambda act: f"Approved {money(act.approved_amount)} for {act.customer} — "
-        f"{_remaining_after(act)}.",
+        f"{_remaining_after(act, request.user)}.",
     )
 
 
@@ -193,7 +190,8 @@ def act_deliver(request, pk):
     return _transition(
         request, pk, DeliverForm,
         lambda act, data: services.act_deliver(
-            user=request.user, act=act, actual_cost=data["actual_cost"], receipt=data["receipt"]
+            user=request.user, act=act, actual_cost=data["actual_cost"], receipt=data["receipt"],
+            note=data["note"],
         ),
         success,
     )

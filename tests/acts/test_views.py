@@ -1,5 +1,6 @@
 """The act pages through the test client: what a user sees and what changes."""
 
+import html
 import re
 from decimal import Decimal
 
@@ -258,3 +259,107 @@ def test_an_html_receipt_name_is_stored_and_served_as_what_it_really_is(client_f
     act.refresh_from_db()
     assert act.receipt.name.endswith(".pdf")
     assert client.get(f"/acts/{act.pk}/receipt/")["Content-Type"] == "application/pdf"
+
+
+# --- The queue's budget figure is each request's own: its team, the month it is charged to ---
+
+
+def _last_month_day():
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+
+
+def _after(page, act):
+    """The card's "after approval" figure and what follows it, tags stripped."""
+    start = page.index(f'id="after-{act.pk}"')
+    text = re.sub(r"<[^>]+>", "", page[start:page.index("</p>", start)])
+    return " ".join(text.split()).removeprefix(f'id="after-{act.pk}">')
+
+
+def test_admin_sees_another_teams_request_against_that_teams_budget(
+    client_for, admin_user, staff, team, other_team, other_staff, other_customer
+):
+    other_team.monthly_budget = Decimal("500.00")
+    other_team.save()
+    log_act(staff, cost="40.00")  # Harbour: 960 left
+    riverside = log_act(other_staff, cost="150.00", customer=other_customer)
+    harbour = log_act(staff, cost="120.00")
+    client = client_for(admin_user)
+    page = client.get("/approvals/").content.decode()
+    month = riverside.date.strftime("%B %Y")
+    assert _after(page, riverside) == f"after approval $350.00 left in Riverside's budget for {month}"
+    assert _after(page, harbour) == "after approval $840.00 left"
+    assert re.search(r'id="budget-remaining">\$960.00<', page)  # the admin's own team on top
+
+    # Approving Harbour's inline: Riverside's card keeps Riverside's figure.
+    response = client.post(f"/acts/{harbour.pk}/approve/", {"amount": "120.00", "from": "queue"},
+                           HTTP_HX_REQUEST="true")
+    fragment = response.content.decode()
+    assert f'<span id="after-{riverside.pk}" hx-swap-oob="true">after approval $350.00 left</span>' in fragment
+    # And approving Riverside's says whose budget it came from.
+    response = client.post(f"/acts/{riverside.pk}/approve/", {"amount": "150.00", "from": "queue"},
+                           HTTP_HX_REQUEST="true")
+    message = html.unescape(response.content.decode())
+    assert ("Approved $150.00 for Walter Hughes — $350.00 left in Riverside's budget for "
+            f"{riverside.date:%B}.") in message
+    assert BudgetMonth.objects.get(team=other_team).committed == Decimal("150.00")
+
+
+def test_a_backdated_request_shows_the_budget_of_its_own_month(client_for, manager, staff, team):
+    last_month = _last_month_day()
+    log_act(staff, cost="40.00", date=last_month)  # last month: 960 left
+    log_act(staff, cost="30.00")  # this month: 970 left
+    backdated = log_act(staff, cost="75.00", date=last_month)
+    current = log_act(staff, cost="80.00")
+    page = client_for(manager).get("/approvals/").content.decode()
+    assert _after(page, backdated) == (
+        f"after approval $885.00 left in Harbour's budget for {last_month:%B %Y}"
+    )
+    assert _after(page, current) == "after approval $890.00 left"
+
+
+def test_a_top_up_needs_only_the_difference_from_the_budget(client_for, manager, staff, team):
+    act = log_act(staff, cost="60.00")
+    from acts import services
+
+    services.spend_approve(user=manager, act=act)  # 940 left
+    services.act_deliver(user=staff, act=act, actual_cost="70.00")  # waits for 10 more
+    page = client_for(manager).get("/approvals/").content.decode()
+    assert _after(page, act) == "after approval $930.00 left"
+
+
+# --- Logging for a customer: the admin's reach, and the answers rule from the service -------
+
+
+def test_admin_logs_an_act_for_another_teams_customer_from_the_page(
+    client_for, admin_user, customer, other_team, other_customer
+):
+    client = client_for(admin_user)
+    page = client.get("/acts/new/").content.decode()
+    assert f'<option value="{other_customer.pk}">Walter Hughes (Riverside)</option>' in page
+    assert f'<option value="{customer.pk}">Elena Petrova (Harbour)</option>' in page
+    response = client.post("/acts/new/", _form(customer=other_customer.pk, cost="0"), follow=True)
+    assert response.status_code == 200
+    act = Act.objects.get()
+    assert (act.customer, act.team, act.author) == (other_customer, other_team, admin_user)
+
+
+def test_staff_picks_only_their_teams_customers(client_for, staff, customer, other_customer):
+    client = client_for(staff)
+    page = client.get("/acts/new/").content.decode()
+    assert f'<option value="{customer.pk}">Elena Petrova</option>' in page
+    assert "Walter Hughes" not in page
+    response = client.post("/acts/new/", _form(customer=other_customer.pk, cost="0"))
+    assert "Select a valid choice" in response.content.decode()
+    assert not Act.objects.exists()
+
+
+def test_the_page_marks_each_missing_answer(client_for, staff, customer):
+    response = client_for(staff).post("/acts/new/", _form(customer=customer.pk, cost="75",
+                                                          great_experience="It will"))
+    page = response.content.decode()
+    assert page.count("With a cost, answer this for the approver.") == 2
+    assert not Act.objects.exists()

@@ -167,10 +167,20 @@ class ActEvent(models.Model):
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     note = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
+    waited = models.DurationField(
+        null=True, blank=True,
+        help_text="For an approved or declined event, how long the request it answered had waited.",
+    )
 
     class Meta:
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["act", "at"])]
+        indexes = [
+            models.Index(fields=["act", "at"]),
+            # The approval-time figure reads the decisions' waits of the period's acts. The
+            # condition is a constant (no parameter), so SQLite can use the partial index.
+            models.Index(fields=["act", "action", "waited"], name="acts_actevent_decision_wait",
+                         condition=models.Q(waited__isnull=False)),
+        ]
 
     def __str__(self):
         return f"{self.act_id}: {self.action}"

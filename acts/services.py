@@ -18,7 +18,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from secondmile import errors
+from secondmile import errors, summaries
 from secondmile.models import Role, Team, User
 from secondmile.templatetags.money import money
 
@@ -144,14 +144,47 @@ def team_policy_update(*, user: User, team: Team, **policy) -> Team:
 # --- History --------------------------------------------------------------------
 
 
-def _record(act: Act, *, actor, action, from_status="", amount=None, note="") -> ActEvent:
-    return ActEvent.objects.create(
-        act=act, actor=actor, action=action, from_status=from_status,
-        to_status=act.status, amount=amount, note=note,
-    )
+def _record(act: Act, *, actor, action, from_status="", amount=None, note="", at=None) -> ActEvent:
+    """One history row, at `at` (now by default). A decision (approved, declined) also
+    records how long the request it answers waited: its time − act.requested_at, the
+    time of the latest request (logging above the limit, or a top-up at delivery)."""
+    event = ActEvent(act=act, actor=actor, action=action, from_status=from_status,
+                     to_status=act.status, amount=amount, note=note)
+    if at is not None:
+        event.at = at
+    if action in (ActEvent.Action.APPROVED, ActEvent.Action.DECLINED) and act.requested_at is not None:
+        event.waited = event.at - act.requested_at
+    event.save(force_insert=True)
+    return event
 
 
 # --- Logging --------------------------------------------------------------------
+
+# The approver's three questions: a costed act has to answer each of them.
+ANSWER_FIELDS = ("right_thing", "great_experience", "how_they_know")
+MSG_ANSWER_NEEDED = "With a cost, answer this for the approver."
+MSG_ANSWERS_NEEDED = (
+    "With a cost, answer the approver's three questions: is it the right thing to do, "
+    "will it make a great experience, and how will the customer know."
+)
+MSG_CUSTOMER_OTHER_TEAM = "That customer belongs to another team."
+
+
+class AnswersMissing(errors.InvalidInput):
+    """A costed act without some of the three answers; `fields` maps each one missing to
+    its message (the error's own `field` is the first of them)."""
+
+    def __init__(self, missing: list[str]):
+        super().__init__(MSG_ANSWERS_NEEDED, field=missing[0])
+        self.fields = dict.fromkeys(missing, MSG_ANSWER_NEEDED)
+
+
+def act_answers_missing(*, cost, **answers: str) -> list[str]:
+    """The answers a costed act still lacks (none when it costs nothing), in form order."""
+    if not cost:
+        return []
+    return [name for name in ANSWER_FIELDS if not (answers.get(name) or "").strip()]
+
 
 
 def act_log(
@@ -169,20 +202,28 @@ def act_log(
     how_they_know: str = "",
     date: datetime.date | None = None,
 ) -> Act:
-    """Log an act for a customer of the user's team, routed by the spend policy.
+    """Log an act for a customer, routed by the spend policy of the customer's team.
 
-    A zero cost needs no approval; up to the empowerment limit it is approved at
-    once and committed against the month's budget (refused if the budget cannot
-    cover it); above, it waits for a manager or, above the manager limit, an admin.
+    The customer is of the user's team (admins: of any team; the act then belongs to
+    the customer's team, its limits and its budget). A cost needs the three answers
+    for the approver. A zero cost needs no approval; up to the empowerment limit it is
+    approved at once and committed against the month's budget (refused if the budget
+    cannot cover it); above, it waits for a manager or, above the manager limit, an admin.
     """
-    if customer.team_id != user.team_id:
-        raise errors.NotAllowed("That customer belongs to another team.")
+    if customer.team_id != user.team_id and user.role != Role.ADMIN:
+        raise errors.NotAllowed(MSG_CUSTOMER_OTHER_TEAM)
     cost = cost_parse(cost)
     if not problem.strip():
         raise errors.InvalidInput("Say what the customer expected or needed.", field="problem")
     if not solution.strip():
         raise errors.InvalidInput("Say what you did.", field="solution")
-    team = user.team
+    missing = act_answers_missing(
+        cost=cost, right_thing=right_thing, great_experience=great_experience,
+        how_they_know=how_they_know,
+    )
+    if missing:
+        raise AnswersMissing(missing)
+    team = customer.team
     level = spend_route(team=team, cost=cost)
     now = timezone.now()
     act = Act(
@@ -215,8 +256,9 @@ def act_log(
             act.status = Status.PENDING_APPROVAL
             act.requested_at = now
             act.save()
-            _record(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost)
+            _record(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost, at=now)
             transaction.on_commit(lambda: notify_request_waiting(act.pk))
+        summaries.refresh_day(act.team_id, act.date)
     return act
 
 
@@ -277,9 +319,10 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
         act.save()
         _record(
             act, actor=user, action=ActEvent.Action.APPROVED, from_status=Status.PENDING_APPROVAL,
-            amount=amount, note=note.strip(),
+            amount=amount, note=note.strip(), at=act.decided_at,
         )
         transaction.on_commit(lambda: notify_decided(act.pk))
+        summaries.refresh_day(act.team_id, act.date)
     return act
 
 
@@ -302,9 +345,10 @@ def spend_decline(*, user: User, act: Act, note: str) -> Act:
         act.save()
         _record(
             act, actor=user, action=ActEvent.Action.DECLINED, from_status=Status.PENDING_APPROVAL,
-            amount=act.cost, note=note,
+            amount=act.cost, note=note, at=act.decided_at,
         )
         transaction.on_commit(lambda: notify_decided(act.pk))
+        summaries.refresh_day(act.team_id, act.date)
     return act
 
 
@@ -318,10 +362,12 @@ def spend_withdraw(*, user: User, act: Act, note: str = "") -> Act:
             raise errors.Conflict("Only a request that is still waiting can be withdrawn.")
         act.status = Status.APPROVED if act.approved_amount is not None else Status.WITHDRAWN
         act.save()
+        # The amount withdrawn is the one asked, as a decline records it.
         _record(
             act, actor=user, action=ActEvent.Action.WITHDRAWN,
-            from_status=Status.PENDING_APPROVAL, note=note.strip(),
+            from_status=Status.PENDING_APPROVAL, amount=act.cost, note=note.strip(),
         )
+        summaries.refresh_day(act.team_id, act.date)
     return act
 
 
@@ -393,11 +439,12 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
                 act.save()
                 _record(
                     act, actor=user, action=ActEvent.Action.MORE_REQUESTED,
-                    from_status=Status.APPROVED, amount=actual_cost,
+                    from_status=Status.APPROVED, amount=actual_cost, at=act.requested_at,
                     note=note or f"Cost {money(actual_cost)}, {money(actual_cost - approved)} "
                     f"more than approved.",
                 )
                 transaction.on_commit(lambda: notify_request_waiting(act.pk))
+                summaries.refresh_day(act.team_id, act.date)
                 return act
             act.approved_amount = actual_cost
         _budget_adjust(act=act, new_commitment=actual_cost)
@@ -413,6 +460,7 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
 
         points_for_delivery(act=act)
         followups_after_delivery(act=act)
+        summaries.refresh_day(act.team_id, act.date)
     return act
 
 
@@ -432,8 +480,9 @@ def act_customer_knows(*, user: User, act: Act, how: str) -> Act:
         act.save()
         _record(
             act, actor=user, action=ActEvent.Action.CUSTOMER_KNOWS,
-            from_status=Status.DELIVERED, note=how,
+            from_status=Status.DELIVERED, amount=act.actual_cost, note=how,
         )
+        summaries.refresh_day(act.team_id, act.date)
     return act
 
 
@@ -476,6 +525,11 @@ def _send(messages) -> None:
         logger.exception("Could not send %d notification(s)", len(messages))
 
 
+def _absolute(path: str) -> str:
+    """A link that works from a mail client: the site's address and the path."""
+    return f"{settings.SITE_URL}{path}"
+
+
 def notify_request_waiting(act_id: int) -> None:
     act = Act.objects.select_related("author", "customer").get(pk=act_id)
     if act.status != Status.PENDING_APPROVAL:
@@ -483,7 +537,8 @@ def notify_request_waiting(act_id: int) -> None:
     subject = f"Waiting for you: {money(act.cost)} for {act.customer}"
     body = (
         f"{act.author.display_name} asks {money(act.cost)} for {act.customer}:\n\n"
-        f"{act.solution}\n\nDecide it in the approval queue: {reverse('acts:approvals')}\n"
+        f"{act.solution}\n\nDecide it in the approval queue: {_absolute(reverse('acts:approvals'))}\n"
+        f"The act: {_absolute(reverse('acts:detail', args=[act.pk]))}\n"
     )
     messages = [
         (subject, body, settings.DEFAULT_FROM_EMAIL, [approver.email])
@@ -501,7 +556,9 @@ def notify_decided(act_id: int) -> None:
     subject = f"Your request for {act.customer} was {verb}"
     body = (
         f"{act.decided_by.display_name} {verb} {money(last.amount if last else act.cost)} "
-        f"for {act.customer}.\n\n{act.decision_note}\n"
+        f"for {act.customer}.\n\n"
+        + (f"{act.decision_note}\n\n" if act.decision_note else "")
+        + f"The act: {_absolute(reverse('acts:detail', args=[act.pk]))}\n"
     )
     _send([(subject, body, settings.DEFAULT_FROM_EMAIL, [act.author.email])])
 

@@ -1,14 +1,19 @@
-"""Times the dashboard's queries over many acts (a measurement, not a test).
+"""Times the dashboard over many acts (a measurement, not a test).
 
     python bench/dashboard.py --acts 1000000          # SQLite file var/bench.sqlite3
     DATABASE_URL=postgres://... python bench/dashboard.py --acts 1000000
 
 Loads (once; a second run reuses the data) N acts spread over three years and twenty
-teams with bulk_create, plus customers, referrals, stories, NPS answers and points,
-then times what one dashboard request runs — every figure, the previous period's
-headline, the series, the budget and the leaderboard — for one team and for all
-teams, over a month, three months and a year. Prints the plan SQLite or PostgreSQL
-chose for the main aggregate, so that a full scan shows.
+teams with bulk_create, their history rows (as the services would have written them),
+customers, referrals, stories, NPS answers and points, then fills the day summaries
+with rebuild_summaries, as after any bulk load. It then times, for one team and for
+all teams, over a month, three months and a year:
+  - what one dashboard page reads (every figure, the previous period's headline, the
+    series, the budget and the leaderboard), called directly;
+  - the whole /dashboard/ page through Django's test client (an admin, logged in);
+and, for reference, a bare authenticated page (the profile of a person with nothing
+on it). For the largest case it also times each figure on its own, so that whatever
+still dominates shows.
 """
 
 import argparse
@@ -31,15 +36,17 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from acts.models import Act  # noqa: E402
+from acts.models import Act, ActEvent  # noqa: E402
 from customers.models import Customer, NpsResponse, Story  # noqa: E402
 from secondmile import selectors  # noqa: E402
-from secondmile.models import PointsEntry, Team, User  # noqa: E402
+from secondmile.models import DaySummary, PointsEntry, Team, User  # noqa: E402
 
 TEAMS = 20
 PEOPLE_PER_TEAM = 12
@@ -135,13 +142,59 @@ def _load(acts: int, rng: random.Random) -> None:
                      first_purchase_value=Decimal("180.00"))
             for (pk, t, c, _d, _a) in sample[: acts // 50]
         ], batch_size=BATCH)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    _history()
+    _summarise()
     print(f"Loaded in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+# The history rows each act would have from the services, written in SQL from the acts:
+# logged (waiting for approval above the empowerment limit, else approved at once),
+# approved at once (empowered), the decision of a request (with how long the request
+# waited: decided_at − requested_at, the time of the logged row), a withdrawal, the delivery.
+WAITED = {
+    "postgresql": "decided_at - requested_at",
+    # A DurationField is a count of microseconds on SQLite; the bench's times are whole minutes.
+    "sqlite": "(CAST(strftime('%s', decided_at) AS INTEGER) - CAST(strftime('%s', requested_at) AS INTEGER))"
+              " * 1000000",
+}
+HISTORY = [
+    ("'logged'", "''", "CASE WHEN approval_level IN ('none', 'empowered') THEN 'approved' "
+     "ELSE 'pending_approval' END", "author_id", "cost", "COALESCE(requested_at, created_at)", "NULL", "1 = 1"),
+    ("'auto_approved'", "'approved'", "'approved'", "author_id", "cost", "created_at", "NULL",
+     "approval_level = 'empowered'"),
+    ("CASE WHEN status = 'declined' THEN 'declined' ELSE 'approved' END", "'pending_approval'",
+     "CASE WHEN status = 'declined' THEN 'declined' ELSE 'approved' END", "decided_by_id", "cost", "decided_at",
+     "{waited}", "approval_level IN ('manager', 'admin') AND decided_at IS NOT NULL"),
+    ("'withdrawn'", "'pending_approval'", "'withdrawn'", "author_id", "cost", "requested_at", "NULL",
+     "status = 'withdrawn'"),
+    ("'delivered'", "'approved'", "'delivered'", "author_id", "actual_cost", "COALESCE(decided_at, created_at)",
+     "NULL", "status IN ('delivered', 'customer_knows')"),
+]
+
+
+def _history() -> None:
+    started = time.perf_counter()
+    events, acts = ActEvent._meta.db_table, Act._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        for action, from_status, to_status, actor, amount, at, waited, where in HISTORY:
+            waited = waited.format(waited=WAITED[connection.vendor])
+            # Every part is a constant of this file.
+            sql = (f"INSERT INTO {events} "  # noqa: S608
+                   f"(act_id, actor_id, action, from_status, to_status, amount, note, at, waited) "
+                   f"SELECT id, {actor}, {action}, {from_status}, {to_status}, {amount}, '', {at}, {waited} "
+                   f"FROM {acts} WHERE {where}")
+            cursor.execute(sql)
+    print(f"Wrote {ActEvent.objects.count():,} history rows in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _summarise() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    started = time.perf_counter()
+    call_command("rebuild_summaries")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"rebuild_summaries took {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def _request(scope: selectors.Scope) -> None:
@@ -154,19 +207,37 @@ def _request(scope: selectors.Scope) -> None:
     selectors.leaderboard(scope)
 
 
-def _time(scope: selectors.Scope, runs: int) -> tuple[float, float, int]:
+def _time(call, runs: int) -> tuple[float, float, int]:
+    """Median and worst milliseconds of `runs` calls (after one warm-up), and the queries of one."""
+    call()
     timings = []
     for _ in range(runs):
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
-            _request(scope)
+            call()
             timings.append((time.perf_counter() - started) * 1000)
     return statistics.median(timings), max(timings), len(queries)
 
 
-def _plan(scope: selectors.Scope) -> str:
-    query = selectors.scope_acts(scope).values("pk")
-    sql, params = query.query.sql_with_params()
+def _parts(scope: selectors.Scope) -> dict:
+    """Each read of a dashboard page on its own."""
+    daily = selectors.daily_act_totals(scope)
+    return {
+        "act_totals (day summaries)": lambda: selectors.act_totals(scope),
+        "previous period's headline": lambda: selectors.headline(scope.previous()),
+        "daily_act_totals (day summaries)": lambda: selectors.daily_act_totals(scope),
+        "approval_times": lambda: selectors.approval_times(scope),
+        "recovery": lambda: selectors.recovery(scope),
+        "nps_with_act + nps_without_act": lambda: (selectors.nps_with_act(scope), selectors.nps_without_act(scope)),
+        "stories_count + activity_series": lambda: (selectors.stories_count(scope),
+                                                    selectors.activity_series(scope, daily=daily)),
+        "referral_totals": lambda: selectors.referral_totals(scope),
+        "budget_by_month": lambda: selectors.budget_by_month(scope, daily=daily),
+        "leaderboard": lambda: selectors.leaderboard(scope),
+    }
+
+
+def _plan(sql: str, params) -> str:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
@@ -175,35 +246,86 @@ def _plan(scope: selectors.Scope) -> str:
         return "; ".join(row[0].strip() for row in cursor.fetchall())
 
 
+def _admin_client() -> Client:
+    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"first_name": "Bench"})
+    admin.groups.add(Group.objects.get(name="admin"))
+    client = Client()
+    client.force_login(admin)
+    return client
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--acts", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    setup_test_environment()  # the test client's host, mail kept in memory
     call_command("migrate", verbosity=0)
     existing = Act.objects.count()
     if existing < args.acts:
         if existing:
             sys.exit(f"The bench database holds {existing:,} acts; delete {connection.settings_dict['NAME']} first.")
         _load(args.acts, random.Random(1))
+    elif not ActEvent.objects.exists():
+        print("Acts loaded by an older bench: writing their history.", flush=True)
+        _history()
+        _summarise()
+    elif not DaySummary.objects.exists():
+        _summarise()
     total = Act.objects.count()
     team = Team.objects.filter(name__startswith="Bench team").order_by("pk").first()
     today = timezone.localdate()
-    print(f"\n{connection.vendor}: {total:,} acts; one team holds "
-          f"{Act.objects.filter(team=team).count():,}. Median and worst of {args.runs} runs of one dashboard read.")
-    print(f"{'period':<14}{'team':<10}{'acts in scope':>14}{'median ms':>12}{'worst ms':>10}{'queries':>9}")
+    client = _admin_client()
+    print(f"\n{connection.vendor}: {total:,} acts, {ActEvent.objects.count():,} history rows, "
+          f"{DaySummary.objects.count():,} day summaries; one team holds {Act.objects.filter(team=team).count():,} "
+          f"acts. Median and worst of {args.runs} runs, after one warm-up.")
+    median, worst, queries = _time(lambda: client.get("/accounts/profile/"), args.runs)
+    print(f"Bare authenticated page (/accounts/profile/): median {median:.1f} ms, worst {worst:.1f} ms, "
+          f"{queries} queries\n")
+    print(f"{'period':<8}{'team':<6}{'acts in scope':>14}{'reads ms':>10}{'worst':>8}{'queries':>9}"
+          f"{'page ms':>10}{'worst':>8}{'queries':>9}")
     team_ids = tuple(Team.objects.order_by("pk").values_list("pk", flat=True))
     for period in ("month", "3m", "year"):
         start, end = selectors.period_bounds(period, today=today)
-        for label, scope in (("one", selectors.Scope(start=start, end=end, team=team)),
-                             ("all", selectors.Scope(start=start, end=end, team=None, team_ids=team_ids))):
+        for label, scope, team_param in (
+            ("one", selectors.Scope(start=start, end=end, team=team), str(team.pk)),
+            ("all", selectors.Scope(start=start, end=end, team=None, team_ids=team_ids), "all"),
+        ):
             in_scope = selectors.scope_acts(scope).count()
-            median, worst, queries = _time(scope, args.runs)
-            print(f"{period:<14}{label:<10}{in_scope:>14,}{median:>12.1f}{worst:>10.1f}{queries:>9}")
-    start, end = selectors.period_bounds("month", today=today)
-    print("\nPlan of the period's acts (one team):", _plan(selectors.Scope(start=start, end=end, team=team)))
-    print("Plan of the period's acts (all teams):",
-          _plan(selectors.Scope(start=start, end=end, team=None, team_ids=team_ids)))
+            median, worst, queries = _time(lambda scope=scope: _request(scope), args.runs)
+            url = f"/dashboard/?period={period}&team={team_param}"
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            page_median, page_worst, page_queries = _time(lambda url=url: client.get(url), args.runs)
+            print(f"{period:<8}{label:<6}{in_scope:>14,}{median:>10.1f}{worst:>8.1f}{queries:>9}"
+                  f"{page_median:>10.1f}{page_worst:>8.1f}{page_queries:>9}", flush=True)
+
+    start, end = selectors.period_bounds("year", today=today)
+    largest = selectors.Scope(start=start, end=end, team=None, team_ids=team_ids)
+    print("\nAll teams, this year, each read on its own (median ms of "
+          f"{args.runs}):")
+    for name, call in _parts(largest).items():
+        median, _worst, queries = _time(call, args.runs)
+        print(f"  {name:<36}{median:>9.1f} ms{queries:>4} queries", flush=True)
+    if connection.vendor == "postgresql":
+        # The cost of the remaining period queries passes jit_above_cost, and compiling
+        # them takes longer than running them: what `-c jit=off` in the connection's
+        # options would give.
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        print("\nThe same with jit = off (median ms of reads, then of the page):")
+        for period in ("month", "3m", "year"):
+            start, end = selectors.period_bounds(period, today=today)
+            scope = selectors.Scope(start=start, end=end, team=None, team_ids=team_ids)
+            url = f"/dashboard/?period={period}&team=all"
+            median, _worst, _queries = _time(lambda scope=scope: _request(scope), args.runs)
+            page, _worst, _queries = _time(lambda url=url: client.get(url), args.runs)
+            print(f"  {period:<6}all  {median:>9.1f}{page:>10.1f}", flush=True)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET jit")
+    summaries = DaySummary.objects.filter(largest.teams(), date__gte=largest.start, date__lte=largest.end)
+    print(f"\nDay summaries read for all teams, this year: {summaries.count():,} rows. Plan:",
+          _plan(*summaries.values("pk").query.sql_with_params()))
 
 
 if __name__ == "__main__":

@@ -65,6 +65,12 @@ def me(request):
             "team": user.team.name if user.team else None, "team_id": user.team_id}
 
 
+class FunnelOut(Schema):
+    acts: int
+    stories: int
+    referred_customers: int
+
+
 class DashboardOut(Schema):
     start: str
     end: str
@@ -78,20 +84,35 @@ class DashboardOut(Schema):
     cost_per_referred_customer: str | None
     nps_with_act: float | None
     nps_without_act: float | None
-    referral_revenue: str
+    acts_by_quadrant: dict[str, int]
+    acts_by_kind: dict[str, int]
     budget_total: str
-    empowerment_rate: float | None
-    decline_rate: float | None
-    recovery_rate: float | None
+    stories_per_act: float | None
+    referral_revenue: str
+    referral_return: float | None
     approval_time_median_hours: float | None
     approval_time_p90_hours: float | None
+    requests_decided_count: int
+    declined_count: int
+    decline_rate: float | None
+    empowered_count: int
+    empowerment_rate: float | None
+    reactive_count: int
+    recovered_count: int
+    recovery_rate: float | None
+    funnel: FunnelOut
 
 
 @api.get("/dashboard", response=DashboardOut, tags=["dashboard"])
 def dashboard(request, start: str = "", end: str = "", team: str = ""):
     """The dashboard's figures for a period (dates inclusive; default this month to date)
-    and a team (default yours; admins: any team's id, or `all`). Money is a decimal string;
-    shares and rates are fractions from 0 to 1; null where nothing to divide by."""
+    and a team (default yours; admins: any team's id, or `all`), the same values as the
+    page, each defined once in secondmile/selectors.py. Money is a decimal string; shares
+    and rates are fractions from 0 to 1 at full precision; `referral_return` is referral
+    revenue ÷ spend; approval times are in hours; null where there is nothing to divide by.
+    Decisions (`requests_decided_count`, `declined_count`, approval times) count each
+    approval or decline once, a top-up's included; `recovered_count` of `reactive_count`
+    reactive acts saw their customer come back."""
     from . import selectors
 
     scope = selectors.dashboard_scope(user=request.auth, team=team, start=start, end=end)
@@ -102,11 +123,12 @@ def dashboard(request, start: str = "", end: str = "", team: str = ""):
         return None if value is None else float(value)
 
     def hours(value):
-        return None if value is None else round(value.total_seconds() / 3600, 2)
+        return None if value is None else value.total_seconds() / 3600
 
     def text(value):
         return None if value is None else str(value)
 
+    approval, recovery = figures["approval_time"], figures["recovery"]
     return {
         "start": scope.start.isoformat(), "end": scope.end.isoformat(),
         "team": scope.team.name if scope.team else None,
@@ -119,13 +141,23 @@ def dashboard(request, start: str = "", end: str = "", team: str = ""):
         "cost_per_referred_customer": text(figures["cost_per_referred_customer"]),
         "nps_with_act": number(figures["nps_with_act"]),
         "nps_without_act": number(figures["nps_without_act"]),
-        "referral_revenue": str(figures["referral_revenue"]),
+        "acts_by_quadrant": {row["value"]: row["count"] for row in figures["quadrants"]},
+        "acts_by_kind": {row["value"]: row["count"] for row in figures["kinds"]},
         "budget_total": str(budget),
-        "empowerment_rate": number(figures["empowerment_rate"]),
+        "stories_per_act": number(figures["stories_per_act"]),
+        "referral_revenue": str(figures["referral_revenue"]),
+        "referral_return": number(figures["referral_return"]),
+        "approval_time_median_hours": hours(approval["median"]),
+        "approval_time_p90_hours": hours(approval["p90"]),
+        "requests_decided_count": figures["requests_decided_count"],
+        "declined_count": figures["declined_count"],
         "decline_rate": number(figures["decline_rate"]),
-        "recovery_rate": number(figures["recovery"]["recovery_rate"]),
-        "approval_time_median_hours": hours(figures["approval_time"]["median"]),
-        "approval_time_p90_hours": hours(figures["approval_time"]["p90"]),
+        "empowered_count": figures["empowered_count"],
+        "empowerment_rate": number(figures["empowerment_rate"]),
+        "reactive_count": recovery["reactive"],
+        "recovered_count": recovery["returned"],
+        "recovery_rate": number(recovery["recovery_rate"]),
+        "funnel": figures["funnel"],
     }
 
 

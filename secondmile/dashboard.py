@@ -46,15 +46,32 @@ class DashboardFilterForm(forms.Form):
             del self.fields["team"]
 
 
+def period_asked(params) -> tuple[str, str, str]:
+    """(period, start, end) as the person meant them. The form sends the chosen period
+    with the From and To it showed; dates the person changed win over a named period
+    (they are a custom period) — no script needed to switch the picker. The dates shown
+    come back as shown_start/shown_end; a link without them counts as edited when its
+    dates differ from the named period's."""
+    period = params.get("period", "")
+    start, end = params.get("start") or "", params.get("end") or ""
+    if period == Period.CUSTOM or not (start or end):
+        return period, start, end
+    if period not in dict(Period.CHOICES):
+        # An unknown period with dates: the dates; without dates dashboard_scope falls back to this month.
+        return Period.CUSTOM, start, end
+    if "shown_start" in params or "shown_end" in params:
+        edited = (start, end) != (params.get("shown_start", ""), params.get("shown_end", ""))
+    else:
+        first, last = selectors.period_bounds(period, today=timezone.localdate())
+        edited = (start, end) != (first.isoformat(), last.isoformat())
+    return (Period.CUSTOM, start, end) if edited else (period, "", "")
+
+
 def scope_from_request(request) -> Scope:
     """The scope the query string asks for (?period= or ?start=&end=, ?team=), checked
     by the selector: InvalidInput for bad dates, 404 for a team the user may not see."""
-    params = request.GET
-    period = params.get("period", "")
-    start, end = params.get("start"), params.get("end")
-    if period and period != Period.CUSTOM:
-        start = end = None
-    return selectors.dashboard_scope(user=request.user, team=params.get("team"), start=start, end=end,
+    period, start, end = period_asked(request.GET)
+    return selectors.dashboard_scope(user=request.user, team=request.GET.get("team"), start=start, end=end,
                                      period=period)
 
 
@@ -85,14 +102,19 @@ def duration(value: datetime.timedelta | None) -> str:
 
 
 def _change(current, previous, *, kind: str = "count", neutral: bool = False) -> dict | None:
-    """The change against the previous period as text with an arrow (never colour alone)."""
-    if current is None or previous is None:
+    """The change against the previous period as text with an arrow (never colour alone);
+    when the period before had no figure (no NPS answer, nobody referred), it says so."""
+    if current is None:
         return None
+    if previous is None:
+        return {"text": "no figure before", "direction": "same"}
     delta = current - previous
     if kind == "share":
         points = round(float(delta) * 100)
         amount, unit = abs(points), " pts"
         delta = points
+    elif kind == "nps":
+        amount, unit = f"{abs(delta):.1f}", " pts"
     elif kind == "money":
         amount, unit = money(abs(delta)), ""
     else:
@@ -128,6 +150,11 @@ def _summary(figures: dict, budget_total) -> str:
     return text + "."
 
 
+def _two_places(value) -> str:
+    """A ratio as the page shows it ("0.40", "2.27"); the selectors keep full precision."""
+    return "—" if value is None else f"{value:.2f}"
+
+
 def _tiles(figures: dict, before: dict, budget_total) -> tuple[list[dict], list[dict]]:
     spend_share = selectors.ratio(figures["spend_total"], budget_total)
     headline = [
@@ -143,6 +170,7 @@ def _tiles(figures: dict, before: dict, budget_total) -> tuple[list[dict], list[
          "note": "Actual cost once delivered, else the approved amount."},
         {"key": "nps", "label": "NPS with an act", "value": signed(figures["nps_with_act"]),
          "sub": f"vs {signed(figures['nps_without_act'])} without",
+         "change": _change(figures["nps_with_act"], before["nps_with_act"], kind="nps"),
          "note": "Customers who received an act, against those who did not."},
         {"key": "cost_per_referred", "label": "Cost per referred customer",
          "value": money(figures["cost_per_referred_customer"]),
@@ -154,14 +182,14 @@ def _tiles(figures: dict, before: dict, budget_total) -> tuple[list[dict], list[
     recovery = figures["recovery"]
     more = [
         {"key": "stories", "label": "Stories told", "value": figures["stories_count"],
-         "sub": f"{figures['stories_per_act'] if figures['stories_per_act'] is not None else '—'} per act",
+         "sub": f"{_two_places(figures['stories_per_act'])} per act",
          "change": _change(figures["stories_count"], before["stories_count"]),
          "note": "Approved or featured stories told in the period."},
         {"key": "referred", "label": "Referred customers", "value": figures["referred_customers_count"],
          "change": _change(figures["referred_customers_count"], before["referred_customers_count"]),
          "note": "New customers in the period sent by another customer."},
         {"key": "revenue", "label": "Referral revenue", "value": money(figures["referral_revenue"]),
-         "sub": (f"{figures['referral_return']}× the spend" if figures["referral_return"] is not None
+         "sub": (f"{_two_places(figures['referral_return'])}× the spend" if figures["referral_return"] is not None
                  else "nothing spent"),
          "note": "First purchases of referred customers, against what acts cost."},
         {"key": "approval_time", "label": "Approval time", "value": duration(approval["median"]),
@@ -186,14 +214,18 @@ def dashboard_view(request):
         messages.error(request, f"{error.message} Showing this month instead.")
         scope = selectors.dashboard_scope(user=request.user, team=request.GET.get("team"))
     # The pickers show what the page shows: the period's dates and its team.
-    period = request.GET.get("period") or (Period.CUSTOM if request.GET.get("start") else Period.MONTH)
+    period = period_asked(request.GET)[0] or Period.MONTH
+    if period not in dict(Period.CHOICES):
+        period = Period.MONTH
     teams = Team.objects.order_by("name") if request.user.role == Role.ADMIN else ()
     form = DashboardFilterForm(teams=teams, initial={
         "period": period, "start": scope.start, "end": scope.end,
         "team": str(scope.team.pk) if scope.team else "all",
     })
     figures = selectors.dashboard_figures(scope)
-    before = selectors.headline(scope.previous())
+    previous = scope.previous()
+    before = selectors.headline(previous)
+    before["nps_with_act"] = selectors.nps_with_act(previous)
     daily = selectors.daily_act_totals(scope)
     months = selectors.budget_by_month(scope, daily=daily)
     budget_total = sum((m["budget"] for m in months), selectors.ZERO)

@@ -1,7 +1,8 @@
 """The home and profile pages: what they show, and the small forms on them.
 
 Home: my recent acts, the team's follow-ups due (with a Done button), today's surprise
-suggestions, this month's leaderboard, and for managers what waits for them. Profile
+suggestions, my points this month and latest kudos, this month's leaderboard, and for
+managers what waits for them. Profile
 (mine or a teammate's): points, kudos, the leaderboard toggle, and for managers a
 kudos form on a teammate's page.
 """
@@ -43,6 +44,9 @@ def home_context(*, user) -> dict:
         "suggestions": selectors.surprise_suggestions(team=user.team, today=today),
         "surprise_after_days": selectors.SURPRISE_AFTER_DAYS,
         "leaderboard": selectors.leaderboard(month, limit=5) if month else [],
+        # My own points and kudos, whether or not I am on the board (hidden, off the top
+        # five, or a manager with no points yet).
+        "recognition": selectors.person_recognition(person=user, today=today),
         "today": today,
     }
     if user.is_manager:

@@ -19,7 +19,6 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    DurationField,
     Exists,
     ExpressionWrapper,
     F,
@@ -37,12 +36,13 @@ from django.db.models.functions import Coalesce, Mod, RowNumber
 from django.http import Http404
 from django.utils import timezone
 
-from acts.models import GOING_AHEAD, Act, ApprovalLevel, BudgetMonth, Kind, Quadrant, Status, Trigger
+from acts.models import GOING_AHEAD, Act, ActEvent, BudgetMonth, Kind, Quadrant, Status, Trigger
 from customers.models import Customer, FollowUp, NpsResponse, Story, StoryStatus
 from customers.selectors import nps_score
 
 from . import errors
-from .models import Kudos, PointsEntry, Role, Team, User
+from .models import DaySummary, Kudos, PointsEntry, Role, Team, User
+from .summaries import summed_fields
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -239,41 +239,70 @@ def spend_total() -> Coalesce:
     return Coalesce(Sum(act_spend(), filter=GOING), Value(ZERO), output_field=MONEY)
 
 
-def empowered_count() -> Count:
-    """COUNT(acts going ahead WHERE approval_level IN (none, empowered)): acts that
-    needed nobody's approval (no cost, or within the empowerment limit)."""
-    return Count("pk", filter=GOING & Q(approval_level__in=[ApprovalLevel.NONE, ApprovalLevel.EMPOWERED]))
+# --- Decisions: read from the acts' history, so that each decision counts once ---------
+# An act's current fields forget earlier decisions: a declined top-up puts the act back to
+# approved, and a top-up rewrites approval_level and requested_at. The history does not.
+
+DECISIONS = [ActEvent.Action.APPROVED, ActEvent.Action.DECLINED]
+# A request for approval: logged above the empowerment limit, or a higher cost at delivery.
+REQUESTS = (Q(action__in=[ActEvent.Action.REQUESTED, ActEvent.Action.MORE_REQUESTED])
+            | Q(action=ActEvent.Action.LOGGED, to_status=Status.PENDING_APPROVAL))
 
 
-def requests_decided_count() -> Count:
-    """COUNT(acts WHERE approval_level IN (manager, admin) AND status NOT IN (pending
-    approval, withdrawn)): the period's requests that a manager or an admin decided."""
-    return Count("pk", filter=Q(approval_level__in=[ApprovalLevel.MANAGER, ApprovalLevel.ADMIN])
-                 & ~Q(status__in=[Status.PENDING_APPROVAL, Status.WITHDRAWN]))
+def scope_act_events(scope: Scope) -> QuerySet[ActEvent]:
+    """The history rows of the acts dated in the period (through the acts' (team, date)
+    index, then the events' (act, at) index)."""
+    return ActEvent.objects.filter(scope.teams("act__"), act__date__gte=scope.start,
+                                   act__date__lte=scope.end).order_by()
 
 
-def declined_count() -> Count:
-    """COUNT(acts WHERE status = declined)."""
-    return Count("pk", filter=Q(status=Status.DECLINED))
+def decision_aggregates() -> dict:
+    """Counts over the history (ActEvent rows) of a set of acts:
+
+    requests_decided_count = COUNT(approved or declined events): every decision a manager
+    or an admin made, a first request and a top-up (a higher cost at delivery) each once;
+    declined_count = COUNT(declined events), a declined top-up included;
+    empowered_count = COUNT(acts going ahead whose logging approved them at once: no cost,
+    or within the empowerment limit), whatever a later top-up did to their level."""
+    return {
+        "requests_decided_count": Count("pk", filter=Q(action__in=DECISIONS)),
+        "declined_count": Count("pk", filter=Q(action=ActEvent.Action.DECLINED)),
+        "empowered_count": Count("pk", filter=Q(action=ActEvent.Action.LOGGED, to_status=Status.APPROVED,
+                                                act__status__in=GOING_AHEAD)),
+    }
 
 
-def act_totals(scope: Scope) -> dict:
-    """The counts and the spend over the period's acts, plus the acts going ahead by
-    quadrant (`quadrant_<name>`) and by kind (`kind_<name>`): one query."""
+def decision_totals(scope: Scope) -> dict:
+    """decision_aggregates over the history of the period's acts (one query). The dashboard
+    reads the same counts summed per day (act_totals); this is their reference."""
+    return scope_act_events(scope).aggregate(**decision_aggregates())
+
+
+def act_aggregates() -> dict:
+    """The counts and the spend over a set of acts, plus the acts going ahead by quadrant
+    (`quadrant_<name>`) and by kind (`kind_<name>`), as aggregate expressions."""
     aggregates = {
         "acts_count": acts_count(),
         "proactive_count": proactive_count(),
         "reactive_count": reactive_count(),
         "spend_total": spend_total(),
-        "empowered_count": empowered_count(),
-        "requests_decided_count": requests_decided_count(),
-        "declined_count": declined_count(),
     }
     for quadrant in Quadrant:
         aggregates[f"quadrant_{quadrant.value}"] = Count("pk", filter=GOING & Q(quadrant=quadrant))
     for kind in Kind:
         aggregates[f"kind_{kind.value}"] = Count("pk", filter=GOING & Q(kind=kind))
-    totals = scope_acts(scope).aggregate(**aggregates)
+    return aggregates
+
+
+def act_totals(scope: Scope) -> dict:
+    """act_aggregates and decision_aggregates over the period's acts, read from the day
+    summaries: SUM of each column over the scope's (team, day) rows — at most teams × days
+    rows whatever the number of acts (one query). secondmile/summaries.py keeps each row
+    equal to those aggregates over its day's acts and their history."""
+    totals = DaySummary.objects.filter(scope.teams(), date__gte=scope.start, date__lte=scope.end).aggregate(
+        **{name: Coalesce(Sum(name), 0) for name in summed_fields() if name != "spend_total"},
+        spend_total=Coalesce(Sum("spend_total"), Value(ZERO), output_field=MONEY),
+    )
     totals["spend_total"] = _cents(totals["spend_total"])
     return totals
 
@@ -281,11 +310,14 @@ def act_totals(scope: Scope) -> dict:
 # --- Ratios: never a division by zero ------------------------------------------------
 
 
-def ratio(numerator, denominator, places: str = "0.0001") -> Decimal | None:
-    """numerator ÷ denominator rounded half up, or None when the denominator is 0."""
+def ratio(numerator, denominator, places: str | None = None) -> Decimal | None:
+    """numerator ÷ denominator, or None when the denominator is 0. Ratios keep their full
+    precision (the API gives them as they are, the page rounds them); money is rounded
+    half up to `places`."""
     if not denominator:
         return None
-    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+    quotient = Decimal(numerator) / Decimal(denominator)
+    return quotient if places is None else quotient.quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
 def proactive_share(totals: dict) -> Decimal | None:
@@ -294,18 +326,20 @@ def proactive_share(totals: dict) -> Decimal | None:
 
 
 def empowerment_rate(totals: dict) -> Decimal | None:
-    """empowerment_rate = empowered_count ÷ acts_count; None when acts_count = 0."""
+    """empowerment_rate = empowered_count ÷ acts_count (see decision_totals); None when
+    acts_count = 0."""
     return ratio(totals["empowered_count"], totals["acts_count"])
 
 
 def decline_rate(totals: dict) -> Decimal | None:
-    """decline_rate = declined_count ÷ requests_decided_count; None when no request was decided."""
+    """decline_rate = declined_count ÷ requests_decided_count (decisions, from the history:
+    see decision_totals); None when no request was decided."""
     return ratio(totals["declined_count"], totals["requests_decided_count"])
 
 
 def stories_per_act(stories: int, acts: int) -> Decimal | None:
     """stories_per_act = stories_count ÷ acts_count; None when acts_count = 0."""
-    return ratio(stories, acts, "0.01")
+    return ratio(stories, acts)
 
 
 def cost_per_referred_customer(spend: Decimal, referred: int) -> Decimal | None:
@@ -317,33 +351,32 @@ def cost_per_referred_customer(spend: Decimal, referred: int) -> Decimal | None:
 def referral_return(revenue: Decimal, spend: Decimal) -> Decimal | None:
     """referral_return = referral_revenue ÷ spend_total ("2.5" = each dollar spent brought
     $2.50 of first purchases); None when nothing was spent."""
-    return ratio(revenue, spend, "0.01")
+    return ratio(revenue, spend)
 
 
 # --- Approval time: one query ranks the durations in the database -----------------
 
 
 def approval_times(scope: Scope) -> dict:
-    """How long decided requests waited: decided_at − requested_at of the period's acts
-    that asked for approval and were decided (approved or declined; decided_at ≥
-    requested_at, so a top-up still waiting does not count).
+    """How long decisions waited, from the history of the period's acts: for each approved
+    or declined event, its `waited` = its time − the time of the request it answered (the
+    latest request event of the act at or before it: logged above the limit, or a higher
+    cost at delivery), recorded when the decision was made. A first request and a top-up
+    are two waits; a request still waiting or withdrawn has none.
 
-    median = the middle duration (the mean of the two middle ones for an even count);
-    p90 = nearest rank, the duration at rank ⌈0.9 n⌉ in ascending order. Both None
-    with no decided request. The database numbers the durations with window functions
-    and returns only the (at most three) rows needed.
+    median = the middle wait (the mean of the two middle ones for an even count);
+    p90 = nearest rank, the wait at rank ⌈0.9 n⌉ in ascending order. Both None with no
+    decision. The database numbers the waits with window functions and returns only the
+    (at most three) rows needed.
     """
-    duration = ExpressionWrapper(F("decided_at") - F("requested_at"), output_field=DurationField())
     rows = list(
-        scope_acts(scope)
-        .filter(requested_at__isnull=False, decided_at__isnull=False, decided_at__gte=F("requested_at"))
-        .exclude(status__in=[Status.PENDING_APPROVAL, Status.WITHDRAWN])
-        .annotate(duration=duration)
-        .annotate(rank=Window(RowNumber(), order_by=[F("duration").asc(), F("pk").asc()]),
+        scope_act_events(scope)
+        .filter(action__in=DECISIONS, waited__isnull=False)
+        .annotate(rank=Window(RowNumber(), order_by=[F("waited").asc(), F("pk").asc()]),
                   total=Window(Count("pk")))
         .filter(Q(rank=(F("total") + 1) / 2) | Q(rank=(F("total") + 2) / 2)
                 | Q(rank=(F("total") * 9 + 9) / 10))
-        .values_list("rank", "total", "duration")
+        .values_list("rank", "total", "waited")
     )
     if not rows:
         return {"count": 0, "median": None, "p90": None}
@@ -392,13 +425,14 @@ def nps_without_act(scope: Scope) -> Decimal | None:
 
 def recovery(scope: Scope) -> dict:
     """Reactive acts going ahead in the period, and how many of their customers came
-    back: a later act (dated after it), or an NPS response or a story dated after it.
+    back: a later act going ahead (dated after it; not declined or withdrawn), an NPS
+    response dated after it, or a story told after it and approved or featured.
     recovery_rate = returned ÷ reactive; None with no reactive act."""
     later = {"customer_id": OuterRef("customer_id")}
     came_back = (
-        Exists(Act.objects.filter(**later, date__gt=OuterRef("date")))
+        Exists(Act.objects.filter(**later, status__in=GOING_AHEAD, date__gt=OuterRef("date")))
         | Exists(NpsResponse.objects.filter(**later, date__gt=OuterRef("date")))
-        | Exists(Story.objects.filter(**later, told_on__gt=OuterRef("date")))
+        | Exists(Story.objects.filter(**later, status__in=TOLD, told_on__gt=OuterRef("date")))
     )
     counts = scope_acts(scope).filter(GOING, trigger=Trigger.REACTIVE).aggregate(
         reactive=Count("pk"), returned=Count("pk", filter=Q(came_back)),
@@ -428,8 +462,9 @@ def headline(scope: Scope) -> dict:
 
 def dashboard_figures(scope: Scope) -> dict:
     """Every figure of the dashboard for a scope, in a fixed number of queries whatever
-    the number of acts (eight)."""
-    figures = headline(scope)
+    the number of acts (eight; the acts' and decisions' totals are one read of the day
+    summaries)."""
+    figures = headline(scope)  # decisions included: act_totals reads them from the day summaries
     figures.update(
         empowerment_rate=empowerment_rate(figures),
         decline_rate=decline_rate(figures),
@@ -443,6 +478,8 @@ def dashboard_figures(scope: Scope) -> dict:
     figures["quadrants"] = [
         {"value": q.value, "label": q.label, "count": figures[f"quadrant_{q.value}"]} for q in Quadrant
     ]
+    figures["funnel"] = {"acts": figures["acts_count"], "stories": figures["stories_count"],
+                         "referred_customers": figures["referred_customers_count"]}
     figures["kinds"] = sorted(
         ({"value": k.value, "label": k.label, "count": figures[f"kind_{k.value}"]} for k in Kind),
         key=lambda row: -row["count"],
@@ -474,12 +511,15 @@ def _buckets(scope: Scope) -> tuple[str, list[tuple[datetime.date, datetime.date
 
 
 def daily_act_totals(scope: Scope) -> dict[datetime.date, tuple[int, Decimal]]:
-    """Acts going ahead and their spend (as spend_total), per day of the period: one
-    query grouped by date in the database, at most one row per day."""
+    """Acts going ahead and their spend (as spend_total), per day of the period with any:
+    one query over the day summaries (acts_count, spend_total), summed over the teams in
+    the database, at most one row per day."""
     return {
         day: (count, _cents(spend))
-        for day, count, spend in scope_acts(scope).filter(GOING).values("date")
-        .annotate(n=Count("pk"), spend=Sum(act_spend())).values_list("date", "n", "spend")
+        for day, count, spend in DaySummary.objects.filter(scope.teams(), date__gte=scope.start,
+                                                           date__lte=scope.end, acts_count__gt=0)
+        .order_by().values("date").annotate(n=Sum("acts_count"), spend=Sum("spend_total"))
+        .values_list("date", "n", "spend")
     }
 
 

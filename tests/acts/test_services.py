@@ -306,3 +306,52 @@ def test_budget_set_cannot_go_below_committed(staff, admin_user, manager, team):
     assert services.budget_set(user=admin_user, team=team, month=month, amount="300.00").remaining == Decimal(
         "260.00"
     )
+
+
+# --- The three answers, admins on other teams, history amounts, mail links ----------------
+
+
+def test_a_costed_act_needs_the_three_answers(staff, customer):
+    with pytest.raises(services.AnswersMissing) as refused:
+        log_act(staff, customer=customer, cost="75.00", right_thing="", how_they_know=" ")
+    assert refused.value.field == "right_thing"
+    assert list(refused.value.fields) == ["right_thing", "how_they_know"]
+    assert not Act.objects.exists()
+    free = log_act(staff, customer=customer, cost="0", right_thing="", great_experience="",
+                   how_they_know="")
+    assert free.approval_level == "none"
+
+
+def test_an_admin_logs_for_another_team_and_the_act_is_that_teams(admin_user, other_team, other_customer):
+    other_team.empowerment_limit = Decimal("10.00")
+    other_team.save()
+    act = log_act(admin_user, customer=other_customer, cost="20.00")
+    # Riverside's own limit routes it, and it waits for Riverside's managers.
+    assert (act.team, act.status, act.approval_level) == (other_team, "pending_approval", "manager")
+
+
+def test_withdrawn_and_customer_knows_rows_carry_the_amount(staff):
+    waiting = log_act(staff, cost="75.00")
+    services.spend_withdraw(user=staff, act=waiting)
+    assert waiting.events.get(action="withdrawn").amount == Decimal("75.00")
+    act = log_act(staff, cost="30.00")
+    services.act_deliver(user=staff, act=act, actual_cost="27.50")
+    services.act_customer_knows(user=staff, act=act, how="A card")
+    assert act.events.get(action="customer_knows").amount == Decimal("27.50")
+
+
+def test_notification_emails_link_absolutely_to_the_site(
+    staff, manager, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "https://secondmile.example.com"
+    with django_capture_on_commit_callbacks(execute=True):
+        act = log_act(staff, cost="75.00")
+    body = mailoutbox[0].body
+    assert "Decide it in the approval queue: https://secondmile.example.com/approvals/\n" in body
+    assert f"https://secondmile.example.com/acts/{act.pk}/" in body
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.spend_approve(user=manager, act=act, note="Go ahead")
+    assert "Go ahead" in mailoutbox[0].body
+    assert f"The act: https://secondmile.example.com/acts/{act.pk}/\n" in mailoutbox[0].body
+

@@ -73,6 +73,8 @@ def test_dashboard_and_home_for_each_role(live_server, page, demo, login, shot):
         expect(page.locator(".suggestion")).to_have_count(3)
         expect(page.get_by_role("heading", name=re.compile("Follow-ups due"))).to_be_visible()
         expect(page.locator(".leaderboard__row").first).to_be_visible()
+        # My own points and kudos, on the board or not.
+        expect(page.locator("#my-recognition")).to_contain_text("My points this month")
         if role == "manager":
             expect(page.get_by_text(re.compile(r"\d+ waiting for you"))).to_be_visible()
         shot(page, f"home-{role}-desktop")
@@ -118,6 +120,12 @@ def test_admin_picks_all_teams_and_staff_mark_a_follow_up_done(live_server, page
     page.get_by_label("Period", exact=True).select_option(label="This year")
     page.get_by_role("button", name="Show").click()
     expect(page.locator("#chart-activity h2")).to_have_text(re.compile("per (week|month)"))
+    # Changing From is enough: the period becomes "Custom dates" (no script needed).
+    first_day = timezone.localdate().replace(day=1).isoformat()
+    page.get_by_label("From", exact=True).fill(first_day)
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_label("Period", exact=True)).to_have_value("custom")
+    expect(page.get_by_label("From", exact=True)).to_have_value(first_day)
     assert _violations(page) == []
     page.get_by_role("button", name="Log out").click()
 

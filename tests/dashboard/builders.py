@@ -1,6 +1,7 @@
 """Builders for the dashboard tests. Acts go through the real services; stories and NPS
 answers are written as rows, as their services (customers app) would leave them."""
 
+import contextlib
 import datetime
 from decimal import Decimal
 from unittest import mock
@@ -8,6 +9,7 @@ from unittest import mock
 from django.utils import timezone
 
 from acts import services as act_services
+from acts.models import ActEvent
 from customers.models import NpsResponse, Story
 from customers.services import customer_create
 from tests.factories import CustomerFactory, log_act
@@ -48,6 +50,11 @@ def referred(user, referrer, *, value=None, name="Referred One"):
                            first_purchase_value=Decimal(value) if value is not None else None)
 
 
+@contextlib.contextmanager
 def at(moment):
-    """Freeze timezone.now() at `moment` (services stamp requested_at/decided_at with it)."""
-    return mock.patch("django.utils.timezone.now", return_value=moment)
+    """Freeze timezone.now() at `moment`: services stamp requested_at/decided_at with it,
+    and the history rows (whose default was bound to the real clock) take it too."""
+    event_time = ActEvent._meta.get_field("at")
+    with mock.patch("django.utils.timezone.now", return_value=moment), \
+            mock.patch.object(event_time, "_get_default", return_value=moment):
+        yield

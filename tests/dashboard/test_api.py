@@ -1,9 +1,14 @@
 """GET /api/dashboard: the core figures as JSON, with the same scoping as the page."""
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from acts import services as act_services
 from secondmile.services import api_token_create
 
+from .builders import act, at, days_ago
 from .conftest import PERIOD
 
 pytestmark = pytest.mark.django_db
@@ -64,3 +69,40 @@ def test_a_bearer_token_works(client, world, staff):
 def test_the_route_is_in_the_openapi_description(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     assert {"start", "end", "team"} <= {p["name"] for p in paths["/api/dashboard"]["get"]["parameters"]}
+
+
+def test_every_figure_of_the_page_is_in_the_api(client_for, world, staff):
+    """The same values as the page (conftest's hand-computed world)."""
+    body = client_for(staff).get("/api/dashboard", {"start": PERIOD["start"], "end": PERIOD["end"]}).json()
+    assert body["acts_by_quadrant"] == {"reception": 1, "delivery": 1, "reliability": 1, "response": 2}
+    assert body["acts_by_kind"] == {"call": 2, "gift": 1, "upgrade": 1, "note": 1, "time": 0, "expertise": 0,
+                                    "waiver": 0, "other": 0}
+    assert body["stories_per_act"] == 0.4
+    assert body["referral_revenue"] == "200.00"
+    assert body["referral_return"] == pytest.approx(200 / 88)
+    assert (body["requests_decided_count"], body["declined_count"], body["decline_rate"]) == (2, 1, 0.5)
+    assert (body["empowered_count"], body["empowerment_rate"]) == (3, 0.6)
+    assert (body["reactive_count"], body["recovered_count"], body["recovery_rate"]) == (2, 1, 0.5)
+    assert body["approval_time_median_hours"] is not None
+    assert body["approval_time_p90_hours"] is not None
+    assert body["funnel"] == {"acts": 5, "stories": 2, "referred_customers": 2}
+
+
+def test_shares_are_plain_fractions_at_full_precision(client_for, staff):
+    for trigger in ("proactive", "reactive", "reactive"):
+        act(staff, days=200, trigger=trigger)
+    day = days_ago(200).isoformat()
+    body = client_for(staff).get("/api/dashboard", {"start": day, "end": day}).json()
+    assert body["proactive_share"] == 1 / 3
+    html = client_for(staff).get(f"/dashboard/?period=custom&start={day}&end={day}").content.decode()
+    assert "33%" in html
+
+
+def test_approval_times_in_hours(client_for, team, staff, manager):
+    start = timezone.now() - datetime.timedelta(hours=3)
+    with at(start):
+        request = act(staff, cost="80")
+    with at(start + datetime.timedelta(minutes=90)):
+        act_services.spend_approve(user=manager, act=request)
+    body = client_for(staff).get("/api/dashboard", {"start": days_ago(0), "end": days_ago(0)}).json()
+    assert (body["approval_time_median_hours"], body["approval_time_p90_hours"]) == (1.5, 1.5)

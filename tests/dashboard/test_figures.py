@@ -11,8 +11,9 @@ from acts import services as act_services
 from secondmile import errors, selectors
 from secondmile.models import PointsEntry
 from secondmile.services import kudos_give, leaderboard_visibility_set
+from tests.factories import CustomerFactory
 
-from .builders import act, at, days_ago, delivered
+from .builders import act, at, days_ago, delivered, tell_story
 from .conftest import PERIOD
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def test_the_other_figures(scope):
     assert figures["decline_rate"] == Decimal("0.5")
     assert figures["stories_per_act"] == Decimal("0.40")
     assert figures["referral_revenue"] == Decimal("200.00")
-    assert figures["referral_return"] == Decimal("2.27")
+    assert figures["referral_return"] == Decimal(200) / Decimal(88)  # 2.27…, rounded on the page only
     assert figures["recovery"] == {"reactive": 2, "returned": 1, "recovery_rate": Decimal("0.5")}
     assert {q["value"]: q["count"] for q in figures["quadrants"]} == {
         "reception": 1, "delivery": 1, "reliability": 1, "response": 2}
@@ -182,3 +183,76 @@ def test_leaderboard_ranks_outcomes_and_leaves_out_who_asked(team, staff, staff2
     assert [p.username for p in selectors.leaderboard(scope)] == ["sam"]
     earlier = selectors.dashboard_scope(user=staff, start="2001-01-01", end="2001-01-31")
     assert selectors.leaderboard(earlier) == []
+
+
+def _scope_of_today(user):
+    return selectors.dashboard_scope(user=user, start=days_ago(0), end=days_ago(0))
+
+
+def test_a_declined_top_up_is_a_decision_and_the_act_stays_empowered(team, staff, manager):
+    """An empowered act ($40) delivered at $70 asks for the difference; the manager declines
+    it three hours later. The act goes back to approved at $40 (level now "manager")."""
+    start = timezone.now() - datetime.timedelta(hours=5)
+    with at(start):
+        empowered = act(staff, cost="40")
+    with at(start + datetime.timedelta(hours=1)):
+        act_services.act_deliver(user=staff, act=empowered, actual_cost="70")
+    with at(start + datetime.timedelta(hours=4)):
+        act_services.spend_decline(user=manager, act=empowered, note="Keep it to what was approved")
+    empowered.refresh_from_db()
+    assert (empowered.status, empowered.approval_level) == ("approved", "manager")
+
+    scope = _scope_of_today(staff)
+    assert selectors.decision_totals(scope) == {
+        "requests_decided_count": 1, "declined_count": 1, "empowered_count": 1}
+    figures = selectors.dashboard_figures(scope)
+    assert figures["decline_rate"] == 1  # 1 declined of 1 decision
+    assert figures["empowerment_rate"] == 1  # it needed nobody's approval when logged
+    assert figures["approval_time"] == {"count": 1, "median": datetime.timedelta(hours=3),
+                                        "p90": datetime.timedelta(hours=3)}
+
+
+def test_a_requests_first_wait_and_its_top_ups_wait_both_count(team, staff, manager):
+    """$60 asked, approved after 1 h; delivered at $72, the top-up declined after 3 h; a
+    second act ($10) was empowered. Decisions 2, declines 1, waits 1 h and 3 h; 1 of 2 acts
+    needed nobody's approval."""
+    start = timezone.now() - datetime.timedelta(hours=6)
+    with at(start):
+        request = act(staff, cost="60")
+        act(staff, cost="10")
+    with at(start + datetime.timedelta(hours=1)):
+        act_services.spend_approve(user=manager, act=request)
+    with at(start + datetime.timedelta(hours=2)):
+        act_services.act_deliver(user=staff, act=request, actual_cost="72")
+    with at(start + datetime.timedelta(hours=5)):
+        act_services.spend_decline(user=manager, act=request, note="$60 was the deal")
+
+    figures = selectors.dashboard_figures(_scope_of_today(staff))
+    assert figures["decline_rate"] == Decimal("0.5")
+    assert figures["empowerment_rate"] == Decimal("0.5")
+    # The first wait survives the top-up rewriting requested_at: (1 h + 3 h) / 2, and rank ⌈1.8⌉ = 2.
+    assert figures["approval_time"] == {"count": 2, "median": datetime.timedelta(hours=2),
+                                        "p90": datetime.timedelta(hours=3)}
+
+
+def test_recovery_counts_a_later_act_going_ahead_and_a_told_story_only(team, staff, manager, admin_user):
+    customer = CustomerFactory(team=team)
+    act(staff, days=10, customer=customer, trigger="reactive", kind="call")
+    scope = selectors.dashboard_scope(user=staff, start=days_ago(10), end=days_ago(10))
+    declined = act(staff, days=5, customer=customer, cost="80")
+    act_services.spend_decline(user=manager, act=declined, note="Not now")
+    withdrawn = act(staff, days=5, customer=customer, cost="80")
+    act_services.spend_withdraw(user=staff, act=withdrawn)
+    tell_story(customer, days=4, status="submitted")
+    tell_story(customer, days=3, status="rejected", moderator=admin_user)
+    assert selectors.recovery(scope) == {"reactive": 1, "returned": 0, "recovery_rate": Decimal("0")}
+    tell_story(customer, days=2, status="approved", moderator=admin_user)
+    assert selectors.recovery(scope) == {"reactive": 1, "returned": 1, "recovery_rate": Decimal("1")}
+
+
+def test_proactive_share_keeps_its_precision(team, staff):
+    for trigger in ("proactive", "reactive", "reactive"):
+        act(staff, days=200, trigger=trigger)
+    figures = selectors.dashboard_figures(
+        selectors.dashboard_scope(user=staff, start=days_ago(200), end=days_ago(200)))
+    assert figures["proactive_share"] == Decimal(1) / Decimal(3)

@@ -1,6 +1,7 @@
 """Home and profile: follow-ups due, surprise suggestions, kudos, the leaderboard toggle."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django.utils import timezone
 from customers.models import FollowUp
 from secondmile.models import Kudos
 from secondmile.selectors import surprise_suggestions
+from secondmile.services import kudos_give, leaderboard_visibility_set
 from tests.factories import CustomerFactory
 
 from .builders import act, delivered
@@ -141,3 +143,23 @@ def test_profile_shows_points_from_outcomes(client_for, staff):
     html = client_for(staff).get("/accounts/profile/").content.decode()
     assert "Points this month" in html
     assert "Act delivered" in html
+
+
+def _my_recognition(html: str) -> str:
+    match = re.search(r'<section class="card" id="my-recognition".*?</section>', html, re.S)
+    assert match, "no recognition card on home"
+    return re.sub(r"\s+", " ", match.group(0))
+
+
+def test_home_shows_my_points_this_month_and_kudos_even_off_the_board(client_for, staff, staff2, manager):
+    delivered(staff)
+    delivered(staff)
+    kudos_give(user=manager, receiver=staff, note="The steak at the gate")
+    leaderboard_visibility_set(user=staff, hidden=True)
+    card = _my_recognition(client_for(staff).get("/").content.decode())
+    assert "My points this month</dt><dd class=\"tile__value\">2</dd>" in card
+    assert '<p class="quote">The steak at the gate</p>' in card
+    # A manager with no points sees their own zero, not somebody else's.
+    card = _my_recognition(client_for(manager).get("/").content.decode())
+    assert "My points this month</dt><dd class=\"tile__value\">0</dd>" in card
+    assert "No kudos yet." in card

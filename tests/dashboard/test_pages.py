@@ -5,6 +5,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from acts import services as act_services
 from customers.models import FollowUp
@@ -148,3 +149,47 @@ def test_dashboard_query_budget(client_for, world, admin_user):
     client = client_for(admin_user)
     client.get("/dashboard/")
     assert _queries(client, "/dashboard/?team=all") <= 25
+
+
+def test_the_nps_tile_shows_its_change_like_every_tile(client_for, world, staff):
+    # Previous 21 days (41..21 ago): c3's 10 on day 25, after a7 (day 30) → +100.0; now +33.3.
+    html = client_for(staff).get(f"/dashboard/{CUSTOM}").content.decode()
+    assert "▼ 66.7 pts" in tile(html, "nps")
+    for key in ("acts", "proactive", "spend", "nps", "cost_per_referred"):
+        assert 'class="tile__change' in tile(html, key), key
+
+
+def _selected_period(html: str) -> str:
+    return re.search(r'<option value="([^"]*)" selected>', html).group(1)
+
+
+def test_dates_changed_by_hand_are_a_custom_period_without_picking_it(client_for, world, staff):
+    today = timezone.localdate()
+    month_start = today.replace(day=1).isoformat()
+    client = client_for(staff)
+    # The form sent "This month" with the From/To it showed, the person changed both dates.
+    html = client.get("/dashboard/", {
+        "period": "month", "start": PERIOD["start"], "end": PERIOD["end"],
+        "shown_start": month_start, "shown_end": today.isoformat()}).content.decode()
+    assert '<p class="tile__value">5</p>' in tile(html, "acts")
+    assert _selected_period(html) == "custom"
+    assert f'value="{PERIOD["start"].isoformat()}"' in html
+    # Only the period changed (the dates are still those shown): the named period wins.
+    html = client.get("/dashboard/", {
+        "period": "year", "start": month_start, "end": today.isoformat(),
+        "shown_start": month_start, "shown_end": today.isoformat()}).content.decode()
+    assert _selected_period(html) == "year"
+    assert f'value="{today.replace(month=1, day=1).isoformat()}"' in html
+    # A link with a named period and other dates (no shown dates): the dates.
+    html = client.get("/dashboard/", {"period": "month", **PERIOD}).content.decode()
+    assert _selected_period(html) == "custom"
+    assert '<p class="tile__value">5</p>' in tile(html, "acts")
+    assert "Pick a period, or change From and To for your own dates." in html
+
+
+def test_a_tile_whose_previous_period_had_no_figure_says_so(client_for, staff, customer):
+    act(staff, customer=customer)
+    nps(customer, 10)
+    html = client_for(staff).get("/dashboard/?period=month").content.decode()
+    assert "+100.0" in tile(html, "nps")
+    assert "no figure before" in tile(html, "nps")

@@ -53,10 +53,34 @@ def test_a_persons_pattern(staff, staff2, team):
     for kind in ("gift", "note", "gift", "call", "gift"):
         act(staff, days=40, kind=kind)
     fresh = CustomerFactory(team=team)
+    # The act being logged and the four before it: gift (new), gift, call, gift, note.
     [warning] = routine_warnings(user=staff, customer=fresh, kind="gift")
-    assert warning.startswith("3 of your last 5 acts were of this kind (gift)")
+    assert warning.startswith("This would make 3 of your last 5 acts of this kind (gift)")
     assert routine_warnings(user=staff, customer=fresh, kind="note") == []
     assert routine_warnings(user=staff2, customer=fresh, kind="gift") == []
+
+
+def test_the_third_of_a_kind_among_the_last_five_warns_counting_the_one_being_logged(staff, team):
+    fresh = CustomerFactory(team=team)
+    for kind in ("gift", "note", "gift", "call"):  # oldest first: two gifts among four
+        act(staff, days=40, kind=kind)
+    [warning] = routine_warnings(user=staff, customer=fresh, kind="gift")
+    assert warning.startswith("This would make 3 of your last 5 acts of this kind (gift)")
+    # One gift among the last four: the new one would be the second, no warning.
+    assert routine_warnings(user=staff, customer=fresh, kind="note") == []
+    # Two newer acts push the first gift out of the window: gift (new), time, time, call, gift.
+    for _ in range(2):
+        act(staff, days=40, kind="time")
+    assert routine_warnings(user=staff, customer=fresh, kind="gift") == []
+
+
+def test_with_only_two_earlier_acts_the_third_of_a_kind_warns(staff, team):
+    fresh = CustomerFactory(team=team)
+    act(staff, days=40, kind="call")
+    assert routine_warnings(user=staff, customer=fresh, kind="call") == []
+    act(staff, days=40, kind="call")
+    [warning] = routine_warnings(user=staff, customer=fresh, kind="call")
+    assert warning.startswith("This would make 3 of your last 3 acts of this kind (call)")
 
 
 def test_htmx_fragment_while_logging(client_for, staff, customer, other_customer, other_staff):

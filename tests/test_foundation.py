@@ -114,6 +114,15 @@ def test_seed_demo_refuses_without_debug_unless_forced():
         call_command("seed_demo")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_mails_nobody(mailoutbox):
+    """The demo's requests and decisions would mail their demo people when the seed's
+    transaction really commits; the seed sends nothing."""
+    call_command("seed_demo", force=True)
+    assert Act.objects.filter(status="pending_approval").exists()
+    assert mailoutbox == []
+
+
 def test_seed_demo_is_idempotent(capsys):
     call_command("seed_demo", force=True)
     acts = Act.objects.count()

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from acts import services as act_services
@@ -106,6 +107,8 @@ STORY_LINES = {
 CHANNELS = ["review", "social", "word_of_mouth", "word_of_mouth", "letter"]
 
 
+SILENT_MAIL = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+
 class Command(BaseCommand):
     help = "Load demo data (two teams, people, customers, acts). Safe to run twice."
 
@@ -118,7 +121,10 @@ class Command(BaseCommand):
                 "seed_demo loads demo people with a known password; it refuses to run with "
                 "DEBUG off. Use --force if you really mean it."
             )
-        with transaction.atomic():
+        # Demo requests and decisions would mail their demo people (example.com
+        # addresses, or the console): the seed sends nothing. The override is the outer
+        # block because the mails go out when the transaction commits.
+        with override_settings(MAILERS=SILENT_MAIL), transaction.atomic():
             teams = {
                 name: Team.objects.get_or_create(name=name)[0] for name in (DEMO_TEAM, OTHER_TEAM)
             }

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 import pydantic
-from django.http import JsonResponse
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import PageNumberPagination, paginate
@@ -135,18 +134,13 @@ def act_create(request, payload: ActIn):
     customer = selectors.customer_for_logging(user=user, pk=payload.customer)
     if customer is None:
         raise InvalidInput(MSG_NO_SUCH_CUSTOMER, field="customer")
-    try:
-        act = services.act_log(
-            user=user, customer=customer, problem=payload.problem, solution=payload.solution,
-            quadrant=payload.quadrant, trigger=payload.trigger, kind=payload.kind,
-            cost=payload.cost, right_thing=payload.right_thing,
-            great_experience=payload.great_experience, how_they_know=payload.how_they_know,
-            date=payload.date,
-        )
-    except services.AnswersMissing as error:
-        return JsonResponse(
-            {"detail": error.message, "field": error.field, "fields": error.fields}, status=400
-        )
+    act = services.act_log(
+        user=user, customer=customer, problem=payload.problem, solution=payload.solution,
+        quadrant=payload.quadrant, trigger=payload.trigger, kind=payload.kind,
+        cost=payload.cost, right_thing=payload.right_thing,
+        great_experience=payload.great_experience, how_they_know=payload.how_they_know,
+        date=payload.date,
+    )
     return Status(201, act)
 
 

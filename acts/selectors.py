@@ -12,16 +12,14 @@ from django.utils import timezone
 from customers import selectors as customer_selectors
 from customers.models import Customer
 from secondmile.models import Role, Team, User
+from secondmile.roles import visible_to
 
 from .models import GOING_AHEAD, Act, ActEvent, ApprovalLevel, BudgetMonth, Kind, Status, Trigger
 
 
 def acts_visible_to(user: User) -> QuerySet[Act]:
     """The acts a user may see: their team's, or every team's for an admin."""
-    acts = Act.objects.select_related("customer", "author", "team")
-    if user.role == Role.ADMIN:
-        return acts
-    return acts.filter(team_id=user.team_id)
+    return visible_to(user, Act.objects.select_related("customer", "author", "team"))
 
 
 def act_get(*, user: User, pk) -> Act:
@@ -44,10 +42,7 @@ def act_feed(*, user: User, filters: dict | None = None) -> QuerySet[Act]:
 
 def feed_people(*, user: User) -> QuerySet[User]:
     """The people the feed can be narrowed to: the user's team (an admin: everybody)."""
-    people = User.objects.order_by("first_name", "username")
-    if user.role == Role.ADMIN:
-        return people
-    return people.filter(team_id=user.team_id)
+    return visible_to(user, User.objects.order_by("first_name", "username"))
 
 
 def customers_for_logging(*, user: User) -> QuerySet[Customer]:

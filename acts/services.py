@@ -175,8 +175,7 @@ class AnswersMissing(errors.InvalidInput):
     its message (the error's own `field` is the first of them)."""
 
     def __init__(self, missing: list[str]):
-        super().__init__(MSG_ANSWERS_NEEDED, field=missing[0])
-        self.fields = dict.fromkeys(missing, MSG_ANSWER_NEEDED)
+        super().__init__(MSG_ANSWERS_NEEDED, fields=dict.fromkeys(missing, MSG_ANSWER_NEEDED))
 
 
 def act_answers_missing(*, cost, **answers: str) -> list[str]:

@@ -13,15 +13,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from secondmile.models import Role, User
+from secondmile.roles import visible_to
 
 from .models import Customer, Story, StoryStatus, SurveyLink
 
 
 def customers_visible_to(user: User) -> QuerySet[Customer]:
-    customers = Customer.objects.select_related("team", "referred_by")
-    if user.role == Role.ADMIN:
-        return customers
-    return customers.filter(team_id=user.team_id)
+    return visible_to(user, Customer.objects.select_related("team", "referred_by"))
 
 
 def customer_get(*, user: User, pk) -> Customer:
@@ -184,10 +182,7 @@ def _with_acts(stories: QuerySet[Story]) -> QuerySet[Story]:
 
 def stories_visible_to(user: User) -> QuerySet[Story]:
     """The stories a user may see: their team's, or every team's for an admin."""
-    stories = Story.objects.select_related("customer", "team", "recorded_by", "moderated_by")
-    if user.role == Role.ADMIN:
-        return stories
-    return stories.filter(team_id=user.team_id)
+    return visible_to(user, Story.objects.select_related("customer", "team", "recorded_by", "moderated_by"))
 
 
 def story_get(*, user: User, pk) -> Story:

@@ -51,15 +51,9 @@ def customer_detail(request, pk):
     return _customer_page(request, customer)
 
 
-# The services name a customer's referrer `referred_by`; the form asks for their code.
+# The services name a customer's referrer `referred_by`; the form asks for their code,
+# so the referral guards show beside "Referred by".
 _CUSTOMER_FORM_FIELDS = {"referred_by": "referrer_code"}
-
-
-def _customer_form_error(form, error: errors.DomainError) -> None:
-    """A service's refusal beside the form field it is about (the referral guards beside
-    "Referred by"), else on top of the form."""
-    field = _CUSTOMER_FORM_FIELDS.get(error.field, error.field)
-    form.add_error(field if field in form.fields else None, error.message)
 
 
 def _referral_initial(request, customers) -> dict:
@@ -90,7 +84,7 @@ def customer_new(request):
                 referred_by_story=data["referred_by_story"],
             )
         except errors.DomainError as error:
-            _customer_form_error(form, error)
+            form_error(form, error, aliases=_CUSTOMER_FORM_FIELDS)
         else:
             messages.success(request, f"Added {customer.name} (referral code {customer.referral_code}).")
             if form.duplicate_of:
@@ -124,7 +118,7 @@ def customer_edit(request, pk):
                 first_purchase_value=data["first_purchase_value"],
             )
         except errors.DomainError as error:
-            _customer_form_error(form, error)
+            form_error(form, error, aliases=_CUSTOMER_FORM_FIELDS)
         else:
             messages.success(request, f"Saved {data['name']}.")
             if form.duplicate_of:

@@ -36,6 +36,8 @@ def domain_error(request, exc: DomainError):
     body = {"detail": exc.message}
     if exc.field:
         body["field"] = exc.field
+    if exc.fields:
+        body["fields"] = exc.fields
     return api.create_response(request, body, status=exc.status_code)
 
 

@@ -6,10 +6,13 @@ class DomainError(Exception):
 
     status_code = 400
 
-    def __init__(self, message: str, *, field: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None, fields: dict[str, str] | None = None):
+        """`field` names the input at fault; `fields`, when several are, maps each to its
+        own message (then `field` is the first of them)."""
         super().__init__(message)
         self.message = message
-        self.field = field
+        self.field = field or (next(iter(fields)) if fields else None)
+        self.fields = fields
 
 
 class InvalidInput(DomainError):

@@ -35,6 +35,12 @@ def sees_all_teams(user) -> bool:
     return user.role == Role.ADMIN
 
 
+def visible_to(user, queryset, *, team_field: str = "team_id"):
+    """The rows of `queryset` the user may see: their team's, or every team's for an
+    admin. Every selector scopes through here, so another team's row is a 404."""
+    return queryset if sees_all_teams(user) else queryset.filter(**{team_field: user.team_id})
+
+
 def team_require(user) -> None:
     """Refuse, with a message saying what to do, a write that needs the user's team when
     they have none (someone made by `createsuperuser` before an admin gave them a team)."""

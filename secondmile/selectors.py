@@ -34,6 +34,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Mod, RowNumber
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from acts.models import GOING_AHEAD, Act, ActEvent, BudgetMonth, Kind, Quadrant, Status, Trigger
@@ -42,6 +43,7 @@ from customers.selectors import nps_score
 
 from . import errors
 from .models import DaySummary, Kudos, PointsEntry, Role, Team, User
+from .roles import visible_to
 from .summaries import summed_fields
 
 ZERO = Decimal("0.00")
@@ -631,13 +633,7 @@ def teammates(*, user: User) -> QuerySet[User]:
 
 def teammate_get(*, user: User, pk) -> User:
     """A person of the user's team (any team for an admin), or 404."""
-    people = User.objects.select_related("team").filter(is_active=True)
-    if user.role != Role.ADMIN:
-        people = people.filter(team_id=user.team_id)
-    person = people.filter(pk=pk).first()
-    if person is None:
-        raise Http404("No such person.")
-    return person
+    return get_object_or_404(visible_to(user, User.objects.select_related("team").filter(is_active=True)), pk=pk)
 
 
 # --- Home: follow-ups due and today's surprise suggestions ----------------------------
@@ -654,13 +650,7 @@ def followups_due(*, user: User, today: datetime.date) -> QuerySet[FollowUp]:
 
 def followup_get(*, user: User, pk) -> FollowUp:
     """A follow-up of the user's team (any team for an admin), or 404."""
-    follow_ups = FollowUp.objects.select_related("customer")
-    if user.role != Role.ADMIN:
-        follow_ups = follow_ups.filter(team_id=user.team_id)
-    follow_up = follow_ups.filter(pk=pk).first()
-    if follow_up is None:
-        raise Http404("No such follow-up.")
-    return follow_up
+    return get_object_or_404(visible_to(user, FollowUp.objects.select_related("customer")), pk=pk)
 
 
 _PRIME = 2_147_483_647  # 2**31 − 1: (id × multiplier + shift) mod it shuffles ids, stably.

@@ -23,10 +23,14 @@ def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> dict:
     return {"page_obj": page_obj, "querystring_without_page": f"{encoded}&" if encoded else ""}
 
 
-def form_error(form, error: DomainError) -> None:
-    """Put a service's refusal beside the field it names (or on top of the form)."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+def form_error(form, error: DomainError, *, aliases: dict[str, str] | None = None) -> None:
+    """Put a service's refusal beside the field it names (or on top of the form); with
+    several fields at fault, each beside its own. `aliases` maps a service's name of a
+    field to the form's, where they differ."""
+    aliases = aliases or {}
+    for name, message in (error.fields or {error.field: error.message}).items():
+        field = aliases.get(name, name)
+        form.add_error(field if field in form.fields else None, message)
 
 
 def team_required(view):

@@ -305,14 +305,17 @@ def test_refused_writes_change_nothing(client, world):
     client.post(_fill("/stories/{story}/moderate/", world, staff), {"decision": "approve"})
     client.post(_fill("/customers/{other_customer}/edit/", world, staff), {"name": "Hacked"})
     client.post(_fill("/follow-ups/{other_followup}/done/", world, staff))
-    client.post("/team/policy/", {"form": "budget", "month": "2026-12", "budget": "1"})
+    # The world's acts charge this month's budget, so the month's row exists: a refused edit leaves it as it was.
+    month = timezone.localdate().replace(day=1)
+    budget_before = list(staff.team.budgets.filter(month=month).values_list("budget", flat=True))
+    client.post("/team/policy/", {"form": "budget", "month": month.strftime("%Y-%m"), "budget": "1"})
     client.force_login(manager)
     client.post(_fill("/accounts/profile/tokens/{staff_token}/revoke/", world, manager))
     assert not Kudos.objects.exists()
     assert Story.objects.get(pk=world["story"].pk).status == "submitted"
     assert Customer.objects.get(pk=world["other_customer"].pk).name == "Walter Hughes"
     assert FollowUp.objects.get(pk=world["other_followup"].pk).done_at is None
-    assert not world["cast"][1].team.budgets.filter(month="2026-12-01").exists()
+    assert list(staff.team.budgets.filter(month=month).values_list("budget", flat=True)) == budget_before
     assert staff.api_tokens.filter(pk=world["staff_token"]).exists()
 
 

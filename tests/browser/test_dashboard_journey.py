@@ -1,10 +1,12 @@
 """Dashboard journey on the demo data: each role opens home and the dashboard on a desktop
 and a phone; the SVG charts draw under the strict CSP; routine warnings come in while logging."""
 
+import datetime as dt
 import io
 import re
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -24,8 +26,17 @@ document.addEventListener("securitypolicyviolation",
 """
 
 
+# A Wednesday in mid-June: "3 months" then spans thirteen weeks, whatever today is.
+DEMO_TODAY = dt.datetime(2026, 6, 17, 10, 0, tzinfo=dt.UTC)
+
+
 @pytest.fixture
 def demo(transactional_db):
+    with time_machine.travel(DEMO_TODAY, tick=True):
+        yield _seed_demo()
+
+
+def _seed_demo():
     call_command("seed_demo", force=True, stdout=io.StringIO())
     people = {}
     for username in ("staff", "manager", "admin"):

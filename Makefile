@@ -6,11 +6,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Browser tests use Debian's Chromium (Playwright's own download is not needed).
 CHROMIUM_PATH ?= /usr/bin/chromium
-TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key \
+# Tests run in production mode over plain HTTP: no redirect to HTTPS (HSTS and secure cookies stay on).
+TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key SECURE_SSL_REDIRECT=0 \
 	STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true CHROMIUM_PATH=$(CHROMIUM_PATH)
 
-.PHONY: run test lint bench setup setup-dev migrate clean
+.PHONY: run test lint bench setup setup-dev migrate clean check-deploy
 
 $(VENV)/.created:
 	@python=$$(bin/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
@@ -47,6 +48,12 @@ test: setup-dev
 	$(VENV)/bin/ruff check .
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+
+# Production settings with only what an operator must give: Django's deploy check must find nothing.
+check-deploy: setup
+	env -u DJANGO_ALLOW_ASYNC_UNSAFE ENV_FILE=/dev/null DEBUG=0 ALLOWED_HOSTS=secondmile.example.com \
+		SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		EMAIL_URL=smtp://mail.example.com:25 $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: setup-dev
 	$(TEST_ENV) $(PY) bench/run.py

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "secondmile.middleware.api_errors_as_json",
+    "secondmile.middleware.session_idle_timeout",
+    "secondmile.middleware.private_pages_not_stored",
 ]
 
 ROOT_URLCONF = "secondmile.urls"
@@ -172,10 +174,30 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
-    CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
+# HTTPS by default outside DEBUG, each switch under Django's own name so that a plain-HTTP
+# trial on 127.0.0.1 can turn it off (SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 ...).
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preloading is a promise to browsers' built-in lists that is slow to take back: the operator
+# opts in, so the deploy check's reminder about it is silenced.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# Only behind a proxy that terminates TLS and sets the header itself: "HTTP_X_FORWARDED_PROTO,https".
+# Trusting the header without such a proxy would let any client claim HTTPS.
+_proxy_ssl_header = env.tuple("SECURE_PROXY_SSL_HEADER", default=())
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header if len(_proxy_ssl_header) == 2 else None
+# Over HTTPS the cookies carry the __Host- prefix: the browser then refuses them unless they are
+# Secure, for this host only (no Domain) and for the whole site, so a sibling subdomain cannot
+# plant a session or CSRF cookie.
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+if CSRF_COOKIE_SECURE:
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+# A signed-in session ends after this long without a request (see secondmile.middleware).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=480)
 
 LOGGING = {
     "version": 1,

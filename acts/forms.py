@@ -99,6 +99,8 @@ class FeedFilterForm(forms.Form):
     kind = forms.ChoiceField(required=False, choices=[("", "Any")] + Kind.choices)
     author = forms.ChoiceField(required=False, label="Person")
     status = forms.ChoiceField(required=False, choices=[("", "Any")] + Status.choices)
+    # Set by "See all acts" on a customer's page; kept while other filters change.
+    customer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,8 @@ import operator
 from functools import reduce
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -37,6 +38,9 @@ def act_feed(*, user: User, filters: dict | None = None) -> QuerySet[Act]:
     author = (filters or {}).get("author")
     if author:
         acts = acts.filter(author_id=author)
+    customer = (filters or {}).get("customer")
+    if customer:
+        acts = acts.filter(customer_id=customer)
     return acts.order_by("-date", "-id")
 
 
@@ -114,15 +118,23 @@ def budgets_left_for(acts: list[Act]) -> None:
         act.budget_needed = act.cost - act.committed_amount
 
 
-def approval_queue_with_history(*, user: User) -> list[Act]:
-    """The queue with each customer's earlier acts (three at most) and the budget each
-    request is charged to, in a fixed number of queries."""
-    queue = list(approval_queue(user=user))
+def approval_cards(queue: list[Act]) -> list[Act]:
+    """One page of the queue with each customer's earlier acts (three at most) and the
+    budget each request is charged to, in a fixed number of queries."""
+    queue = list(queue)
     budgets_left_for(queue)
     customer_ids = {act.customer_id for act in queue}
     earlier: dict[int, list[Act]] = {}
     if customer_ids:
-        previous_acts = Act.objects.filter(customer_id__in=customer_ids).order_by("-date", "-id")
+        # The four latest per customer (one may be the request itself): a window function
+        # keeps this bounded by the page, not by the customers' whole history.
+        latest = Window(RowNumber(), partition_by=F("customer_id"), order_by=[F("date").desc(), F("id").desc()])
+        previous_acts = (
+            Act.objects.filter(customer_id__in=customer_ids)
+            .annotate(recency=latest)
+            .filter(recency__lte=4)
+            .order_by("customer_id", "recency")
+        )
         for previous in previous_acts:
             earlier.setdefault(previous.customer_id, []).append(previous)
     for act in queue:

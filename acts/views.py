@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -14,7 +15,7 @@ from customers.services import customer_create
 from secondmile import errors
 from secondmile.models import Role
 from secondmile.templatetags.money import money
-from secondmile.web import form_error, paginate, team_required
+from secondmile.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate, team_required
 
 from . import selectors, services
 from .forms import (
@@ -34,7 +35,8 @@ def feed(request):
     filters = FeedFilterForm(request.GET or None, people=selectors.feed_people(user=request.user))
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     acts = selectors.act_feed(user=request.user, filters=cleaned)
-    return render(request, "acts/feed.html", {"filters": filters, **paginate(request, acts)})
+    customer = selectors.customer_for_logging(user=request.user, pk=cleaned.get("customer"))
+    return render(request, "acts/feed.html", {"filters": filters, "customer": customer, **paginate(request, acts)})
 
 
 @login_required
@@ -133,7 +135,7 @@ def _transition(request, pk, form_class, run, success, level=messages.SUCCESS):
     if request.htmx and request.POST.get("from") == "queue":
         return _queue_card_response(request, act)
     if request.POST.get("from") == "queue":
-        return redirect("acts:approvals")
+        return redirect(page_url(reverse("acts:approvals"), request.GET.get("page")))
     return redirect("acts:detail", pk=act.pk)
 
 
@@ -233,13 +235,18 @@ def act_receipt(request, pk):
 def approvals(request):
     if not request.user.is_manager:
         raise Http404
-    return render(request, "acts/approvals.html", _queue_context(request.user))
+    return render(request, "acts/approvals.html", _queue_context(request))
 
 
-def _queue_context(user) -> dict:
+def _queue_context(request) -> dict:
+    """One page of the queue, oldest first. A decision made from the queue posts to
+    `...?page=N`, so that the page it answers with is the one the approver is on."""
+    user = request.user
     today = timezone.localdate()
-    queue = selectors.approval_queue_with_history(user=user)
+    page = paginate(request, selectors.approval_queue(user=user), per_page=QUEUE_PAGE_SIZE)
+    queue = selectors.approval_cards(page["page_obj"].object_list)
     return {
+        **page,
         "queue": queue,
         "reviews": selectors.review_queue(user=user)[:20],
         "budget": selectors.budget_summary(team=user.team, month=today) if user.team else None,
@@ -251,7 +258,7 @@ def _queue_context(user) -> dict:
 
 def _queue_card_response(request, act):
     """After an inline decision: the card's replacement plus the updated budget figure."""
-    context = {**_queue_context(request.user), "done_act": act}
+    context = {**_queue_context(request), "done_act": act}
     context["card_messages"] = list(messages.get_messages(request))
     # A refused decision leaves the request waiting: its card stays, with the reason on top.
     context["act"] = next((waiting for waiting in context["queue"] if waiting.pk == act.pk), None)

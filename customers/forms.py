@@ -151,6 +151,10 @@ class ModerateForm(forms.Form):
     reason = forms.CharField(required=False, max_length=1000)
 
 
+# How many of a customer's latest acts a form offers to link an answer or a story to.
+ACTS_OFFERED = 20
+
+
 class NpsForm(forms.Form):
     score = forms.TypedChoiceField(
         label="How likely are they to recommend us? (0–10)", choices=SCORE_CHOICES, coerce=int,
@@ -167,8 +171,12 @@ class NpsForm(forms.Form):
         super().__init__(*args, **kwargs)
         from acts.models import Act
 
-        self.fields["act"].queryset = acts if acts is not None else Act.objects.none()
-        self.fields["act"].label_from_instance = lambda act: f"{act.date:%d %b} · {act.solution[:60]}"
+        field = self.fields["act"]
+        field.queryset = acts if acts is not None else Act.objects.none()
+        # Any of the customer's acts is accepted; the menu offers the latest ones only.
+        field.choices = [("", field.empty_label)] + [
+            (act.pk, f"{act.date:%d %b} · {act.solution[:60]}") for act in field.queryset[:ACTS_OFFERED]
+        ]
 
 
 class SurveyForm(forms.Form):

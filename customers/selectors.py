@@ -129,20 +129,28 @@ def referrer_stories(*, referrer: Customer | None) -> QuerySet[Story]:
     return Story.objects.filter(customer=referrer).order_by("-told_on", "-id")
 
 
+# The customer page shows the latest of each list; the feed (?customer=) has all their acts.
+CUSTOMER_PAGE_LATEST = 10
+
+
 def customer_page(*, customer: Customer) -> dict:
     """Everything the customer page shows, each in one query (the whole referral tree
-    too, however deep)."""
+    too, however deep); each list is the latest CUSTOMER_PAGE_LATEST with its total."""
     from acts.models import Act
 
+    latest = CUSTOMER_PAGE_LATEST
     acts = list(
-        Act.objects.filter(customer=customer).select_related("author", "customer").order_by("-date", "-id")
+        Act.objects.filter(customer=customer).select_related("author", "customer").order_by("-date", "-id")[:latest]
     )
-    responses = customer.nps_responses.select_related("act").order_by("-date", "-id")
+    responses = customer.nps_responses.select_related("act").order_by("-date", "-id")[:latest]
+    counts = {"acts": Act.objects.filter(customer=customer).count(), "stories": customer.stories.count(),
+              "nps_responses": customer.nps_responses.count()}
     return {
         "customer": customer,
         "acts": acts,
-        "stories": customer.stories.order_by("-told_on", "-id"),
+        "stories": customer.stories.order_by("-told_on", "-id")[:latest],
         "nps_responses": responses,
+        "counts": counts,
         "nps": nps_score(customer.nps_responses.all()),
         "follow_ups": customer.follow_ups.filter(done_at__isnull=True).select_related("act"),
         "referrals": referral_tree(customer=customer),

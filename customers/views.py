@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from acts import selectors as act_selectors
 from secondmile import errors
-from secondmile.web import form_error, paginate, team_required
+from secondmile.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate, team_required
 
 from . import selectors, services
 from .forms import (
+    ACTS_OFFERED,
     CustomerForm,
     ModerateForm,
     NpsForm,
@@ -195,7 +196,9 @@ def story_new(request):
     if customer is None:
         customers = selectors.customers_visible_to(request.user).filter(team_id=request.user.team_id)
         return render(request, "stories/new.html", {"pick": StoryCustomerForm(customers=customers)})
-    acts = list(_customer_acts(request, customer).select_related("author"))
+    acts = list(_customer_acts(request, customer).select_related("author")[:ACTS_OFFERED])
+    if act and act not in acts:
+        acts.append(act)
     form = StoryForm(request.POST or None, acts=acts,
                      initial={"acts": [str(act.pk)] if act else []})
     if request.method == "POST" and form.is_valid():
@@ -223,14 +226,18 @@ def _admins_only(user) -> None:
         raise Http404
 
 
-def _review_context(user) -> dict:
-    return {"queue": selectors.moderation_queue(user), "approved": selectors.featurable_stories(user)}
+def _review_context(request) -> dict:
+    """One page of the moderation queue, oldest first; a decision posts to `...?page=N`
+    so that it answers with the page the admin is on."""
+    page = paginate(request, selectors.moderation_queue(request.user), per_page=QUEUE_PAGE_SIZE)
+    return {**page, "queue": page["page_obj"].object_list,
+            "approved": selectors.featurable_stories(request.user)}
 
 
 @login_required
 def story_review(request):
     _admins_only(request.user)
-    return render(request, "stories/review.html", _review_context(request.user))
+    return render(request, "stories/review.html", _review_context(request))
 
 
 _DONE = {"approve": "Approved", "feature": "Featured", "reject": "Rejected"}
@@ -259,12 +266,12 @@ def story_moderate(request, pk):
     else:
         messages.error(request, "Choose approve, feature or reject.")
     if request.htmx:
-        context = {**_review_context(request.user), "done_story": story,
+        context = {**_review_context(request), "done_story": story,
                    "card_messages": list(messages.get_messages(request))}
         # A refused decision leaves the story waiting: its card stays, with the reason on top.
         context["story"] = next((s for s in context["queue"] if s.pk == story.pk), None)
         return render(request, "stories/review.html#decided", context)
-    return redirect("customers:review")
+    return redirect(page_url(reverse("customers:review"), request.GET.get("page")))
 
 
 # --- The customer's own voice: /s/<token> ------------------------------------------

@@ -5,3 +5,10 @@ class SecondmileConfig(AppConfig):
     verbose_name = "Second Mile"
     name = "secondmile"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import stamp_session_at_login
+
+        user_logged_in.connect(stamp_session_at_login, dispatch_uid="secondmile.stamp_session_at_login")

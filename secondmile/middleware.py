@@ -52,6 +52,13 @@ SESSION_STORE_GRACE_SECONDS = 3600
 MSG_SESSION_IDLE = "You were signed out after {minutes} minutes without activity. Please log in again."
 
 
+def stamp_session_at_login(sender, request, user, **kwargs):
+    """Start the idle clock with the login, which writes the session anyway, so that the
+    first page after it does not write it again."""
+    request.session[SEEN_KEY] = int(time.time())
+    request.session.set_expiry(settings.SESSION_IDLE_MINUTES * 60 + SESSION_STORE_GRACE_SECONDS)
+
+
 def session_idle_timeout(get_response):
     """End a signed-in session after SESSION_IDLE_MINUTES without a request.
 

@@ -12,6 +12,8 @@ from .errors import DomainError
 from .roles import MSG_NO_TEAM
 
 PAGE_SIZE = 20
+# Decision queues show tall cards: fewer to a page, so a phone scrolls through one page quickly.
+QUEUE_PAGE_SIZE = 10
 
 
 def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> dict:
@@ -21,6 +23,12 @@ def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> dict:
     params.pop("page", None)
     encoded = params.urlencode()
     return {"page_obj": page_obj, "querystring_without_page": f"{encoded}&" if encoded else ""}
+
+
+def page_url(path: str, page) -> str:
+    """`path` on the page a list was showing, for a redirect back to it after an action."""
+    number = str(page or "")
+    return f"{path}?page={number}" if number.isdigit() and number != "1" else path
 
 
 def form_error(form, error: DomainError, *, aliases: dict[str, str] | None = None) -> None:

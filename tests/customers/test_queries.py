@@ -105,3 +105,30 @@ def test_the_customer_page_is_a_fixed_count_whatever_the_chain_length(
     assert "Long Root created 9 customers:" in page
     assert "gen 9" in page  # every generation listed, none cut at 6
     assert "deeper generations" not in page
+
+
+def test_the_review_queue_is_paginated_oldest_first(client_for, admin_user, team):
+    client = client_for(admin_user)
+    _stories(team, admin_user, 23)
+    first = client.get("/stories/review/").content.decode()
+    assert first.count('class="card review-card"') == 10
+    assert "23</span> waiting for review · showing 1–10" in first
+    assert first.index(">Story 0<") < first.index(">Story 9<")
+    assert ">Story 10<" not in first
+    last = client.get("/stories/review/?page=3").content.decode()
+    assert last.count('class="card review-card"') == 3
+    assert ">Story 22<" in last
+    assert "Page 3 of 3" in last
+
+
+def test_moderating_on_a_page_comes_back_to_it(client_for, admin_user, team):
+    from customers.models import Story
+
+    client = client_for(admin_user)
+    _stories(team, admin_user, 12)
+    story = Story.objects.get(text="Story 11")
+    page = client.get("/stories/review/?page=2").content.decode()
+    assert f'action="/stories/{story.pk}/moderate/?page=2"' in page
+    response = client.post(f"/stories/{story.pk}/moderate/?page=2", {"decision": "approve"})
+    assert response["Location"] == "/stories/review/?page=2"
+    assert Story.objects.get(pk=story.pk).status == "approved"

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from customers.models import Customer
+from customers.picker import MSG_PICK_ONE, CustomerField
 from secondmile import errors
 from secondmile.templatetags.money import money
 
@@ -12,15 +13,13 @@ from . import services
 from .models import QUADRANT_HINTS, Kind, Quadrant, Status, Trigger
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
+MSG_NO_CUSTOMER = "Choose a customer, or type a new customer's name."
 
 
 
 
 class ActForm(forms.Form):
-    customer = forms.ModelChoiceField(
-        queryset=Customer.objects.none(), required=False, label="Customer",
-        empty_label="Choose a customer…",
-    )
+    customer = CustomerField(queryset=Customer.objects.none(), required=False, label="Customer")
     new_customer_name = forms.CharField(
         required=False, max_length=120, label="…or a new customer's name"
     )
@@ -66,13 +65,12 @@ class ActForm(forms.Form):
         label="Date",
     )
 
-    def __init__(self, *args, customers=None, label_team=False, **kwargs):
+    def __init__(self, *args, customers=None, label_team=False, search=None, **kwargs):
         super().__init__(*args, **kwargs)
         if customers is not None:
-            self.fields["customer"].queryset = customers
-        if label_team:
-            # An admin picks among every team's customers: say whose each one is.
-            self.fields["customer"].label_from_instance = lambda c: f"{c.name} ({c.team.name})"
+            # An admin picks among every team's customers: the matches say whose each one is.
+            self.fields["customer"].bind(customers=customers, data=self.data if self.is_bound else search,
+                                         initial=self.initial.get("customer"), label_team=label_team)
 
     def clean_date(self):
         date = self.cleaned_data["date"]
@@ -83,7 +81,7 @@ class ActForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("customer") and not (data.get("new_customer_name") or "").strip():
-            self.add_error("customer", "Choose a customer, or type a new customer's name.")
+            self.add_error("customer", MSG_PICK_ONE if self.data.get("customer_q") else MSG_NO_CUSTOMER)
         # The rule is the service's; asking it here marks every missing answer at once.
         answers = {name: data.get(name) or "" for name in services.ANSWER_FIELDS}
         for name in services.act_answers_missing(cost=data.get("cost"), **answers):

@@ -46,8 +46,12 @@ def act_new(request):
     initial = {}
     if request.GET.get("customer"):
         initial["customer"] = request.GET["customer"]
-    form = ActForm(request.POST or None, customers=customers, initial=initial,
-                   label_team=request.user.role == Role.ADMIN)
+    label_team = request.user.role == Role.ADMIN
+    if "customer_search" in request.POST:
+        # "Find" without JavaScript: the form comes back as typed, with the customers found.
+        form = ActForm(customers=customers, initial=request.POST.dict(), search=request.POST, label_team=label_team)
+        return render(request, "acts/new.html", {"form": form, "warnings": []})
+    form = ActForm(request.POST or None, customers=customers, initial=initial, label_team=label_team)
     # Routine warnings are read before logging (the new act would match itself) and never block.
     warnings = _routine_warnings(request, request.POST) if request.method == "POST" else []
     if request.method == "POST" and form.is_valid():

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from . import selectors
 from .models import Channel, Customer
+from .picker import MSG_PICK_ONE, CustomerField
 
 SCORE_CHOICES = [(score, str(score)) for score in range(11)]
 
@@ -98,14 +99,16 @@ class CustomerForm(forms.Form):
 class StoryCustomerForm(forms.Form):
     """Step one of recording a story without an act: whose story is it?"""
 
-    customer = forms.ModelChoiceField(
-        queryset=Customer.objects.none(), label="Who told it?", empty_label="Choose a customer…"
+    customer = CustomerField(
+        queryset=Customer.objects.none(), label="Who told it?",
+        error_messages={"required": MSG_PICK_ONE, "invalid_choice": MSG_PICK_ONE},
     )
 
-    def __init__(self, *args, customers=None, **kwargs):
+    def __init__(self, *args, customers=None, search=None, **kwargs):
         super().__init__(*args, **kwargs)
         if customers is not None:
-            self.fields["customer"].queryset = customers
+            self.fields["customer"].bind(customers=customers, data=self.data if self.is_bound else search,
+                                         initial=self.initial.get("customer"))
 
 
 class StoryForm(forms.Form):

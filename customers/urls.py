@@ -7,6 +7,7 @@ app_name = "customers"
 urlpatterns = [
     path("customers/", views.customer_list, name="list"),
     path("customers/new/", views.customer_new, name="new"),
+    path("customers/search/", views.customer_picker_matches, name="search"),
     path("customers/referrer-stories/", views.referrer_stories, name="referrer_stories"),
     path("customers/<int:pk>/", views.customer_detail, name="detail"),
     path("customers/<int:pk>/edit/", views.customer_edit, name="edit"),

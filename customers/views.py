@@ -1,6 +1,8 @@
 """Pages for customers (the list, one customer, creating and editing), their stories
 (recording, the wall, moderation), NPS answers, and the customer's own survey page."""
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from acts import selectors as act_selectors
 from secondmile import errors
+from secondmile.models import Role
 from secondmile.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate, team_required
 
 from . import selectors, services
@@ -26,6 +29,30 @@ from .forms import (
     StoryForm,
     SurveyForm,
 )
+from .picker import MATCHES_SHOWN, customer_matches
+
+_PICKER_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,40}$")
+
+
+@login_required
+@require_GET
+def customer_picker_matches(request):
+    """The picker's matches for what was typed so far (htmx): a few radio buttons, never
+    the whole team."""
+    name = request.GET.get("field", "")
+    element_id = request.GET.get("id", "")
+    if not (_PICKER_NAME.match(name) and _PICKER_NAME.match(element_id)):
+        raise Http404
+    customers = selectors.customers_visible_to(request.user)
+    query = request.GET.get(f"{name}_q", "")
+    matches = customer_matches(customers, query)
+    chosen = request.GET.get(name, "")
+    if chosen.isdigit() and all(str(c.pk) != chosen for c in matches):
+        matches = [*customers.filter(pk=chosen).select_related("team")[:1], *matches]
+    return render(request, "customers/_customer_matches.html", {
+        "name": name, "id": element_id, "query": query, "matches": matches, "chosen": chosen,
+        "label_team": request.user.role == Role.ADMIN, "limit": MATCHES_SHOWN,
+    })
 
 
 @login_required
@@ -195,7 +222,9 @@ def story_new(request):
     customer, act = _story_customer(request)
     if customer is None:
         customers = selectors.customers_visible_to(request.user).filter(team_id=request.user.team_id)
-        return render(request, "stories/new.html", {"pick": StoryCustomerForm(customers=customers)})
+        # "Find" (without JavaScript) comes back here with what was typed: show its matches.
+        pick = StoryCustomerForm(customers=customers, search=request.GET)
+        return render(request, "stories/new.html", {"pick": pick})
     acts = list(_customer_acts(request, customer).select_related("author")[:ACTS_OFFERED])
     if act and act not in acts:
         acts.append(act)

@@ -1,5 +1,7 @@
 """Browser journeys: Chromium drives the real pages served by live_server."""
 
+import re
+
 import pytest
 
 from tests.factories import PASSWORD
@@ -32,3 +34,9 @@ def shot(screenshot_dir):
         page.screenshot(path=str(screenshot_dir / f"{name}.png"), full_page=True)
 
     return take
+
+
+def pick_customer(page, name, *, label="Customer"):
+    """Choose a customer in the picker as a person would: type, then tick the match."""
+    page.get_by_label(label, exact=True).fill(name)
+    page.get_by_role("radio", name=re.compile(rf"^{re.escape(name)}\b")).first.check()

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 from acts.models import Act
 from customers.models import Customer
 from secondmile.models import Role
+from tests.browser.conftest import pick_customer
 from tests.factories import TeamFactory, UserFactory
 
 
@@ -75,7 +76,12 @@ def test_staff_logs_an_empowered_act_and_a_request(live_server, page, transactio
 
     # A $75 act waits for a manager; the existing customer is chosen from the list.
     page.get_by_role("link", name="Log an act").click()
-    page.get_by_label(re.compile(r"^Customer")).select_option(label="Elena Petrova")
+    pick_customer(page, "Elena Petrova")
+    expect(page.locator("#id_customer_results")).to_contain_text("Elena Petrova")
+    shot(page, "log-act-customer-picker")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "log-act-customer-picker-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
     fill_act(page, problem="Her flight home was cancelled after her mother's surgery.",
              solution="Booked a taxi and a hotel night near the hospital.", cost="75")
     answer_questions(page)

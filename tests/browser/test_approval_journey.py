@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from acts.models import Act
 from secondmile.models import Role
+from tests.browser.conftest import pick_customer
 from tests.factories import CustomerFactory, TeamFactory, UserFactory, log_act
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -38,7 +39,7 @@ ANSWERS = {
 def log_in_the_browser(page, live_server, *, customer, problem, solution, cost):
     """Staff log an act through the real form at /acts/new/, as a person would."""
     page.goto(f"{live_server.url}/acts/new/")
-    page.get_by_label(re.compile(r"^Customer")).select_option(label=customer)
+    pick_customer(page, customer)
     page.get_by_label("What did they expect or need?").fill(problem)
     page.get_by_role("radio", name=re.compile(r"^Response —")).check()
     page.get_by_role("radio", name=re.compile(r"^Reactive")).check()

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from acts.models import GOING_AHEAD, Act
 from customers.models import FollowUp
 from secondmile.models import User
+from tests.browser.conftest import pick_customer
 from tests.factories import PASSWORD
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -162,7 +163,7 @@ def test_routine_warning_appears_while_logging(live_server, page, demo, login, s
     )
     login(page, staff)
     page.goto(f"{live_server.url}/acts/new/")
-    page.locator("#id_customer").select_option(str(recent.customer_id))
+    pick_customer(page, recent.customer.name)
     page.locator("#id_kind").select_option(recent.kind)
     warning = page.locator("#routine-warnings")
     expect(warning).to_contain_text(f"{recent.customer.name} already had this kind of gesture")

@@ -102,7 +102,7 @@ def test_htmx_fragment_while_logging(client_for, staff, customer, other_customer
 def test_the_form_wires_the_fragment(client_for, staff):
     html = client_for(staff).get("/acts/new/").content.decode()
     assert 'hx-get="/acts/new/warnings/"' in html
-    assert 'hx-trigger="change from:#id_customer, change from:#id_kind"' in html
+    assert 'hx-trigger="change from:#id_customer_picker, change from:#id_kind"' in html
 
 
 def test_warnings_after_a_post_with_errors_and_after_logging(client_for, staff, customer):

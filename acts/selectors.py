@@ -2,6 +2,7 @@
 
 import datetime
 import operator
+from decimal import Decimal
 from functools import reduce
 
 from django.conf import settings
@@ -92,7 +93,8 @@ def budget_summary(*, team: Team, month: datetime.date) -> dict:
     month = month.replace(day=1)
     row = BudgetMonth.objects.filter(team=team, month=month).first()
     budget = row.budget if row else team.monthly_budget
-    committed = row.committed if row else 0
+    # A month nobody has charged yet has committed nothing: $0.00, money like the rest.
+    committed = row.committed if row else Decimal("0.00")
     return {"month": month, "budget": budget, "committed": committed,
             "remaining": budget - committed}
 

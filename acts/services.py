@@ -148,10 +148,10 @@ def _record(act: Act, *, actor, action, from_status="", amount=None, note="", at
     """One history row, at `at` (now by default). A decision (approved, declined) also
     records how long the request it answers waited: its time − act.requested_at, the
     time of the latest request (logging above the limit, or a top-up at delivery)."""
+    # timezone.now() read here, not the field's default: the default is the function bound
+    # when the model loaded, which a clock set for the demo's past (seed_demo) cannot reach.
     event = ActEvent(act=act, actor=actor, action=action, from_status=from_status,
-                     to_status=act.status, amount=amount, note=note)
-    if at is not None:
-        event.at = at
+                     to_status=act.status, amount=amount, note=note, at=at or timezone.now())
     if action in (ActEvent.Action.APPROVED, ActEvent.Action.DECLINED) and act.requested_at is not None:
         event.waited = event.at - act.requested_at
     event.save(force_insert=True)

@@ -4,12 +4,11 @@ answers are written as rows, as their services (customers app) would leave them.
 import contextlib
 import datetime
 from decimal import Decimal
-from unittest import mock
 
+import time_machine
 from django.utils import timezone
 
 from acts import services as act_services
-from acts.models import ActEvent
 from customers.models import NpsResponse, Story
 from customers.services import customer_create
 from tests.factories import CustomerFactory, log_act
@@ -52,9 +51,7 @@ def referred(user, referrer, *, value=None, name="Referred One"):
 
 @contextlib.contextmanager
 def at(moment):
-    """Freeze timezone.now() at `moment`: services stamp requested_at/decided_at with it,
-    and the history rows (whose default was bound to the real clock) take it too."""
-    event_time = ActEvent._meta.get_field("at")
-    with mock.patch("django.utils.timezone.now", return_value=moment), \
-            mock.patch.object(event_time, "_get_default", return_value=moment):
+    """Stop the clock at `moment` (an aware datetime): the services stamp requested_at,
+    decided_at and the history rows with it, and an act's default date is its local date."""
+    with time_machine.travel(moment, tick=False):
         yield

@@ -28,6 +28,7 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from acts import services as act_services
@@ -37,6 +38,16 @@ from tests.factories import CustomerFactory
 from .builders import act, days_ago, delivered, nps, referred, tell_story
 
 PERIOD = {"start": days_ago(20), "end": days_ago(0)}
+
+
+@pytest.fixture
+def afternoon():
+    """The clock at 17:00 on a fixed day (a Wednesday in mid-June), running: a test that
+    replays the last few hours (at(now − 6 h)) stays within today, whatever the hour the
+    suite runs at. Yields that moment."""
+    moment = datetime.datetime(2026, 6, 17, 17, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(moment, tick=True):
+        yield moment
 
 
 @pytest.fixture

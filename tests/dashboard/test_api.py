@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from acts import services as act_services
 from secondmile.services import api_token_create
@@ -98,8 +97,8 @@ def test_shares_are_plain_fractions_at_full_precision(client_for, staff):
     assert "33%" in html
 
 
-def test_approval_times_in_hours(client_for, team, staff, manager):
-    start = timezone.now() - datetime.timedelta(hours=3)
+def test_approval_times_in_hours(client_for, team, staff, manager, afternoon):
+    start = afternoon - datetime.timedelta(hours=3)
     with at(start):
         request = act(staff, cost="80")
     with at(start + datetime.timedelta(minutes=90)):

@@ -189,10 +189,10 @@ def _scope_of_today(user):
     return selectors.dashboard_scope(user=user, start=days_ago(0), end=days_ago(0))
 
 
-def test_a_declined_top_up_is_a_decision_and_the_act_stays_empowered(team, staff, manager):
+def test_a_declined_top_up_is_a_decision_and_the_act_stays_empowered(team, staff, manager, afternoon):
     """An empowered act ($40) delivered at $70 asks for the difference; the manager declines
     it three hours later. The act goes back to approved at $40 (level now "manager")."""
-    start = timezone.now() - datetime.timedelta(hours=5)
+    start = afternoon - datetime.timedelta(hours=5)
     with at(start):
         empowered = act(staff, cost="40")
     with at(start + datetime.timedelta(hours=1)):
@@ -212,11 +212,11 @@ def test_a_declined_top_up_is_a_decision_and_the_act_stays_empowered(team, staff
                                         "p90": datetime.timedelta(hours=3)}
 
 
-def test_a_requests_first_wait_and_its_top_ups_wait_both_count(team, staff, manager):
+def test_a_requests_first_wait_and_its_top_ups_wait_both_count(team, staff, manager, afternoon):
     """$60 asked, approved after 1 h; delivered at $72, the top-up declined after 3 h; a
     second act ($10) was empowered. Decisions 2, declines 1, waits 1 h and 3 h; 1 of 2 acts
     needed nobody's approval."""
-    start = timezone.now() - datetime.timedelta(hours=6)
+    start = afternoon - datetime.timedelta(hours=6)
     with at(start):
         request = act(staff, cost="60")
         act(staff, cost="10")

@@ -8,7 +8,6 @@ import contextlib
 import datetime
 import random
 from decimal import Decimal
-from unittest import mock
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,7 +17,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from acts import services as act_services
-from acts.models import Act, ActEvent, ApprovalLevel, Status
+from acts.models import Act, ApprovalLevel, Status
 from customers.services import customer_create
 from secondmile.errors import BudgetExceeded
 from secondmile.models import Role, Team, User
@@ -82,12 +81,15 @@ GESTURES = [
 def clock(moment: datetime.datetime):
     """Run the real services as if it were `moment`, so that the demo's history reads as
     lived: requested_at, decided_at, the timeline's times, points' earned_on, follow-ups'
-    due dates and customers' created_at all fall when the act happened. (The history's
-    default was bound to the real clock when the model loaded, so it is pointed here too.)"""
-    event_time = ActEvent._meta.get_field("at")
-    with mock.patch("django.utils.timezone.now", return_value=moment), \
-            mock.patch.object(event_time, "_get_default", return_value=moment):
+    due dates and customers' created_at all fall when the act happened. Within the block
+    django.utils.timezone.now() — which the services, timezone.localdate() and auto_now_add
+    fields all read — answers `moment`; the real clock is back when the block ends."""
+    real_now = timezone.now
+    timezone.now = lambda: moment
+    try:
         yield
+    finally:
+        timezone.now = real_now
 
 
 FIRST_NAMES = ["Alma", "Bruno", "Carla", "Dev", "Eva", "Farid", "Gina", "Hector", "Iris", "Jonas",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from acts import selectors as act_selectors
 from secondmile import errors
+from secondmile.inputs import id_parse
 from secondmile.web import form_error, paginate, team_required
 
 from . import selectors, services
@@ -58,8 +59,8 @@ _CUSTOMER_FORM_FIELDS = {"referred_by": "referrer_code"}
 
 def _referral_initial(request, customers) -> dict:
     """Start a new customer from a story (?story=) or a referrer (?referrer=CODE)."""
-    story_id = request.GET.get("story", "")
-    if story_id.isdigit():
+    story_id = id_parse(request.GET.get("story"))
+    if story_id is not None:
         story = selectors.stories_visible_to(request.user).filter(
             pk=story_id, customer__in=customers
         ).first()
@@ -179,12 +180,12 @@ def story_wall(request):
 
 def _story_customer(request):
     """Whose story is being recorded: from the act (?act=), or a chosen customer."""
-    act_id = request.GET.get("act", "")
-    if act_id.isdigit():
+    act_id = id_parse(request.GET.get("act"))
+    if act_id is not None:
         act = act_selectors.act_get(user=request.user, pk=act_id)
         return act.customer, act
-    customer_id = request.POST.get("customer") or request.GET.get("customer", "")
-    if str(customer_id).isdigit():
+    customer_id = id_parse(request.POST.get("customer") or request.GET.get("customer"))
+    if customer_id is not None:
         return selectors.customer_get(user=request.user, pk=customer_id), None
     return None, None
 

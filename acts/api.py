@@ -8,10 +8,11 @@ from typing import Annotated, Literal
 import pydantic
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import BeforeValidator, WithJsonSchema
 
 from secondmile.errors import InvalidInput
+from secondmile.paging import PageNumber
 
 from . import selectors, services
 
@@ -111,7 +112,7 @@ class BudgetOut(Schema):
 
 
 @router.get("/acts", response=list[ActOut])
-@paginate(PageNumberPagination, page_size=20)
+@paginate(PageNumber, page_size=20)
 def act_list(request, status: str = "", quadrant: str = "", trigger: str = "", kind: str = ""):
     filters = {"status": status, "quadrant": quadrant, "trigger": trigger, "kind": kind}
     return selectors.act_feed(user=request.auth, filters=filters)

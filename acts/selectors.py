@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from customers import selectors as customer_selectors
 from customers.models import Customer
+from secondmile.inputs import id_parse
 from secondmile.models import Role, Team, User
 from secondmile.roles import visible_to
 
@@ -57,9 +58,10 @@ def customers_for_logging(*, user: User) -> QuerySet[Customer]:
 
 def customer_for_logging(*, user: User, pk) -> Customer | None:
     """One customer the user may log an act for, or None (unknown, or another team's)."""
-    if not str(pk).isdigit():
+    pk = id_parse(pk)
+    if pk is None:
         return None
-    return customers_for_logging(user=user).filter(pk=int(pk)).first()
+    return customers_for_logging(user=user).filter(pk=pk).first()
 
 
 def act_timeline(*, act: Act) -> QuerySet[ActEvent]:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from secondmile import errors, summaries
+from secondmile.mail import on_commit_safely, subject
 from secondmile.models import Role, Team, User
 from secondmile.templatetags.money import money
 
@@ -256,7 +257,7 @@ def act_log(
             act.requested_at = now
             act.save()
             _record(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost, at=now)
-            transaction.on_commit(lambda: notify_request_waiting(act.pk))
+            on_commit_safely(lambda: notify_request_waiting(act.pk))
         summaries.refresh_day(act.team_id, act.date)
     return act
 
@@ -320,7 +321,7 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
             act, actor=user, action=ActEvent.Action.APPROVED, from_status=Status.PENDING_APPROVAL,
             amount=amount, note=note.strip(), at=act.decided_at,
         )
-        transaction.on_commit(lambda: notify_decided(act.pk))
+        on_commit_safely(lambda: notify_decided(act.pk))
         summaries.refresh_day(act.team_id, act.date)
     return act
 
@@ -346,7 +347,7 @@ def spend_decline(*, user: User, act: Act, note: str) -> Act:
             act, actor=user, action=ActEvent.Action.DECLINED, from_status=Status.PENDING_APPROVAL,
             amount=act.cost, note=note, at=act.decided_at,
         )
-        transaction.on_commit(lambda: notify_decided(act.pk))
+        on_commit_safely(lambda: notify_decided(act.pk))
         summaries.refresh_day(act.team_id, act.date)
     return act
 
@@ -390,7 +391,7 @@ RECEIPT_EXTENSIONS = {
 def receipt_content_type(upload) -> str:
     """The receipt's type read from its first bytes, or InvalidInput if it is not one we take."""
     if upload.size > settings.SECONDMILE["RECEIPT_MAX_BYTES"]:
-        raise errors.InvalidInput("A receipt can be at most 5 MB.", field="receipt")
+        raise errors.InvalidInput(errors.MSG_RECEIPT_TOO_LARGE, field="receipt")
     upload.seek(0)
     head = upload.read(12)
     upload.seek(0)
@@ -442,7 +443,7 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
                     note=note or f"Cost {money(actual_cost)}, {money(actual_cost - approved)} "
                     f"more than approved.",
                 )
-                transaction.on_commit(lambda: notify_request_waiting(act.pk))
+                on_commit_safely(lambda: notify_request_waiting(act.pk))
                 summaries.refresh_day(act.team_id, act.date)
                 return act
             act.approved_amount = actual_cost
@@ -517,11 +518,9 @@ def _approvers_for(act: Act):
 
 
 def _send(messages) -> None:
-    # Mail goes out after commit: a failing mail server must not undo a decision.
-    try:
-        send_mass_mail(messages)
-    except OSError:
-        logger.exception("Could not send %d notification(s)", len(messages))
+    # Called after commit through on_commit_safely: a failing mail server is logged there
+    # and cannot undo a decision.
+    send_mass_mail(messages)
 
 
 def _absolute(path: str) -> str:
@@ -533,14 +532,14 @@ def notify_request_waiting(act_id: int) -> None:
     act = Act.objects.select_related("author", "customer").get(pk=act_id)
     if act.status != Status.PENDING_APPROVAL:
         return
-    subject = f"Waiting for you: {money(act.cost)} for {act.customer}"
+    title = subject(f"Waiting for you: {money(act.cost)} for {act.customer}")
     body = (
         f"{act.author.display_name} asks {money(act.cost)} for {act.customer}:\n\n"
         f"{act.solution}\n\nDecide it in the approval queue: {_absolute(reverse('acts:approvals'))}\n"
         f"The act: {_absolute(reverse('acts:detail', args=[act.pk]))}\n"
     )
     messages = [
-        (subject, body, settings.DEFAULT_FROM_EMAIL, [approver.email])
+        (title, body, settings.DEFAULT_FROM_EMAIL, [approver.email])
         for approver in _approvers_for(act)
     ]
     _send(messages)
@@ -552,13 +551,13 @@ def notify_decided(act_id: int) -> None:
         return
     last = act.events.order_by("-at", "-id").first()
     verb = "approved" if last and last.action == ActEvent.Action.APPROVED else "declined"
-    subject = f"Your request for {act.customer} was {verb}"
+    title = subject(f"Your request for {act.customer} was {verb}")
     body = (
         f"{act.decided_by.display_name} {verb} {money(last.amount if last else act.cost)} "
         f"for {act.customer}.\n\n"
         + (f"{act.decision_note}\n\n" if act.decision_note else "")
         + f"The act: {_absolute(reverse('acts:detail', args=[act.pk]))}\n"
     )
-    _send([(subject, body, settings.DEFAULT_FROM_EMAIL, [act.author.email])])
+    _send([(title, body, settings.DEFAULT_FROM_EMAIL, [act.author.email])])
 
 

@@ -6,9 +6,10 @@ from typing import Literal
 
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from acts import selectors as act_selectors
+from secondmile.paging import PageNumber
 
 from . import selectors, services
 from .models import StoryStatus
@@ -41,7 +42,7 @@ class CustomerOut(Schema):
 
 
 @router.get("/customers", response=list[CustomerOut])
-@paginate(PageNumberPagination, page_size=20)
+@paginate(PageNumber, page_size=20)
 def customer_list(request, q: str = ""):
     return selectors.customer_search(user=request.auth, query=q).order_by("-created_at", "-id")
 
@@ -122,7 +123,7 @@ class ModerateIn(Schema):
 
 
 @router.get("/stories", response=list[StoryOut], tags=["stories"])
-@paginate(PageNumberPagination, page_size=20)
+@paginate(PageNumber, page_size=20)
 def story_list(request, status: str = Query("", description="submitted, approved, featured or rejected")):
     """Stories of your team (every team for an admin), newest first, optionally of one
     status; an unknown status is 422, not an empty list that looks like "none"."""

@@ -12,6 +12,8 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from secondmile.inputs import id_parse
+
 from .models import Customer
 
 MATCHES_SHOWN = 8
@@ -74,8 +76,8 @@ class CustomerField(forms.ModelChoiceField):
         widget.label_team = label_team
         widget.query = (data or {}).get(f"{name}_q", "") if data is not None else ""
         matches = customer_matches(customers, widget.query)
-        chosen_pk = (data or {}).get(name) if data is not None else initial
-        if chosen_pk and str(chosen_pk).isdigit() and all(str(c.pk) != str(chosen_pk) for c in matches):
+        chosen_pk = id_parse((data or {}).get(name) if data is not None else initial)
+        if chosen_pk and all(c.pk != chosen_pk for c in matches):
             chosen = customers.select_related("team").filter(pk=chosen_pk).first()
             if chosen is not None:
                 matches = [chosen, *matches]

@@ -12,6 +12,7 @@ from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from secondmile.inputs import id_parse
 from secondmile.models import Role, User
 from secondmile.roles import visible_to
 
@@ -117,7 +118,8 @@ def referral_tree(*, customer: Customer, max_depth: int = REFERRAL_TREE_DEPTH) -
 
 def story_for_referral(*, referrer: Customer | None, story_id) -> Story | None:
     """The referrer's story named in a form, or None."""
-    if referrer is None or not str(story_id or "").strip().isdigit():
+    story_id = id_parse(story_id)
+    if referrer is None or story_id is None:
         return None
     return Story.objects.filter(customer=referrer, pk=story_id).first()
 

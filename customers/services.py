@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from secondmile import errors
+from secondmile.mail import on_commit_safely, subject
 from secondmile.models import Role, Team, User
 from secondmile.roles import team_require
 from secondmile.services import followup_done  # noqa: F401  (follow-ups are written there)
@@ -189,7 +190,10 @@ def story_url_clean(url: str | None) -> str:
     url = (url or "").strip()
     if not url:
         return ""
-    scheme = urlsplit(url).scheme.lower()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:  # "http://[::1" and other addresses urlsplit cannot take apart
+        raise errors.InvalidInput(errors.MSG_STORY_LINK_SCHEME, field="url") from None
     if scheme not in ("http", "https") or len(url) > Story._meta.get_field("url").max_length:
         raise errors.InvalidInput(errors.MSG_STORY_LINK_SCHEME, field="url")
     try:
@@ -422,7 +426,7 @@ def survey_link_create(
         )
         if send_email:
             url = site_url.rstrip("/") + reverse("survey", args=[token])
-            transaction.on_commit(lambda: _send_survey_email(link.pk, url))
+            on_commit_safely(lambda: _send_survey_email(link.pk, url))
     return link, token
 
 
@@ -441,12 +445,10 @@ def _send_survey_email(link_id: int, url: str) -> None:
         f"went? It takes ten seconds:\n\n{url}\n\n"
         f"The link is yours alone and works once, until {_day(link.expires_at)}.\n"
     )
-    # After commit: a failing mail server must not undo the link.
-    try:
-        send_mail(f"A quick question from {act.team.name}", body, settings.DEFAULT_FROM_EMAIL,
-                  [act.customer.email])
-    except OSError:
-        logger.exception("Could not send the survey link %s", link_id)
+    # Called after commit through on_commit_safely: a failing mail server is logged there
+    # and cannot undo the link.
+    send_mail(subject(f"A quick question from {act.team.name}"), body, settings.DEFAULT_FROM_EMAIL,
+              [act.customer.email])
 
 
 def survey_submit(*, token: str, score, text: str = "", consent: bool = False) -> NpsResponse:

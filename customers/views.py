@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from acts import selectors as act_selectors
 from secondmile import errors
+from secondmile.inputs import id_parse
 from secondmile.models import Role
 from secondmile.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate, team_required
 
@@ -46,11 +47,11 @@ def customer_picker_matches(request):
     customers = selectors.customers_visible_to(request.user)
     query = request.GET.get(f"{name}_q", "")
     matches = customer_matches(customers, query)
-    chosen = request.GET.get(name, "")
-    if chosen.isdigit() and all(str(c.pk) != chosen for c in matches):
+    chosen = id_parse(request.GET.get(name))
+    if chosen and all(c.pk != chosen for c in matches):
         matches = [*customers.filter(pk=chosen).select_related("team")[:1], *matches]
     return render(request, "customers/_customer_matches.html", {
-        "name": name, "id": element_id, "query": query, "matches": matches, "chosen": chosen,
+        "name": name, "id": element_id, "query": query, "matches": matches, "chosen": str(chosen or ""),
         "label_team": request.user.role == Role.ADMIN, "limit": MATCHES_SHOWN,
     })
 
@@ -86,8 +87,8 @@ _CUSTOMER_FORM_FIELDS = {"referred_by": "referrer_code"}
 
 def _referral_initial(request, customers) -> dict:
     """Start a new customer from a story (?story=) or a referrer (?referrer=CODE)."""
-    story_id = request.GET.get("story", "")
-    if story_id.isdigit():
+    story_id = id_parse(request.GET.get("story"))
+    if story_id is not None:
         story = selectors.stories_visible_to(request.user).filter(
             pk=story_id, customer__in=customers
         ).first()
@@ -207,12 +208,12 @@ def story_wall(request):
 
 def _story_customer(request):
     """Whose story is being recorded: from the act (?act=), or a chosen customer."""
-    act_id = request.GET.get("act", "")
-    if act_id.isdigit():
+    act_id = id_parse(request.GET.get("act"))
+    if act_id is not None:
         act = act_selectors.act_get(user=request.user, pk=act_id)
         return act.customer, act
-    customer_id = request.POST.get("customer") or request.GET.get("customer", "")
-    if str(customer_id).isdigit():
+    customer_id = id_parse(request.POST.get("customer") or request.GET.get("customer"))
+    if customer_id is not None:
         return selectors.customer_get(user=request.user, pk=customer_id), None
     return None, None
 

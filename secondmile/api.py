@@ -5,13 +5,17 @@ Errors are `{"detail": "..."}`: 400/422 bad input, 401, 403, 404 (also for anoth
 team's objects) and 409 (an illegal transition, or spend the budget cannot cover).
 """
 
+import logging
+
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
 
-from .errors import DomainError
+from .errors import MSG_SERVER_ERROR, DomainError
 from .services import api_token_user
+
+logger = logging.getLogger(__name__)
 
 
 class BearerToken(HttpBearer):
@@ -44,6 +48,13 @@ def domain_error(request, exc: DomainError):
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+@api.exception_handler(Exception)
+def unexpected(request, exc):
+    """Anything no other handler knows: a JSON 500 for the client, the traceback for us."""
+    logger.exception("Unexpected error in %s %s", request.method, request.path)
+    return api.create_response(request, {"detail": MSG_SERVER_ERROR}, status=500)
 
 
 @api.exception_handler(AuthenticationError)

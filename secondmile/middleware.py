@@ -1,22 +1,35 @@
-"""Middleware of our own. The JSON API answers its 404 and 405 in JSON too.
+"""Middleware of our own: the JSON API answers its errors in JSON too; request bodies
+too large or holding control characters are refused before any view sees them; signed-in
+sessions end when idle; private answers are never stored.
 
 django-ninja turns what its views raise into `{"detail": ...}`, but two answers never
 reach it: a path under /api/ that no route matches (Django's HTML 404) and a route
 asked with a method it does not take (a plain-text 405). A client written from the
 brief expects JSON for every error, so both are rewritten here, keeping the status
-and the Allow header. Below them: the idle timeout of signed-in sessions and the
-no-store rule for private answers.
+and the Allow header; so is any other error page Django itself answers under /api/
+(a 400 for a body it cannot parse, a 500 from outside ninja's views).
 """
 
+import json
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
+from . import errors
+from .inputs import has_control_characters
+
 API_PREFIX = "/api/"
+API_ERROR_DETAILS = {
+    400: "The request could not be read.",
+    403: "You may not do this.",
+    500: errors.MSG_SERVER_ERROR,
+}
 
 
 def _is_json(response) -> bool:
@@ -38,6 +51,9 @@ def api_errors_as_json(get_response):
             json_response = JsonResponse({"detail": detail + "."}, status=405)
             json_response["Allow"] = ", ".join(allowed)
             return json_response
+        if response.status_code >= 400:
+            detail = API_ERROR_DETAILS.get(response.status_code, response.reason_phrase + ".")
+            return JsonResponse({"detail": detail}, status=response.status_code)
         return response
 
     return middleware
@@ -97,5 +113,104 @@ def private_pages_not_stored(get_response):
         if signed_in or request.path.startswith(API_PREFIX):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+    return middleware
+
+
+# --- Request bodies: refused before they are read ---------------------------------
+
+# Views whose form takes a receipt: a too-large body there gets the receipt's own message.
+RECEIPT_VIEWS = {"acts:deliver", "api:act_deliver"}
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def _content_length(request) -> int:
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def refuse_oversized_requests(get_response):
+    """Refuse a body larger than the biggest receipt plus its form fields from its
+    Content-Length, before any of it is read (the CSRF check would otherwise read all of
+    it into memory or onto disk). The proxy in front should refuse it even earlier
+    (README: client_max_body_size)."""
+
+    def middleware(request):
+        if _content_length(request) <= settings.REQUEST_MAX_BYTES:
+            return get_response(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
+        on_receipt_view = match is not None and match.view_name in RECEIPT_VIEWS
+        message = errors.MSG_RECEIPT_TOO_LARGE if on_receipt_view else errors.MSG_REQUEST_TOO_LARGE
+        if _is_api(request):
+            body = {"detail": message, **({"field": "receipt"} if on_receipt_view else {})}
+            return JsonResponse(body, status=413)
+        if on_receipt_view:
+            # The page's own answer to a refused receipt: back to the act, the message on top.
+            messages.error(request, message)
+            return redirect("acts:detail", pk=match.kwargs["pk"])
+        return _error_page(request, message, status=413)
+
+    return middleware
+
+
+def _error_page(request, message: str, *, status: int):
+    return render(request, "400.html", {"message": message}, status=status)
+
+
+def _strings(value, name: str):
+    """(field name, text) for every string in a JSON value, nested ones named a.b.0."""
+    if isinstance(value, str):
+        yield name, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{name}.{key}" if name else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{name}.{index}" if name else str(index))
+
+
+def _submitted_text(request):
+    """(field name, text) for everything a request submits as text: its query string,
+    its form fields (not its files) and the strings of a JSON body."""
+    for name, values in request.GET.lists():
+        for value in values:
+            yield name, value
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    if request.content_type in FORM_TYPES:
+        for name, values in request.POST.lists():
+            for value in values:
+                yield name, value
+    elif request.content_type == "application/json" and request.body:
+        try:
+            data = json.loads(request.body)
+        except (ValueError, RecursionError):
+            return  # not JSON: the API answers that itself
+        yield from _strings(data, "")
+
+
+def refuse_control_characters(get_response):
+    """One rule for every input, pages and API alike: text with a control character other
+    than tab, line feed and carriage return is refused, naming the field (422 in the API,
+    a 400 page otherwise). PostgreSQL cannot store NUL at all, and none of them belongs
+    in a name, a note or a search."""
+
+    def middleware(request):
+        for name, text in _submitted_text(request):
+            if has_control_characters(text):
+                message = errors.MSG_CONTROL_CHARACTERS.format(field=name)
+                if _is_api(request):
+                    return JsonResponse({"detail": message, "field": name}, status=422)
+                return _error_page(request, message, status=400)
+        return get_response(request)
 
     return middleware

@@ -42,6 +42,7 @@ from customers.models import Customer, FollowUp, NpsResponse, Story, StoryStatus
 from customers.selectors import nps_score
 
 from . import errors
+from .inputs import id_parse
 from .models import DaySummary, Kudos, PointsEntry, Role, Team, User
 from .roles import visible_to
 from .summaries import summed_fields
@@ -123,15 +124,26 @@ class Scope:
         return first, after
 
 
+DATE_FIRST = datetime.date(1900, 1, 1)
+DATE_LAST = datetime.date(2999, 12, 31)
+
+
 def _parse_date(value, name: str) -> datetime.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, datetime.date):
         return value
     try:
-        return datetime.date.fromisoformat(str(value).strip())
+        day = datetime.date.fromisoformat(str(value).strip())
     except ValueError:
         raise errors.InvalidInput(f"{name}: give a date as YYYY-MM-DD.", field=name) from None
+    # The previous period and the day after the end are computed from these dates: at
+    # year 1 or 9999 that arithmetic leaves the calendar.
+    if not DATE_FIRST <= day <= DATE_LAST:
+        raise errors.InvalidInput(
+            f"{name}: give a date between {DATE_FIRST:%Y} and {DATE_LAST:%Y}.", field=name
+        )
+    return day
 
 
 def dashboard_scope(*, user: User, team=None, start=None, end=None, period: str = "") -> Scope:
@@ -163,9 +175,10 @@ def dashboard_scope(*, user: User, team=None, start=None, end=None, period: str 
                          team_ids=tuple(Team.objects.order_by("pk").values_list("pk", flat=True)))
         if not team_value:
             return Scope(start=start_date, end=end_date, team=user.team)
-        if not team_value.isdigit():
+        team_id = id_parse(team_value)
+        if team_id is None:
             raise Http404("No such team.")
-        found = Team.objects.filter(pk=int(team_value)).first()
+        found = Team.objects.filter(pk=team_id).first()
         if found is None:
             raise Http404("No such team.")
         return Scope(start=start_date, end=end_date, team=found)

@@ -224,3 +224,15 @@ SECONDMILE = {
     "ROUTINE_COOLDOWN_DAYS": 30,
     "POINTS": {"delivered": 1, "story_approved": 5, "story_featured": 10, "referral": 20},
 }
+
+# Request bodies. Form fields and JSON are small; a receipt (5 MB at most) is the largest
+# thing anyone sends, so a body beyond it and its form fields is refused from its
+# Content-Length before it is read (secondmile.middleware). Keep the proxy's limit
+# (nginx client_max_body_size, README) at REQUEST_MAX_BYTES or just above.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024  # larger uploads go to a temporary file
+REQUEST_MAX_BYTES = SECONDMILE["RECEIPT_MAX_BYTES"] + 256 * 1024
+MIDDLEWARE += [
+    "secondmile.middleware.refuse_oversized_requests",
+    "secondmile.middleware.refuse_control_characters",
+]

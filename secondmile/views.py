@@ -15,6 +15,7 @@ from acts import services as act_services
 from . import errors, services
 from .forms import BudgetForm, PolicyForm, TokenForm
 from .home import home_context, profile_context
+from .inputs import id_parse
 from .models import Role, Team
 from .web import form_error
 
@@ -81,7 +82,8 @@ def team_policy(request):
     if team_id is None:
         # An admin of no team (made by createsuperuser) picks the team to work on first.
         return render(request, "secondmile/policy.html", {"team": None, "teams": teams})
-    if not str(team_id).isdigit():
+    team_id = id_parse(team_id)
+    if team_id is None:
         raise Http404("No such team.")
     team = get_object_or_404(Team, pk=team_id)
     today = timezone.localdate()

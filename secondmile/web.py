@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.shortcuts import redirect
 
 from .errors import DomainError
+from .inputs import id_parse
 from .roles import MSG_NO_TEAM
 
 PAGE_SIZE = 20
@@ -27,8 +28,8 @@ def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> dict:
 
 def page_url(path: str, page) -> str:
     """`path` on the page a list was showing, for a redirect back to it after an action."""
-    number = str(page or "")
-    return f"{path}?page={number}" if number.isdigit() and number != "1" else path
+    number = id_parse(page)
+    return f"{path}?page={number}" if number and number != 1 else path
 
 
 def form_error(form, error: DomainError, *, aliases: dict[str, str] | None = None) -> None:

@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from secondmile import errors, summaries
-from secondmile.models import Role, Team, User
+from secondmile.audit import audit_record
+from secondmile.models import AuditEvent, Role, Team, User
 from secondmile.templatetags.money import money
 
 from .models import Act, ActEvent, ApprovalLevel, BudgetMonth, Status
@@ -104,6 +105,7 @@ def budget_set(*, user: User, team: Team, month: datetime.date, amount: Decimal)
     amount = cost_parse(amount, field="budget")
     with transaction.atomic():
         budget = budget_month_locked(team=team, month=month)
+        before = budget.budget
         if amount < budget.committed:
             raise errors.InvalidInput(
                 f"{money(budget.committed)} is already committed this month; "
@@ -112,6 +114,11 @@ def budget_set(*, user: User, team: Team, month: datetime.date, amount: Decimal)
             )
         budget.budget = amount
         budget.save(update_fields=["budget"])
+        audit_record(
+            actor=user, action=AuditEvent.Action.BUDGET_SET, target=budget, team=team,
+            before={"budget": before}, after={"budget": amount},
+            label=f"{team.name}, {budget.month:%B %Y}",
+        )
     return budget
 
 
@@ -129,6 +136,7 @@ def team_policy_update(*, user: User, team: Team, **policy) -> Team:
         raise errors.InvalidInput(f"Unknown policy fields: {', '.join(sorted(unknown))}")
     with transaction.atomic():
         team = Team.objects.select_for_update().get(pk=team.pk)
+        before = {field: getattr(team, field) for field in policy}
         for field, value in policy.items():
             setattr(team, field, value)
         if team.manager_limit < team.empowerment_limit:
@@ -138,6 +146,8 @@ def team_policy_update(*, user: User, team: Team, **policy) -> Team:
         if not Decimal(0) <= team.review_share <= Decimal(1):
             raise errors.InvalidInput("The review share is between 0 and 1.", field="review_share")
         team.save()
+        audit_record(actor=user, action=AuditEvent.Action.POLICY_CHANGED, target=team, team=team,
+                     before=before, after=policy)
     return team
 
 

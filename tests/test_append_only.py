@@ -40,9 +40,9 @@ def test_update_and_delete_are_refused(rows, model):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         statements.append(f"TRUNCATE {table} CASCADE")
     for sql in statements:
-        with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
+        with (pytest.raises(IntegrityError, match="append-only"), transaction.atomic(),
+              connection.cursor() as cursor):
+            cursor.execute(sql)
     assert model.objects.count() == rows[model] >= 1
 
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from acts import services as act_services
 from acts.models import ActEvent
 from secondmile import selectors
-
 from tests.history_flush import append_only_suspended
 
 from .builders import act, at, days_ago

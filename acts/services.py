@@ -108,8 +108,7 @@ def budget_set(*, user: User, team: Team, month: datetime.date, amount: Decimal)
         before = budget.budget
         if amount < budget.committed:
             raise errors.InvalidInput(
-                f"{money(budget.committed)} is already committed this month; "
-                "the budget cannot be lower.",
+                errors.MSG_BUDGET_BELOW_COMMITTED.format(committed=money(budget.committed)),
                 field="budget",
             )
         budget.budget = amount
@@ -122,16 +121,27 @@ def budget_set(*, user: User, team: Team, month: datetime.date, amount: Decimal)
     return budget
 
 
+def team_create(*, user: User, name: str, **policy) -> Team:
+    """Make a team (admins), with a spend policy or the defaults; written to the audit log."""
+    if user.role != Role.ADMIN:
+        raise errors.NotAllowed("Only admins make teams.")
+    with transaction.atomic():
+        team = Team.objects.create(name=(name or "").strip(), **policy)
+        audit_record(actor=user, action=AuditEvent.Action.POLICY_CHANGED, target=team, team=team,
+                     before={}, after={field: getattr(team, field) for field in POLICY_FIELDS})
+    return team
+
+
+POLICY_FIELDS = ("monthly_budget", "empowerment_limit", "manager_limit", "receipt_required_above",
+                 "review_share")
+
+
 def team_policy_update(*, user: User, team: Team, **policy) -> Team:
     """Change a team's spend policy (admins): default budget, limits, receipt threshold,
     review share."""
     if user.role != Role.ADMIN:
         raise errors.NotAllowed("Only admins change a team's spend policy.")
-    allowed = {
-        "monthly_budget", "empowerment_limit", "manager_limit", "receipt_required_above",
-        "review_share",
-    }
-    unknown = set(policy) - allowed
+    unknown = set(policy) - set(POLICY_FIELDS)
     if unknown:
         raise errors.InvalidInput(f"Unknown policy fields: {', '.join(sorted(unknown))}")
     with transaction.atomic():

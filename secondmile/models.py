@@ -268,3 +268,15 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.target_label or self.target_id}"
+
+    @property
+    def changes(self) -> list[tuple[str, str, str]]:
+        """Each changed field in plain words: ("Monthly budget", "500.00", "900.00")."""
+
+        def word(value) -> str:
+            return "(none)" if value in (None, "") else str(value)
+
+        return [
+            (field.replace("_", " ").capitalize(), word(self.before.get(field)), word(value))
+            for field, value in self.after.items()
+        ]

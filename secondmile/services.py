@@ -85,7 +85,7 @@ def member_set_team(*, by: User, user: User, team: Team | None) -> User:
     if by.role != Role.ADMIN:
         raise errors.NotAllowed("Only admins move people between teams.")
     with transaction.atomic():
-        locked = User.objects.select_for_update().select_related("team").get(pk=user.pk)
+        locked = User.objects.select_for_update(of=("self",)).select_related("team").get(pk=user.pk)
         before = locked.team
         if before != team:
             User.objects.filter(pk=user.pk).update(team=team)

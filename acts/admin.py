@@ -1,9 +1,12 @@
 """Django admin for acts (read-mostly: transitions go through the app) and budgets."""
 
+from django import forms
 from django.contrib import admin
 
-from secondmile.admin_mixins import ReadOnlyAdminMixin
+from secondmile import errors
+from secondmile.admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin
 
+from . import services
 from .models import Act, ActEvent, BudgetMonth
 
 
@@ -42,8 +45,34 @@ class ActEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["act", "actor"]
 
 
+class BudgetMonthForm(forms.ModelForm):
+    class Meta:
+        model = BudgetMonth
+        fields = ["team", "month", "budget"]
+
+    def clean_budget(self):
+        budget = self.cleaned_data["budget"]
+        if self.instance.pk and budget < self.instance.committed:
+            raise forms.ValidationError(errors.MSG_BUDGET_BELOW_COMMITTED.format(
+                committed=services.money(self.instance.committed)))
+        return budget
+
+
 @admin.register(BudgetMonth)
-class BudgetMonthAdmin(admin.ModelAdmin):
+class BudgetMonthAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """A month's budget is set through `budget_set`, as on the policy page: never below
+    what is committed, and written to the audit log."""
+
+    form = BudgetMonthForm
     list_display = ["team", "month", "budget", "committed"]
     list_filter = ["team"]
-    readonly_fields = ["committed"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["team", "month", "committed"] if obj is not None else ["committed"]
+
+    def save_through_service(self, request, obj, form, change):
+        return services.budget_set(user=request.user, team=obj.team, month=obj.month,
+                                   amount=form.cleaned_data["budget"])
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # acts' commitments count against it

@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from secondmile import errors, summaries
+from secondmile.audit import audit_record
 from secondmile.mail import on_commit_safely, subject
-from secondmile.models import Role, Team, User
+from secondmile.models import AuditEvent, Role, Team, User
 from secondmile.templatetags.money import money
 
 from .models import Act, ActEvent, ApprovalLevel, BudgetMonth, Status
@@ -105,15 +106,35 @@ def budget_set(*, user: User, team: Team, month: datetime.date, amount: Decimal)
     amount = cost_parse(amount, field="budget")
     with transaction.atomic():
         budget = budget_month_locked(team=team, month=month)
+        before = budget.budget
         if amount < budget.committed:
             raise errors.InvalidInput(
-                f"{money(budget.committed)} is already committed this month; "
-                "the budget cannot be lower.",
+                errors.MSG_BUDGET_BELOW_COMMITTED.format(committed=money(budget.committed)),
                 field="budget",
             )
         budget.budget = amount
         budget.save(update_fields=["budget"])
+        audit_record(
+            actor=user, action=AuditEvent.Action.BUDGET_SET, target=budget, team=team,
+            before={"budget": before}, after={"budget": amount},
+            label=f"{team.name}, {budget.month:%B %Y}",
+        )
     return budget
+
+
+def team_create(*, user: User, name: str, **policy) -> Team:
+    """Make a team (admins), with a spend policy or the defaults; written to the audit log."""
+    if user.role != Role.ADMIN:
+        raise errors.NotAllowed("Only admins make teams.")
+    with transaction.atomic():
+        team = Team.objects.create(name=(name or "").strip(), **policy)
+        audit_record(actor=user, action=AuditEvent.Action.POLICY_CHANGED, target=team, team=team,
+                     before={}, after={field: getattr(team, field) for field in POLICY_FIELDS})
+    return team
+
+
+POLICY_FIELDS = ("monthly_budget", "empowerment_limit", "manager_limit", "receipt_required_above",
+                 "review_share")
 
 
 def team_policy_update(*, user: User, team: Team, **policy) -> Team:
@@ -121,15 +142,12 @@ def team_policy_update(*, user: User, team: Team, **policy) -> Team:
     review share."""
     if user.role != Role.ADMIN:
         raise errors.NotAllowed("Only admins change a team's spend policy.")
-    allowed = {
-        "monthly_budget", "empowerment_limit", "manager_limit", "receipt_required_above",
-        "review_share",
-    }
-    unknown = set(policy) - allowed
+    unknown = set(policy) - set(POLICY_FIELDS)
     if unknown:
         raise errors.InvalidInput(f"Unknown policy fields: {', '.join(sorted(unknown))}")
     with transaction.atomic():
         team = Team.objects.select_for_update().get(pk=team.pk)
+        before = {field: getattr(team, field) for field in policy}
         for field, value in policy.items():
             setattr(team, field, value)
         if team.manager_limit < team.empowerment_limit:
@@ -139,6 +157,8 @@ def team_policy_update(*, user: User, team: Team, **policy) -> Team:
         if not Decimal(0) <= team.review_share <= Decimal(1):
             raise errors.InvalidInput("The review share is between 0 and 1.", field="review_share")
         team.save()
+        audit_record(actor=user, action=AuditEvent.Action.POLICY_CHANGED, target=team, team=team,
+                     before=before, after=policy)
     return team
 
 

@@ -1,22 +1,63 @@
 """Django admin for customers, stories, NPS responses and follow-ups."""
 
+from django import forms
 from django.contrib import admin, messages
 
 from secondmile import errors
-from secondmile.admin_mixins import ReadOnlyAdminMixin
+from secondmile.admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin, service_check
 
 from . import services
 from .models import Customer, FollowUp, NpsResponse, Story, StoryEvent, SurveyLink
 
+EDITABLE = ["name", "email", "phone", "company", "notes", "referred_by", "referred_by_story",
+            "first_purchase_value"]
+
+
+class CustomerAdminForm(forms.ModelForm):
+    """Runs the services' referral rules in clean(), so a self-referral, a loop or a
+    second referrer shows beside the field instead of being saved (or failing)."""
+
+    class Meta:
+        model = Customer
+        fields = ["team", *EDITABLE]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # clean() runs before the form writes into its instance: it is the row as stored.
+        team = cleaned_data.get("team") or getattr(self.instance, "team", None)
+        if team is not None:
+            service_check(
+                self, services.referral_check, team=team,
+                customer=self.instance if self.instance.pk else None,
+                referred_by=cleaned_data.get("referred_by"),
+                referred_by_story=cleaned_data.get("referred_by_story"),
+            )
+        return cleaned_data
+
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Customers are made and edited through `customer_create` and `customer_update`,
+    with the referral guards and the audit row, as on the pages."""
+
+    form = CustomerAdminForm
     list_display = ["name", "team", "email", "referral_code", "referred_by", "created_at"]
     list_filter = ["team"]
     search_fields = ["name", "email", "referral_code"]
     list_select_related = ["team", "referred_by"]
     raw_id_fields = ["referred_by", "referred_by_story"]
-    readonly_fields = ["referral_code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["referral_code", "created_at", "last_surveyed_at"]
+        return ["team", *fixed] if obj is not None else fixed
+
+    def save_through_service(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            return services.customer_create(user=request.user, team=data["team"],
+                                            **{f: data[f] for f in EDITABLE})
+        changed = {f: data[f] for f in EDITABLE if f in form.changed_data}
+        return services.customer_update(user=request.user, customer=obj, **changed)
 
 
 class StoryEventInline(ReadOnlyAdminMixin, admin.TabularInline):

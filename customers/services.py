@@ -21,9 +21,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from secondmile import errors
+from secondmile.audit import audit_changes, audit_record
 from secondmile.mail import on_commit_safely, subject
-from secondmile.models import Role, Team, User
-from secondmile.roles import team_require
+from secondmile.models import AuditEvent, Role, Team, User
+from secondmile.roles import team_require, visible_to
 from secondmile.services import followup_done  # noqa: F401  (follow-ups are written there)
 
 from .models import (
@@ -88,6 +89,24 @@ def _check_referral(*, customer: Customer | None, referrer: Customer | None, tea
         )
 
 
+MSG_STORY_NOT_REFERRERS = "The story that brought them must be one their referrer told."
+REFERRAL_FIELDS = ("referred_by", "referred_by_story")
+
+
+def referral_check(*, customer: Customer | None, team: Team, referred_by, referred_by_story) -> None:
+    """Every rule a customer's referral must keep, given the referrer and story it would
+    have: the guards of `_check_referral`, a referrer once set stays, and the story
+    that brought them is one their referrer told. Raises InvalidInput naming the field.
+    Reads only; the services call it with the rows locked, forms to show the message."""
+    _check_referral(customer=customer, referrer=referred_by, team=team)
+    if referred_by is None and customer is not None and customer.referred_by_id:
+        raise errors.InvalidInput(errors.MSG_ALREADY_REFERRED, field="referred_by")
+    if referred_by_story is not None and (
+        referred_by is None or referred_by_story.customer_id != referred_by.pk
+    ):
+        raise errors.InvalidInput(MSG_STORY_NOT_REFERRERS, field="referred_by_story")
+
+
 def customer_create(
     *,
     user: User,
@@ -112,13 +131,8 @@ def customer_create(
     name = (name or "").strip()
     if not name:
         raise errors.InvalidInput("A customer needs a name.", field="name")
-    _check_referral(customer=None, referrer=referred_by, team=team)
-    if referred_by_story is not None and (
-        referred_by is None or referred_by_story.customer_id != referred_by.pk
-    ):
-        raise errors.InvalidInput(
-            "The story that brought them must be one their referrer told.", field="referred_by_story"
-        )
+    referral_check(customer=None, team=team, referred_by=referred_by,
+                   referred_by_story=referred_by_story)
     if first_purchase_value is not None and first_purchase_value < 0:
         raise errors.InvalidInput("A purchase value cannot be negative.", field="first_purchase_value")
     with transaction.atomic():
@@ -128,6 +142,11 @@ def customer_create(
             referral_code=referral_code_new(), referred_by=referred_by,
             referred_by_story=referred_by_story, first_purchase_value=first_purchase_value,
         )
+        if referred_by is not None:
+            audit_record(
+                actor=user, action=AuditEvent.Action.REFERRAL_SET, target=customer, team=team,
+                before={}, after={"referred_by": referred_by, "referred_by_story": referred_by_story},
+            )
         if referred_by_story is not None:
             from secondmile.services import points_for_referral
 
@@ -157,20 +176,32 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
             # so such edits run one after the other and the second sees the first's loop.
             # NO KEY UPDATE: rows that merely point at the team (new acts) are not held up.
             Team.objects.select_for_update(no_key=True).get(pk=customer.team_id)
-        customer = Customer.objects.select_for_update().get(pk=customer.pk)
+        customer = (
+            visible_to(user, Customer.objects.select_for_update()).filter(pk=customer.pk).first()
+        )
+        if customer is None:
+            raise errors.NotAllowed("That customer belongs to another team.")
         had_story = customer.referred_by_story_id is not None
-        if "referred_by" in fields:
-            _check_referral(customer=customer, referrer=fields["referred_by"], team=customer.team)
-            if fields["referred_by"] is None and customer.referred_by_id:
-                raise errors.InvalidInput(errors.MSG_ALREADY_REFERRED, field="referred_by")
+        if REFERRAL_FIELDS[0] in fields or REFERRAL_FIELDS[1] in fields:
+            referral_check(
+                customer=customer, team=customer.team,
+                referred_by=fields.get("referred_by", customer.referred_by),
+                referred_by_story=fields.get("referred_by_story", customer.referred_by_story),
+            )
+        before = {field: getattr(customer, field) for field in fields}
         for field, value in fields.items():
             setattr(customer, field, value.strip() if isinstance(value, str) else value)
         story = customer.referred_by_story
-        if story is not None and story.customer_id != customer.referred_by_id:
-            raise errors.InvalidInput(
-                "The story that brought them must be one their referrer told.", field="referred_by_story"
-            )
         customer.save()
+        changed_before, changed_after = audit_changes(
+            before, {field: getattr(customer, field) for field in fields}
+        )
+        referral_changed = set(REFERRAL_FIELDS) & set(changed_after)
+        audit_record(
+            actor=user, target=customer, team=customer.team, before=changed_before,
+            after=changed_after,
+            action=AuditEvent.Action.REFERRAL_SET if referral_changed else AuditEvent.Action.CUSTOMER_EDITED,
+        )
         if story is not None and not had_story:
             from secondmile.services import points_for_referral
 

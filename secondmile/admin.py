@@ -10,8 +10,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from .models import ApiToken, Kudos, PointsEntry, Role, Team, User
-from .services import member_set_role
+from .admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin
+from .models import ApiToken, AuditEvent, Kudos, PointsEntry, Role, Team, User
+from .services import member_set_role, member_set_team
 
 MSG_TEAM_REQUIRED = "Every person belongs to a team: choose one."
 ROLE_HELP = ("What they may do. Admins also manage teams and people here, in the Django admin: "
@@ -19,10 +20,28 @@ ROLE_HELP = ("What they may do. Admins also manage teams and people here, in the
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """Teams are made with `team_create` and their policy changed with
+    `team_policy_update`, as on the policy page, so both are in the audit log."""
+
     list_display = ["name", "monthly_budget", "empowerment_limit", "manager_limit",
                     "receipt_required_above", "review_share"]
     search_fields = ["name"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["name"] if obj is not None else []
+
+    def save_through_service(self, request, obj, form, change):
+        from acts import services as act_services
+
+        policy = {f: form.cleaned_data[f] for f in act_services.POLICY_FIELDS if f in form.cleaned_data}
+        if not change:
+            return act_services.team_create(user=request.user, name=form.cleaned_data["name"], **policy)
+        changed = {f: value for f, value in policy.items() if f in form.changed_data}
+        return act_services.team_policy_update(user=request.user, team=obj, **changed)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 def _role_field() -> forms.ChoiceField:
@@ -114,9 +133,35 @@ class UserAdmin(DjangoUserAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def save_model(self, request, obj, form, change):
+        if change and "team" in form.changed_data:
+            # The move goes through member_set_team, which writes the audit row.
+            new_team = obj.team
+            obj.team = User.objects.get(pk=obj.pk).team
+            super().save_model(request, obj, form, change)
+            member_set_team(by=request.user, user=obj, team=new_team)
+        else:
+            super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        member_set_role(user=form.instance, role=form.cleaned_data["role"])
+        member_set_role(user=form.instance, role=form.cleaned_data["role"], by=request.user)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The audit log, to read (also at /audit/): append-only, written by the services."""
+
+    list_display = ["at", "actor", "action", "team", "target_type", "target_label", "before", "after"]
+    list_filter = ["action", "team"]
+    list_select_related = ["actor", "team"]
+    search_fields = ["target_label"]
+
+    def has_view_permission(self, request, obj=None):
+        return getattr(request.user, "is_team_admin", False)
+
+    def has_module_permission(self, request):
+        return getattr(request.user, "is_team_admin", False)
 
 
 @admin.register(ApiToken)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 
@@ -226,3 +227,56 @@ class DaySummary(models.Model):
 
     def __str__(self):
         return f"{self.team_id} {self.date}: {self.acts_count} acts"
+
+
+class AuditEvent(models.Model):
+    """Who changed a setting or a record that has no history of its own, when, and from
+    what to what: budgets, spend policies, roles, teams of people, customers and their
+    referrals. Append-only in the database (secondmile.db.append_only); written by the
+    services only.
+
+    `before` and `after` hold the changed fields only, as JSON: money as decimal strings,
+    a related row as its name at the time.
+    """
+
+    class Action(models.TextChoices):
+        BUDGET_SET = "budget_set", "Budget set"
+        POLICY_CHANGED = "policy_changed", "Spend policy changed"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        TEAM_CHANGED = "team_changed", "Team changed"
+        REFERRAL_SET = "referral_set", "Referral set"
+        CUSTOMER_EDITED = "customer_edited", "Customer edited"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Null for changes made by a command (seed_demo) or a test factory. PROTECT: deleting
+    # someone would otherwise rewrite (SET NULL) rows that must not change.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    target_type = models.CharField(max_length=40)
+    target_id = models.PositiveBigIntegerField()
+    target_label = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["action", "at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.target_label or self.target_id}"
+
+    @property
+    def changes(self) -> list[tuple[str, str, str]]:
+        """Each changed field in plain words: ("Monthly budget", "500.00", "900.00")."""
+
+        def word(value) -> str:
+            return "(none)" if value in (None, "") else str(value)
+
+        return [
+            (field.replace("_", " ").capitalize(), word(self.before.get(field)), word(value))
+            for field, value in self.after.items()
+        ]

@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import errors
-from .models import ApiToken, Kudos, PointsEntry, Role, Team, User
+from .audit import audit_record
+from .models import ApiToken, AuditEvent, Kudos, PointsEntry, Role, Team, User
 from .roles import ROLE_PERMISSIONS
 
 
@@ -61,16 +62,37 @@ def member_create(
     return user
 
 
-def member_set_role(*, user: User, role: str) -> None:
-    """Put a person in exactly one role group."""
+def member_set_role(*, user: User, role: str, by: User | None = None) -> None:
+    """Put a person in exactly one role group; `by` is who decided it (None for a
+    command). A change of role is written to the audit log."""
     groups = Group.objects.filter(name__in=[r.value for r in Role])
+    before = next(iter(user.groups.filter(name__in=[r.value for r in Role])
+                       .values_list("name", flat=True)), None)
     user.groups.remove(*groups)
     user.groups.add(role_group(role))
+    audit_record(actor=by, action=AuditEvent.Action.ROLE_CHANGED, target=user, team=user.team,
+                 before={"role": before}, after={"role": Role(role).value}, label=user.username)
     # Admins manage teams, people and budgets in the Django admin too.
     if user.is_staff != (role == Role.ADMIN) and not user.is_superuser:
         user.is_staff = role == Role.ADMIN
         user.save(update_fields=["is_staff"])
     user.__dict__.pop("role", None)
+
+
+def member_set_team(*, by: User, user: User, team: Team | None) -> User:
+    """Move a person to another team (an admin, in the Django admin). The person is
+    locked while it changes; the move is written to the audit log."""
+    if by.role != Role.ADMIN:
+        raise errors.NotAllowed("Only admins move people between teams.")
+    with transaction.atomic():
+        locked = User.objects.select_for_update(of=("self",)).select_related("team").get(pk=user.pk)
+        before = locked.team
+        if before != team:
+            User.objects.filter(pk=user.pk).update(team=team)
+            audit_record(actor=by, action=AuditEvent.Action.TEAM_CHANGED, target=locked, team=team,
+                         before={"team": before}, after={"team": team}, label=locked.username)
+    user.team = team
+    return user
 
 
 def role_group(role: str) -> Group:

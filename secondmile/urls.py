@@ -25,6 +25,7 @@ urlpatterns = [
     path("dashboard/export/acts.csv", dashboard.export_acts, name="dashboard_export_acts"),
     path("dashboard/export/stories.csv", dashboard.export_stories, name="dashboard_export_stories"),
     path("team/policy/", views.team_policy, name="team_policy"),
+    path("audit/", views.audit_log, name="audit_log"),
     path("", include("acts.urls")),
     path("", include("customers.urls")),
     path("s/<str:token>", customer_views.survey, name="survey"),

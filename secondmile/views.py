@@ -16,8 +16,8 @@ from . import errors, services
 from .forms import BudgetForm, PolicyForm, TokenForm
 from .home import home_context, profile_context
 from .inputs import id_parse
-from .models import Role, Team
-from .web import form_error
+from .models import AuditEvent, Role, Team
+from .web import form_error, paginate
 
 
 @require_GET
@@ -118,6 +118,21 @@ def team_policy(request):
     return render(request, "secondmile/policy.html", {
         "team": team, "teams": teams, "policy_form": policy_form, "budget_form": budget_form,
         "budgets": budgets,
+    })
+
+
+@login_required
+@require_GET
+def audit_log(request):
+    """Admins read the audit log, newest first, by action."""
+    if request.user.role != Role.ADMIN:
+        raise Http404
+    action = request.GET.get("action", "")
+    events = AuditEvent.objects.select_related("actor", "team")
+    if action in AuditEvent.Action.values:
+        events = events.filter(action=action)
+    return render(request, "secondmile/audit.html", {
+        "actions": AuditEvent.Action.choices, "action": action, **paginate(request, events),
     })
 
 

@@ -125,3 +125,19 @@ def screenshot_dir():
     path = settings.BASE_DIR / "var" / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+# --- Append-only tables ------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_append_only_triggers():
+    """Transactional tests end with a flush that the history and audit triggers refuse:
+    the flush suspends them in its own transaction (tests/history_flush.py)."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from .history_flush import execute_sql_flush
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BaseDatabaseOperations, "execute_sql_flush", execute_sql_flush)
+        yield

@@ -2,8 +2,12 @@
 services: no add, edit or delete, and moderation by the service, with its history row."""
 
 import pytest
+from django.utils.html import escape
 
-from customers.models import Story, StoryEvent
+from customers import services
+from customers.models import Customer, Story, StoryEvent
+from secondmile import errors
+from secondmile.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +67,74 @@ def test_admin_actions_moderate_through_the_service(client_for, admin_user, stor
     }, follow=True)
     assert "1 could not be approved" in response.content.decode()
     assert story.events.count() == 2
+
+
+# --- Customers are saved through the services, with the referral guards ------------
+
+def _customer_form(customer, **changes):
+    data = {"name": customer.name, "email": customer.email, "phone": "", "company": "",
+            "notes": "", "referred_by": "", "referred_by_story": "", "first_purchase_value": ""}
+    if customer.referred_by_id:
+        data["referred_by"] = customer.referred_by_id
+    return {**data, **changes}
+
+
+def test_a_self_referral_in_the_admin_is_shown_beside_the_field(client_for, admin_user, customer):
+    client = client_for(admin_user)
+    dashboard = client.get("/api/dashboard").json()
+    response = client.post(f"/admin/customers/customer/{customer.pk}/change/",
+                           _customer_form(customer, referred_by=customer.pk))
+    assert response.status_code == 200
+    assert errors.MSG_SELF_REFERRAL in response.content.decode()
+    customer.refresh_from_db()
+    assert customer.referred_by_id is None
+    assert client.get("/api/dashboard").json() == dashboard
+    assert not AuditEvent.objects.filter(target_type="customer").exists()
+
+
+def test_a_referral_loop_in_the_admin_is_refused_with_the_guards_message(client_for, admin_user, team):
+    client = client_for(admin_user)
+    first = services.customer_create(user=admin_user, name="Ada")
+    second = services.customer_create(user=admin_user, name="Ben", referred_by=first)
+    dashboard = client.get("/api/dashboard").json()
+    response = client.post(f"/admin/customers/customer/{first.pk}/change/",
+                           _customer_form(first, referred_by=second.pk))
+    assert response.status_code == 200
+    assert escape(errors.MSG_REFERRAL_LOOP.format(name="Ben")) in response.content.decode()
+    first.refresh_from_db()
+    assert first.referred_by_id is None
+    assert client.get("/api/dashboard").json() == dashboard
+
+
+def test_a_customer_edit_in_the_admin_goes_through_the_service_and_is_audited(
+    client_for, admin_user, customer
+):
+    client = client_for(admin_user)
+    referrer = services.customer_create(user=admin_user, name="Ada")
+    response = client.post(f"/admin/customers/customer/{customer.pk}/change/",
+                           _customer_form(customer, name="Elena P.", referred_by=referrer.pk))
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert (customer.name, customer.referred_by) == ("Elena P.", referrer)
+    event = AuditEvent.objects.get(target_type="customer", target_id=customer.pk)
+    assert (event.actor, event.action) == (admin_user, "referral_set")
+    assert event.before == {"name": "Elena Petrova", "referred_by": None}
+    assert event.after == {"name": "Elena P.", "referred_by": "Ada"}
+    # A second referrer is refused beside the field too.
+    other = services.customer_create(user=admin_user, name="Cy")
+    response = client.post(f"/admin/customers/customer/{customer.pk}/change/",
+                           _customer_form(customer, referred_by=other.pk))
+    assert response.status_code == 200
+    assert errors.MSG_ALREADY_REFERRED in response.content.decode()
+    customer.refresh_from_db()
+    assert customer.referred_by == referrer
+
+
+def test_a_customer_added_in_the_admin_is_made_by_the_service(client_for, admin_user, team):
+    client = client_for(admin_user)
+    response = client.post("/admin/customers/customer/add/", {
+        **_customer_form(Customer(name="Dora", email="dora@example.org")), "team": team.pk,
+    })
+    assert response.status_code == 302
+    dora = Customer.objects.get(name="Dora")
+    assert len(dora.referral_code) == 6  # the service gave her a code

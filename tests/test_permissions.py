@@ -84,6 +84,8 @@ PAGES = [
     ("GET", "/customers/", None, (LOGIN, 200, 200, 200)),
     ("GET", "/customers/?q=elena&page=2", None, (LOGIN, 200, 200, 200)),
     ("GET", "/customers/new/", None, (LOGIN, 200, 200, 200)),
+    ("GET", "/customers/search/?field=customer&id=id_customer&customer_q=a", None, (LOGIN, 200, 200, 200)),
+    ("POST", "/customers/search/?field=customer&id=id_customer", {}, (LOGIN, 405, 405, 405)),
     ("GET", "/customers/referrer-stories/?referrer_code={code}", None, (LOGIN, 200, 200, 200)),
     ("GET", "/customers/{customer}/", None, (LOGIN, 200, 200, 200)),
     ("GET", "/customers/{other_customer}/", None, (LOGIN, 404, 404, 200)),
@@ -399,6 +401,7 @@ def teamless(db):
 TEAMLESS_GETS = [
     "/", "/acts/", "/acts/new/", "/acts/new/warnings/?customer=1&kind=gift", "/approvals/",
     "/customers/", "/customers/new/", "/customers/referrer-stories/?referrer_code=ABC",
+    "/customers/search/?field=customer&id=id_customer&customer_q=a",
     "/stories/", "/stories/new/", "/stories/review/", "/dashboard/", "/dashboard/export/acts.csv",
     "/dashboard/export/stories.csv", "/accounts/profile/", "/team/policy/", "/api/me",
     "/api/acts", "/api/customers", "/api/stories", "/api/budget", "/api/dashboard",

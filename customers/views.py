@@ -1,7 +1,6 @@
 """Pages for customers (the list, one customer, creating and editing), their stories
 (recording, the wall, moderation), NPS answers, and the customer's own survey page."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from acts import selectors as act_selectors
 from secondmile import errors
-from secondmile.web import form_error, paginate, team_required
+from secondmile.web import client_ip, form_error, paginate, team_required
 
 from . import selectors, services
 from .forms import (
@@ -296,15 +295,6 @@ def survey_link_create(request, pk):
     return redirect("acts:detail", pk=act.pk)
 
 
-def _client_ip(request) -> str:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and settings.SECURE_PROXY_SSL_HEADER:
-        # Behind the load balancer REMOTE_ADDR is the balancer itself; the address it
-        # appended last is the client's (earlier entries are whatever the client sent).
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _too_many_posts(request, token_hash: str) -> bool:
     """Count this POST against its link and its client; True once either is over the limit.
 
@@ -312,7 +302,7 @@ def _too_many_posts(request, token_hash: str) -> bool:
     script hammering one server, not an exact limit across servers.
     """
     over = False
-    for key in (f"survey-post:link:{token_hash}", f"survey-post:ip:{_client_ip(request)}"):
+    for key in (f"survey-post:link:{token_hash}", f"survey-post:ip:{client_ip(request)}"):
         cache.add(key, 0, timeout=SURVEY_POSTS_WINDOW)
         try:
             count = cache.incr(key)

@@ -59,3 +59,11 @@ MSG_NPS_SCORE_RANGE = "A score is a whole number from 0 to 10."
 MSG_SURVEY_NOT_DELIVERED = "Ask the customer once the act is delivered."
 MSG_SURVEY_QUIET = "{name} answered a survey on {date}; to keep it rare, ask again from {until}."
 MSG_SURVEY_LINK_GONE = "This link is not valid any more."
+
+# Signing in: the lock-out, the second step and its set-up.
+MSG_LOGIN_LOCKED_OUT = "Too many failed attempts for this account from your address. Try again in {minutes} minutes."
+MSG_MFA_WRONG_CODE = "That code is not right. Enter the 6 digits your app shows now, or one of your recovery codes."
+MSG_MFA_TOO_MANY = "Too many wrong codes: you have been logged out. Log in again to retry."
+MSG_MFA_ALREADY_ON = "Two-factor sign-in is already on."
+MSG_MFA_REQUIRED_FOR_ROLE = "Your role needs two-factor sign-in, so it cannot be turned off."
+MSG_MFA_API_PENDING = "Finish signing in with your two-factor code (or set it up) before using the API."

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import errors
 from .models import ApiToken, Kudos, PointsEntry, Role, Team, User
-from .roles import ROLE_PERMISSIONS
+from .roles import ADMIN_SIGN_IN_PERMISSIONS, ROLE_PERMISSIONS
 from .security import security_event
 
 
@@ -166,7 +166,8 @@ def role_group(role: str) -> Group:
     if created:
         from django.contrib.auth.models import Permission
 
-        for app_label, codename in ROLE_PERMISSIONS[Role(role)]:
+        extra = ADMIN_SIGN_IN_PERMISSIONS if role == Role.ADMIN else []
+        for app_label, codename in [*ROLE_PERMISSIONS[Role(role)], *extra]:
             group.permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )

@@ -40,7 +40,8 @@ def test_ten_failures_lock_out_even_the_right_password_for_fifteen_minutes(clien
         assert eleventh.status_code == 429
         page = eleventh.content.decode()
         assert LOCKED in page
-        assert 'class="card auth-card"' in page and "<h1>Log in</h1>" in page
+        assert 'class="card auth-card"' in page
+        assert "<h1>Log in</h1>" in page
         assert not logged_in(client)
 
         # Attempts during the lock-out do not prolong it: it ends 15 minutes after the 10th.

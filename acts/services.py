@@ -22,6 +22,7 @@ from secondmile import errors, summaries
 from secondmile.audit import audit_record
 from secondmile.mail import on_commit_safely, subject
 from secondmile.models import AuditEvent, Role, Team, User
+from secondmile.security import security_event
 from secondmile.templatetags.money import money
 
 from .models import Act, ActEvent, ApprovalLevel, BudgetMonth, Status
@@ -330,7 +331,11 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
             raise errors.InvalidInput(
                 "Approve an amount above zero, or decline the request.", field="amount"
             )
-        _budget_adjust(act=act, new_commitment=amount)
+        try:
+            _budget_adjust(act=act, new_commitment=amount)
+        except errors.BudgetExceeded:
+            security_event("approval_refused_over_budget", user=user, act_id=act.pk, amount=str(amount))
+            raise
         act.status = Status.APPROVED
         act.approved_amount = amount
         act.decided_by = user

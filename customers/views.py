@@ -3,7 +3,6 @@
 
 import re
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -18,7 +17,7 @@ from acts import selectors as act_selectors
 from secondmile import errors
 from secondmile.inputs import id_parse
 from secondmile.models import Role
-from secondmile.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate, team_required
+from secondmile.web import QUEUE_PAGE_SIZE, client_ip, form_error, page_url, paginate, team_required
 
 from . import selectors, services
 from .forms import (
@@ -333,15 +332,6 @@ def survey_link_create(request, pk):
     return redirect("acts:detail", pk=act.pk)
 
 
-def _client_ip(request) -> str:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and settings.SECURE_PROXY_SSL_HEADER:
-        # Behind the load balancer REMOTE_ADDR is the balancer itself; the address it
-        # appended last is the client's (earlier entries are whatever the client sent).
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _too_many_posts(request, token_hash: str) -> bool:
     """Count this POST against its link and its client; True once either is over the limit.
 
@@ -349,7 +339,7 @@ def _too_many_posts(request, token_hash: str) -> bool:
     script hammering one server, not an exact limit across servers.
     """
     over = False
-    for key in (f"survey-post:link:{token_hash}", f"survey-post:ip:{_client_ip(request)}"):
+    for key in (f"survey-post:link:{token_hash}", f"survey-post:ip:{client_ip(request)}"):
         cache.add(key, 0, timeout=SURVEY_POSTS_WINDOW)
         try:
             count = cache.incr(key)

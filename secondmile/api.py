@@ -1,6 +1,7 @@
 """The JSON API at /api/ (django-ninja): the same services and scoping as the pages.
 
-Authentication is the browser session (with CSRF) or `Authorization: Bearer <token>`.
+Authentication is the browser session (with CSRF, once past its second step) or
+`Authorization: Bearer <token>`.
 Errors are `{"detail": "..."}`: 400/422 bad input, 401, 403, 404 (also for another
 team's objects) and 409 (an illegal transition, or spend the budget cannot cover).
 """
@@ -10,19 +11,31 @@ import logging
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
 
-from .errors import MSG_SERVER_ERROR, DomainError
+from . import mfa
+from .errors import MSG_MFA_API_PENDING, MSG_SERVER_ERROR, DomainError, NotAllowed
 from .services import api_token_user
+from .web import client_ip
 
 logger = logging.getLogger(__name__)
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request, token):
-        user = api_token_user(token)
+        user = api_token_user(token, ip=client_ip(request))
         if user is not None:
             request.user = user
+        return user
+
+
+class VerifiedSession(SessionAuth):
+    """The browser session, once it has passed its second step (403 until then)."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is not None and mfa.session_state(request) != mfa.DONE:
+            raise NotAllowed(MSG_MFA_API_PENDING)
         return user
 
 
@@ -30,7 +43,7 @@ api = NinjaAPI(
     title="Second Mile API",
     version="1",
     description="Log acts, decide spend, record stories and NPS, read the dashboard.",
-    auth=[BearerToken(), django_auth],
+    auth=[BearerToken(), VerifiedSession()],
     urls_namespace="api",
 )
 

@@ -12,3 +12,6 @@ class SecondmileConfig(AppConfig):
         from .middleware import stamp_session_at_login
 
         user_logged_in.connect(stamp_session_at_login, dispatch_uid="secondmile.stamp_session_at_login")
+
+        # Connects the login signals that start the second step and feed the security log.
+        from . import mfa  # noqa: F401

@@ -64,3 +64,11 @@ MSG_RECEIPT_TOO_LARGE = "A receipt can be at most 5 MB."
 MSG_REQUEST_TOO_LARGE = "This is more than Second Mile takes in one go (at most 5 MB); send less."
 MSG_CONTROL_CHARACTERS = "{field}: this text holds a control character (such as NUL); remove it and send it again."
 MSG_SERVER_ERROR = "Something went wrong on our side. It has been logged."
+
+# Signing in: the lock-out, the second step and its set-up.
+MSG_LOGIN_LOCKED_OUT = "Too many failed attempts for this account from your address. Try again in {minutes} minutes."
+MSG_MFA_WRONG_CODE = "That code is not right. Enter the 6 digits your app shows now, or one of your recovery codes."
+MSG_MFA_TOO_MANY = "Too many wrong codes: you have been logged out. Log in again to retry."
+MSG_MFA_ALREADY_ON = "Two-factor sign-in is already on."
+MSG_MFA_REQUIRED_FOR_ROLE = "Your role needs two-factor sign-in, so it cannot be turned off."
+MSG_MFA_API_PENDING = "Finish signing in with your two-factor code (or set it up) before using the API."

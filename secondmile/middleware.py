@@ -214,3 +214,29 @@ def refuse_control_characters(get_response):
         return get_response(request)
 
     return middleware
+
+
+def mfa_required(get_response):
+    """A session that has passed its password but still owes its second step (or, for a
+    role that requires it, the set-up) reaches only those pages and the logout; every
+    other page sends it there. The API decides for itself (secondmile/api.py): a bearer
+    token needs no second step."""
+    from django.shortcuts import redirect
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    from . import mfa
+
+    def middleware(request):
+        if request.user.is_authenticated and not request.path.startswith(API_PREFIX):
+            state = mfa.session_state(request)
+            if state != mfa.DONE:
+                target = reverse("mfa_verify" if state == mfa.VERIFY else "mfa_setup")
+                allowed = {target, reverse("logout"), reverse("mfa_recovery_codes")}
+                if request.path not in allowed:
+                    next_path = request.get_full_path() if request.method == "GET" else ""
+                    query = f"?{urlencode({'next': next_path})}" if next_path and next_path != "/" else ""
+                    return redirect(target + query)
+        return get_response(request)
+
+    return middleware

@@ -1,4 +1,5 @@
-"""Writes that belong to no single app: API tokens, members, and recognition points."""
+"""Writes that belong to no single app: API tokens, two-factor sign-in, members, and
+recognition points."""
 
 import datetime
 import hashlib
@@ -8,11 +9,16 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_otp import user_has_device
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import errors
 from .audit import audit_record
 from .models import ApiToken, AuditEvent, Kudos, PointsEntry, Role, Team, User
-from .roles import ROLE_PERMISSIONS
+from .roles import ADMIN_SIGN_IN_PERMISSIONS, ROLE_PERMISSIONS
+from .security import security_event
 
 
 def _token_hash(token: str) -> str:
@@ -35,8 +41,9 @@ def api_token_revoke(*, user: User, token_id: int) -> None:
         raise errors.InvalidInput("No such token.")
 
 
-def api_token_user(token: str) -> User | None:
-    """The active user a bearer token belongs to, or None."""
+def api_token_user(token: str, *, ip: str = "") -> User | None:
+    """The active user a bearer token belongs to, or None. Records when it was used and
+    from where; a use from another address than last time goes to the security log."""
     row = (
         ApiToken.objects.select_related("user", "user__team")
         .filter(key_hash=_token_hash(token), user__is_active=True)
@@ -44,8 +51,87 @@ def api_token_user(token: str) -> User | None:
     )
     if row is None:
         return None
-    ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+    changes = {"last_used_at": timezone.now()}
+    if ip and ip != row.last_ip:
+        changes["last_ip"] = ip
+        security_event("api_token_new_ip", user=row.user, token_id=row.pk, token_name=row.name,
+                       previous_ip=row.last_ip or None)
+    ApiToken.objects.filter(pk=row.pk).update(**changes)
     return row.user
+
+
+# --- Two-factor sign-in ---------------------------------------------------------
+
+RECOVERY_CODES = 10
+
+
+def _totp_for(key: str, code: str) -> int | None:
+    """The time step at which `code` is right for the hex `key`, within django-otp's
+    tolerance (a step either side), or None."""
+    digits = (code or "").strip().replace(" ", "")
+    if not (digits.isdigit() and len(digits) == 6):
+        return None
+    totp = TOTP(bytes.fromhex(key), step=30, digits=6)
+    return totp.t() if totp.verify(int(digits), tolerance=1) else None
+
+
+def mfa_enable(*, user: User, key: str, code: str) -> tuple[TOTPDevice, list[str]]:
+    """Turn on two-factor sign-in with the authenticator app set up from the hex `key`,
+    once `code` shows that the app works.
+
+    Preconditions: the user has no confirmed device yet (Conflict otherwise); `code` is
+    the app's current code (InvalidInput otherwise, nothing written). Makes the TOTP
+    device (the confirming code cannot be used again) and RECOVERY_CODES single-use
+    recovery codes, which are returned: shown once, they are not shown again.
+    """
+    with transaction.atomic():
+        # Two confirmations at once (a double click) make one device, not two.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if user_has_device(user):
+            raise errors.Conflict(errors.MSG_MFA_ALREADY_ON)
+        step = _totp_for(key, code)
+        if step is None:
+            raise errors.InvalidInput(errors.MSG_MFA_WRONG_CODE, field="code")
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", key=key,
+                                           confirmed=True, last_t=step)
+        recovery = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+        StaticToken.objects.bulk_create([StaticToken(device=recovery, token=c) for c in codes])
+    return device, codes
+
+
+def mfa_code_check(*, user: User, code: str):
+    """The device that accepts `code` for `user` (their app's current 6 digits, or an
+    unused recovery code, which is used up), or None. Each device is locked while it is
+    checked, so the same code sent twice at once is accepted once."""
+    code = (code or "").strip().replace(" ", "").replace("-", "").lower()
+    if not code:
+        return None
+    with transaction.atomic():
+        if code.isdigit():
+            device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        else:
+            device = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        if device is not None and device.verify_token(code):
+            return device
+    return None
+
+
+def mfa_disable(*, user: User, code: str) -> None:
+    """Turn two-factor sign-in off, given a current code (or a recovery code).
+
+    Refused (NotAllowed) for a role that requires it, and (InvalidInput) for a wrong
+    code; otherwise the app's device and the recovery codes are deleted.
+    """
+    if user.role in settings.MFA_REQUIRED_ROLES:
+        raise errors.NotAllowed(errors.MSG_MFA_REQUIRED_FOR_ROLE)
+    with transaction.atomic():
+        if mfa_code_check(user=user, code=code) is None:
+            raise errors.InvalidInput(errors.MSG_MFA_WRONG_CODE, field="code")
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
 
 
 def member_create(
@@ -102,7 +188,8 @@ def role_group(role: str) -> Group:
     if created:
         from django.contrib.auth.models import Permission
 
-        for app_label, codename in ROLE_PERMISSIONS[Role(role)]:
+        extra = ADMIN_SIGN_IN_PERMISSIONS if role == Role.ADMIN else []
+        for app_label, codename in [*ROLE_PERMISSIONS[Role(role)], *extra]:
             group.permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )

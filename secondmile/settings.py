@@ -4,6 +4,7 @@ DEBUG is off unless set; outside DEBUG a SECRET_KEY must be given. The database
 is SQLite under var/ unless DATABASE_URL names another (PostgreSQL in production).
 """
 
+import datetime
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -42,6 +43,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_htmx",
     "ninja",
     "secondmile",
@@ -50,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer (a CSRF 403 too) carries the request id and is logged.
+    "secondmile.security.request_context",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -63,6 +70,10 @@ MIDDLEWARE = [
     "secondmile.middleware.api_errors_as_json",
     "secondmile.middleware.session_idle_timeout",
     "secondmile.middleware.private_pages_not_stored",
+    # After authentication: a signed-in session that still owes its second step (or
+    # its set-up) reaches only those pages; axes last, to turn a lock-out into our page.
+    "secondmile.middleware.mfa_required",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "secondmile.urls"
@@ -116,6 +127,11 @@ AUTH_USER_MODEL = "secondmile.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Axes first: it refuses a locked-out username and address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -236,3 +252,50 @@ MIDDLEWARE += [
     "secondmile.middleware.refuse_oversized_requests",
     "secondmile.middleware.refuse_control_characters",
 ]
+
+# --- Sign-in hardening ----------------------------------------------------------------
+# Behind N proxies that each append to X-Forwarded-For, the client is the N-th address
+# from the right; 0 (no proxy) trusts only REMOTE_ADDR. See secondmile/web.py client_ip.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Login throttling (django-axes): a username from one address is locked out after
+# LOGIN_FAILURE_LIMIT failures for LOGIN_COOLOFF_MINUTES, never for good, and failures
+# during the lock-out do not prolong it (so nobody can keep someone else locked out).
+# Attempts live in the database, shared by every app server.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Kept through a successful password: wrong second-step codes count too, and a fresh
+# password login must not wipe them.
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "secondmile.web.client_ip"
+# Masked in what axes stores and logs of a failed attempt (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+AXES_LOCKOUT_CALLABLE = "secondmile.mfa.lockout_response"
+
+# Two-factor sign-in (django-otp): TOTP apps and recovery codes. Roles that must use it
+# (comma-separated role names): admins in production, nobody in local development.
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", default=[] if DEBUG else ["admin"])
+MFA_MAX_FAILURES = 5
+OTP_TOTP_ISSUER = "Second Mile"
+# Our own counter throttles wrong codes (a session is logged out after MFA_MAX_FAILURES,
+# and each counts towards the login lock-out); django-otp's per-device delay would also
+# refuse the right code typed just after a wrong one.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+
+# The security log: one JSON object a line on stdout (logger secondmile.security).
+LOGGING["formatters"] = {"json": {"()": "secondmile.security.JsonLinesFormatter"}}
+LOGGING["handlers"]["security"] = {
+    "class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json",
+}
+LOGGING["filters"] = {"redact_secrets": {"()": "secondmile.security.RedactSecrets"}}
+LOGGING["handlers"]["console"]["filters"] = ["redact_secrets"]
+LOGGING["loggers"] = {
+    "secondmile.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+    # runserver's access log names each path, survey links included: through the filter.
+    "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+}

@@ -6,7 +6,7 @@ from django.urls import include, path
 
 from customers import views as customer_views
 
-from . import dashboard, home, views
+from . import dashboard, home, mfa, views
 from .api import api
 
 urlpatterns = [
@@ -15,6 +15,10 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/login/code/", mfa.verify, name="mfa_verify"),
+    path("accounts/profile/two-factor/", mfa.setup, name="mfa_setup"),
+    path("accounts/profile/two-factor/recovery-codes/", mfa.recovery_codes, name="mfa_recovery_codes"),
+    path("accounts/profile/two-factor/off/", mfa.disable, name="mfa_disable"),
     path("accounts/profile/tokens/", views.token_create, name="token_create"),
     path("accounts/profile/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("accounts/profile/leaderboard/", home.leaderboard_visibility, name="leaderboard_visibility"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from acts import selectors as act_selectors
 from acts import services as act_services
 
-from . import errors, services
+from . import errors, mfa, services
 from .forms import BudgetForm, PolicyForm, TokenForm
 from .home import home_context, profile_context
 from .inputs import id_parse
@@ -45,6 +45,7 @@ def profile(request):
         "token_form": TokenForm(),
         "new_token": request.session.pop("new_api_token", None),
         **profile_context(user=request.user),
+        **mfa.profile_context(request.user),
     }
     return render(request, "secondmile/profile.html", context)
 

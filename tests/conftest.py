@@ -16,6 +16,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_role_requires_mfa(settings):
+    """Tests run with DEBUG off, where admins must use two-factor sign-in; most tests sign
+    admins in with force_login and are not about that. tests/test_mfa.py turns it on."""
+    settings.MFA_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache(request):
     """Rate-limit counters live in the database cache table, which a transactional test's
     flush does not empty: clear it so that one test's counts never reach the next."""

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.db.utils import OperationalError
+from django.http import HttpRequest
 
 from acts.models import Act
 from secondmile.models import User
@@ -340,7 +341,8 @@ def test_demo_admin_is_an_admin_by_role_not_a_superuser(client):
     assert admin.role == "admin"
     assert [g.name for g in admin.groups.all()] == ["admin"]
 
-    assert client.login(username="admin", password="secondmile-demo")
+    # Axes checks every authentication against the lock-out, so it needs the request.
+    assert client.login(request=HttpRequest(), username="admin", password="secondmile-demo")
     assert client.get("/admin/secondmile/team/").status_code == 200
     assert client.get("/admin/secondmile/user/").status_code == 200
     assert client.get("/team/policy/").status_code == 200

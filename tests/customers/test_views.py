@@ -595,7 +595,7 @@ def test_posts_are_rate_limited_per_client_ip(client):
 
 
 def test_behind_the_load_balancer_the_forwarded_client_is_counted(client, settings):
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXY_COUNT = 1
     for attempt in range(10):
         # A client cannot dodge the limit by sending its own X-Forwarded-For entries.
         forwarded = f"1.2.3.{attempt}, 203.0.113.7"
@@ -603,6 +603,15 @@ def test_behind_the_load_balancer_the_forwarded_client_is_counted(client, settin
     assert client.post("/s/guess-x", {"score": "9"}, HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
     # Another customer behind the same balancer is not held back.
     assert client.post("/s/guess-y", {"score": "9"}, HTTP_X_FORWARDED_FOR="198.51.100.4").status_code == 404
+
+
+def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    for attempt in range(10):
+        # A new made-up address each time: were it believed, each would be a new client.
+        forwarded = f"198.51.100.{attempt}"
+        assert client.post(f"/s/guess-{attempt}", {"score": "9"}, HTTP_X_FORWARDED_FOR=forwarded).status_code == 404
+    assert client.post("/s/guess-x", {"score": "9"}, HTTP_X_FORWARDED_FOR="198.51.100.99").status_code == 429
 
 
 def test_a_detractor_through_the_link_opens_a_follow_up(client, token):

@@ -11,7 +11,7 @@ from secondmile.db import append_only
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('secondmile', '0003_day_summary'),
+        ('secondmile', '0005_admin_sign_in_permissions'),
     ]
 
     operations = [

@@ -51,6 +51,7 @@ test: setup-dev
 
 # Production settings with only what an operator must give: Django's deploy check must find nothing.
 check-deploy: setup
+	@mkdir -p var
 	env -u DJANGO_ALLOW_ASYNC_UNSAFE ENV_FILE=/dev/null DEBUG=0 ALLOWED_HOSTS=secondmile.example.com \
 		SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		EMAIL_URL=smtp://mail.example.com:25 $(PY) manage.py check --deploy --fail-level WARNING

@@ -42,10 +42,12 @@ run: migrate
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 test: setup-dev
 	@mkdir -p var/screenshots var/static
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 

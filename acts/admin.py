@@ -53,8 +53,9 @@ class BudgetMonthForm(forms.ModelForm):
     def clean_budget(self):
         budget = self.cleaned_data["budget"]
         if self.instance.pk and budget < self.instance.committed:
-            raise forms.ValidationError(errors.MSG_BUDGET_BELOW_COMMITTED.format(
-                committed=services.money(self.instance.committed)))
+            raise forms.ValidationError(
+                errors.MSG_BUDGET_BELOW_COMMITTED.format(committed=services.money(self.instance.committed))
+            )
         return budget
 
 
@@ -71,8 +72,9 @@ class BudgetMonthAdmin(ServiceAdminMixin, admin.ModelAdmin):
         return ["team", "month", "committed"] if obj is not None else ["committed"]
 
     def save_through_service(self, request, obj, form, change):
-        return services.budget_set(user=request.user, team=obj.team, month=obj.month,
-                                   amount=form.cleaned_data["budget"])
+        return services.budget_set(
+            user=request.user, team=obj.team, month=obj.month, amount=form.cleaned_data["budget"]
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False  # acts' commitments count against it

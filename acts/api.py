@@ -35,8 +35,9 @@ def _number_as_text(value):
 Amount = Annotated[
     str,
     BeforeValidator(_number_as_text),
-    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "number"}],
-                    "description": 'a decimal string like "25.00", or a number'}),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string"}, {"type": "number"}], "description": 'a decimal string like "25.00", or a number'}
+    ),
 ]
 
 
@@ -136,10 +137,17 @@ def act_create(request, payload: ActIn):
     if customer is None:
         raise InvalidInput(MSG_NO_SUCH_CUSTOMER, field="customer")
     act = services.act_log(
-        user=user, customer=customer, problem=payload.problem, solution=payload.solution,
-        quadrant=payload.quadrant, trigger=payload.trigger, kind=payload.kind,
-        cost=payload.cost, right_thing=payload.right_thing,
-        great_experience=payload.great_experience, how_they_know=payload.how_they_know,
+        user=user,
+        customer=customer,
+        problem=payload.problem,
+        solution=payload.solution,
+        quadrant=payload.quadrant,
+        trigger=payload.trigger,
+        kind=payload.kind,
+        cost=payload.cost,
+        right_thing=payload.right_thing,
+        great_experience=payload.great_experience,
+        how_they_know=payload.how_they_know,
         date=payload.date,
     )
     return Status(201, act)
@@ -149,8 +157,7 @@ def act_create(request, payload: ActIn):
 def act_approve(request, act_id: int, payload: ApproveIn | None = None):
     payload = payload or ApproveIn()
     act = selectors.act_get(user=request.auth, pk=act_id)
-    return services.spend_approve(user=request.auth, act=act, amount=payload.amount,
-                                  note=payload.note)
+    return services.spend_approve(user=request.auth, act=act, amount=payload.amount, note=payload.note)
 
 
 @router.post("/acts/{act_id}/decline", response=ActOut)
@@ -218,7 +225,8 @@ def _deliver_input(request) -> tuple[str, str, object]:
 
 
 @router.post(
-    "/acts/{act_id}/deliver", response={200: ActOut, 400: ErrorOut, 409: ErrorOut},
+    "/acts/{act_id}/deliver",
+    response={200: ActOut, 400: ErrorOut, 409: ErrorOut},
     openapi_extra={"requestBody": DELIVER_BODY},
 )
 def act_deliver(request, act_id: int):
@@ -228,9 +236,7 @@ def act_deliver(request, act_id: int):
     `receipt` and changes nothing."""
     act = selectors.act_get(user=request.auth, pk=act_id)
     actual_cost, note, receipt = _deliver_input(request)
-    return services.act_deliver(
-        user=request.auth, act=act, actual_cost=actual_cost, receipt=receipt, note=note
-    )
+    return services.act_deliver(user=request.auth, act=act, actual_cost=actual_cost, receipt=receipt, note=note)
 
 
 @router.post("/acts/{act_id}/customer-knows", response=ActOut)

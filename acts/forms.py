@@ -16,29 +16,28 @@ MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
 MSG_NO_CUSTOMER = "Choose a customer, or type a new customer's name."
 
 
-
-
 class ActForm(forms.Form):
     customer = CustomerField(queryset=Customer.objects.none(), required=False, label="Customer")
-    new_customer_name = forms.CharField(
-        required=False, max_length=120, label="…or a new customer's name"
-    )
+    new_customer_name = forms.CharField(required=False, max_length=120, label="…or a new customer's name")
     new_customer_email = forms.EmailField(required=False, label="New customer's email")
-    problem = forms.CharField(
-        label="What did they expect or need?", widget=forms.Textarea(attrs={"rows": 2})
-    )
+    problem = forms.CharField(label="What did they expect or need?", widget=forms.Textarea(attrs={"rows": 2}))
     quadrant = forms.ChoiceField(
-        label="Which expectation did you go beyond?", widget=forms.RadioSelect,
+        label="Which expectation did you go beyond?",
+        widget=forms.RadioSelect,
         choices=[(q.value, f"{q.label} — {QUADRANT_HINTS[q]}") for q in Quadrant],
     )
     trigger = forms.ChoiceField(
-        label="Was it a surprise or a recovery?", widget=forms.RadioSelect,
-        choices=Trigger.choices, initial=Trigger.PROACTIVE,
+        label="Was it a surprise or a recovery?",
+        widget=forms.RadioSelect,
+        choices=Trigger.choices,
+        initial=Trigger.PROACTIVE,
     )
     solution = forms.CharField(label="What did you do?", widget=forms.Textarea(attrs={"rows": 3}))
     kind = forms.ChoiceField(label="Kind of gesture", choices=Kind.choices)
     cost = forms.DecimalField(
-        label=f"Cost ({settings.CURRENCY_SYMBOL})", initial=0, **MONEY,
+        label=f"Cost ({settings.CURRENCY_SYMBOL})",
+        initial=0,
+        **MONEY,
         max_value=settings.SECONDMILE["MAX_ACT_COST"],
         error_messages={
             "min_value": errors.MSG_NEGATIVE_COST,
@@ -49,19 +48,23 @@ class ActForm(forms.Form):
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
     right_thing = forms.CharField(
-        required=False, label="Is it the right thing to do? Why?",
+        required=False,
+        label="Is it the right thing to do? Why?",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     great_experience = forms.CharField(
-        required=False, label="Will it make a great experience? How?",
+        required=False,
+        label="Will it make a great experience? How?",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     how_they_know = forms.CharField(
-        required=False, label="How will the customer know what we did?",
+        required=False,
+        label="How will the customer know what we did?",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     date = forms.DateField(
-        initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
         label="Date",
     )
 
@@ -69,8 +72,12 @@ class ActForm(forms.Form):
         super().__init__(*args, **kwargs)
         if customers is not None:
             # An admin picks among every team's customers: the matches say whose each one is.
-            self.fields["customer"].bind(customers=customers, data=self.data if self.is_bound else search,
-                                         initial=self.initial.get("customer"), label_team=label_team)
+            self.fields["customer"].bind(
+                customers=customers,
+                data=self.data if self.is_bound else search,
+                initial=self.initial.get("customer"),
+                label_team=label_team,
+            )
 
     def clean_date(self):
         date = self.cleaned_data["date"]
@@ -102,27 +109,27 @@ class FeedFilterForm(forms.Form):
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["author"].choices = [("", "Anyone")] + [
-            (str(person.pk), person.display_name) for person in people
-        ]
+        self.fields["author"].choices = [("", "Anyone")] + [(str(person.pk), person.display_name) for person in people]
 
 
 class ApproveForm(forms.Form):
     amount = forms.DecimalField(
-        required=False, label="Amount", **MONEY,
+        required=False,
+        label="Amount",
+        **MONEY,
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
     note = forms.CharField(required=False, label="Note (optional)", max_length=1000)
 
 
 class DeclineForm(forms.Form):
-    note = forms.CharField(label="Reason", max_length=1000,
-                           error_messages={"required": "Say why you decline."})
+    note = forms.CharField(label="Reason", max_length=1000, error_messages={"required": "Say why you decline."})
 
 
 class DeliverForm(forms.Form):
     actual_cost = forms.DecimalField(
-        label="What it actually cost", **MONEY,
+        label="What it actually cost",
+        **MONEY,
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
     receipt = forms.FileField(required=False, label="Receipt (image or PDF, up to 5 MB)")
@@ -131,7 +138,8 @@ class DeliverForm(forms.Form):
 
 class CustomerKnowsForm(forms.Form):
     how = forms.CharField(
-        label="How did the customer learn of it?", max_length=500,
+        label="How did the customer learn of it?",
+        max_length=500,
         widget=forms.TextInput(attrs={"placeholder": "e.g. handed over at the gate, a card with the flowers"}),
     )
 

@@ -60,12 +60,8 @@ class Act(models.Model):
     """One second-mile act: the problem, what we did, its cost and where it stands."""
 
     team = models.ForeignKey("secondmile.Team", on_delete=models.PROTECT, related_name="acts")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="acts"
-    )
-    customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, related_name="acts"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="acts")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="acts")
     date = models.DateField(default=timezone.localdate)
     problem = models.TextField("what they expected or needed")
     quadrant = models.CharField(max_length=20, choices=Quadrant.choices)
@@ -121,8 +117,7 @@ class Act(models.Model):
             ),
             # A request approved by a person names that person.
             models.CheckConstraint(
-                condition=~Q(approval_level__in=["manager", "admin"], status="approved")
-                | Q(decided_by__isnull=False),
+                condition=~Q(approval_level__in=["manager", "admin"], status="approved") | Q(decided_by__isnull=False),
                 name="act_approved_request_has_approver",
             ),
             models.CheckConstraint(
@@ -168,7 +163,8 @@ class ActEvent(models.Model):
     note = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
     waited = models.DurationField(
-        null=True, blank=True,
+        null=True,
+        blank=True,
         help_text="For an approved or declined event, how long the request it answered had waited.",
     )
 
@@ -178,8 +174,11 @@ class ActEvent(models.Model):
             models.Index(fields=["act", "at"]),
             # The approval-time figure reads the decisions' waits of the period's acts. The
             # condition is a constant (no parameter), so SQLite can use the partial index.
-            models.Index(fields=["act", "action", "waited"], name="acts_actevent_decision_wait",
-                         condition=models.Q(waited__isnull=False)),
+            models.Index(
+                fields=["act", "action", "waited"],
+                name="acts_actevent_decision_wait",
+                condition=models.Q(waited__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -203,9 +202,7 @@ class BudgetMonth(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["team", "month"], name="budget_one_per_team_month"),
             models.CheckConstraint(condition=Q(committed__gte=0), name="budget_committed_gte_0"),
-            models.CheckConstraint(
-                condition=Q(committed__lte=F("budget")), name="budget_never_overspent"
-            ),
+            models.CheckConstraint(condition=Q(committed__lte=F("budget")), name="budget_never_overspent"),
         ]
 
     def __str__(self):

@@ -97,8 +97,7 @@ def budget_summary(*, team: Team, month: datetime.date) -> dict:
     budget = row.budget if row else team.monthly_budget
     # A month nobody has charged yet has committed nothing: $0.00, money like the rest.
     committed = row.committed if row else Decimal("0.00")
-    return {"month": month, "budget": budget, "committed": committed,
-            "remaining": budget - committed}
+    return {"month": month, "budget": budget, "committed": committed, "remaining": budget - committed}
 
 
 def budgets_left_for(acts: list[Act]) -> None:
@@ -173,8 +172,12 @@ def routine_warnings(*, user: User, customer, kind: str) -> list[str]:
     going = Act.objects.filter(status__in=GOING_AHEAD)
     warnings = []
     cooldown = settings.SECONDMILE["ROUTINE_COOLDOWN_DAYS"]
-    same = (going.filter(customer=customer, kind=kind, date__gte=today - datetime.timedelta(days=cooldown))
-            .order_by("-date", "-id").values_list("date", flat=True).first())
+    same = (
+        going.filter(customer=customer, kind=kind, date__gte=today - datetime.timedelta(days=cooldown))
+        .order_by("-date", "-id")
+        .values_list("date", flat=True)
+        .first()
+    )
     if same is not None:
         days = (today - same).days
         when = "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
@@ -182,16 +185,18 @@ def routine_warnings(*, user: User, customer, kind: str) -> list[str]:
             f"{customer.name} already had this kind of gesture ({label}) {when}. Repeated within "
             f"{cooldown} days, a gesture becomes an expectation: would another kind surprise more?"
         )
-    recent = going.filter(customer=customer, trigger=Trigger.PROACTIVE,
-                          date__gte=today - datetime.timedelta(days=GIFT_FATIGUE_DAYS)).count()
+    recent = going.filter(
+        customer=customer, trigger=Trigger.PROACTIVE, date__gte=today - datetime.timedelta(days=GIFT_FATIGUE_DAYS)
+    ).count()
     if recent >= GIFT_FATIGUE_ACTS:
         warnings.append(
             f"{customer.name} had {recent} surprises in the last {GIFT_FATIGUE_DAYS} days. "
             f"Too many and they stop being surprises."
         )
     # The act being logged is the newest of the window, so four earlier acts complete it.
-    last_kinds = [kind] + list(going.filter(author=user).order_by("-date", "-id")
-                               .values_list("kind", flat=True)[:PATTERN_WINDOW - 1])
+    last_kinds = [kind] + list(
+        going.filter(author=user).order_by("-date", "-id").values_list("kind", flat=True)[: PATTERN_WINDOW - 1]
+    )
     same_kind = last_kinds.count(kind)
     if same_kind >= PATTERN_SAME_KIND:
         warnings.append(

@@ -77,9 +77,7 @@ def month_start(day: datetime.date) -> datetime.date:
 def budget_month_locked(*, team: Team, month: datetime.date) -> BudgetMonth:
     """The team's budget row for a month, created from the team default, locked for update."""
     month = month_start(month)
-    BudgetMonth.objects.get_or_create(
-        team=team, month=month, defaults={"budget": team.monthly_budget}
-    )
+    BudgetMonth.objects.get_or_create(team=team, month=month, defaults={"budget": team.monthly_budget})
     return BudgetMonth.objects.select_for_update().get(team=team, month=month)
 
 
@@ -116,8 +114,12 @@ def budget_set(*, user: User, team: Team, month: datetime.date, amount: Decimal)
         budget.budget = amount
         budget.save(update_fields=["budget"])
         audit_record(
-            actor=user, action=AuditEvent.Action.BUDGET_SET, target=budget, team=team,
-            before={"budget": before}, after={"budget": amount},
+            actor=user,
+            action=AuditEvent.Action.BUDGET_SET,
+            target=budget,
+            team=team,
+            before={"budget": before},
+            after={"budget": amount},
             label=f"{team.name}, {budget.month:%B %Y}",
         )
     return budget
@@ -129,13 +131,18 @@ def team_create(*, user: User, name: str, **policy) -> Team:
         raise errors.NotAllowed("Only admins make teams.")
     with transaction.atomic():
         team = Team.objects.create(name=(name or "").strip(), **policy)
-        audit_record(actor=user, action=AuditEvent.Action.POLICY_CHANGED, target=team, team=team,
-                     before={}, after={field: getattr(team, field) for field in POLICY_FIELDS})
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.POLICY_CHANGED,
+            target=team,
+            team=team,
+            before={},
+            after={field: getattr(team, field) for field in POLICY_FIELDS},
+        )
     return team
 
 
-POLICY_FIELDS = ("monthly_budget", "empowerment_limit", "manager_limit", "receipt_required_above",
-                 "review_share")
+POLICY_FIELDS = ("monthly_budget", "empowerment_limit", "manager_limit", "receipt_required_above", "review_share")
 
 
 def team_policy_update(*, user: User, team: Team, **policy) -> Team:
@@ -152,14 +159,13 @@ def team_policy_update(*, user: User, team: Team, **policy) -> Team:
         for field, value in policy.items():
             setattr(team, field, value)
         if team.manager_limit < team.empowerment_limit:
-            raise errors.InvalidInput(
-                "The manager limit cannot be below the empowerment limit.", field="manager_limit"
-            )
+            raise errors.InvalidInput("The manager limit cannot be below the empowerment limit.", field="manager_limit")
         if not Decimal(0) <= team.review_share <= Decimal(1):
             raise errors.InvalidInput("The review share is between 0 and 1.", field="review_share")
         team.save()
-        audit_record(actor=user, action=AuditEvent.Action.POLICY_CHANGED, target=team, team=team,
-                     before=before, after=policy)
+        audit_record(
+            actor=user, action=AuditEvent.Action.POLICY_CHANGED, target=team, team=team, before=before, after=policy
+        )
     return team
 
 
@@ -172,8 +178,16 @@ def _record(act: Act, *, actor, action, from_status="", amount=None, note="", at
     time of the latest request (logging above the limit, or a top-up at delivery)."""
     # timezone.now() read here, not the field's default: the default is the function bound
     # when the model loaded, which a clock set for the demo's past (seed_demo) cannot reach.
-    event = ActEvent(act=act, actor=actor, action=action, from_status=from_status,
-                     to_status=act.status, amount=amount, note=note, at=at or timezone.now())
+    event = ActEvent(
+        act=act,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=act.status,
+        amount=amount,
+        note=note,
+        at=at or timezone.now(),
+    )
     if action in (ActEvent.Action.APPROVED, ActEvent.Action.DECLINED) and act.requested_at is not None:
         event.waited = event.at - act.requested_at
     event.save(force_insert=True)
@@ -207,7 +221,6 @@ def act_answers_missing(*, cost, **answers: str) -> list[str]:
     return [name for name in ANSWER_FIELDS if not (answers.get(name) or "").strip()]
 
 
-
 def act_log(
     *,
     user: User,
@@ -239,7 +252,9 @@ def act_log(
     if not solution.strip():
         raise errors.InvalidInput("Say what you did.", field="solution")
     missing = act_answers_missing(
-        cost=cost, right_thing=right_thing, great_experience=great_experience,
+        cost=cost,
+        right_thing=right_thing,
+        great_experience=great_experience,
         how_they_know=how_they_know,
     )
     if missing:
@@ -248,10 +263,19 @@ def act_log(
     level = spend_route(team=team, cost=cost)
     now = timezone.now()
     act = Act(
-        team=team, author=user, customer=customer, date=date or timezone.localdate(),
-        problem=problem.strip(), solution=solution.strip(), quadrant=quadrant, trigger=trigger,
-        kind=kind, cost=cost, right_thing=right_thing.strip(),
-        great_experience=great_experience.strip(), how_they_know=how_they_know.strip(),
+        team=team,
+        author=user,
+        customer=customer,
+        date=date or timezone.localdate(),
+        problem=problem.strip(),
+        solution=solution.strip(),
+        quadrant=quadrant,
+        trigger=trigger,
+        kind=kind,
+        cost=cost,
+        right_thing=right_thing.strip(),
+        great_experience=great_experience.strip(),
+        how_they_know=how_they_know.strip(),
         approval_level=level,
     )
     if act.date > timezone.localdate():
@@ -261,16 +285,17 @@ def act_log(
             act.status = Status.APPROVED
             act.approved_amount = cost
             act.decided_at = now
-            act.for_review = level == ApprovalLevel.EMPOWERED and _random.random() < float(
-                team.review_share
-            )
+            act.for_review = level == ApprovalLevel.EMPOWERED and _random.random() < float(team.review_share)
             _budget_adjust(act=act, new_commitment=cost)
             act.save()
             _record(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost)
             if level == ApprovalLevel.EMPOWERED:
                 _record(
-                    act, actor=user, action=ActEvent.Action.AUTO_APPROVED,
-                    from_status=Status.APPROVED, amount=cost,
+                    act,
+                    actor=user,
+                    action=ActEvent.Action.AUTO_APPROVED,
+                    from_status=Status.APPROVED,
+                    amount=cost,
                     note=f"Within the empowerment limit of {money(team.empowerment_limit)}.",
                 )
         else:
@@ -324,13 +349,9 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
         _check_decider(user, act)
         amount = act.cost if amount in (None, "") else cost_parse(amount, field="amount")
         if amount > act.cost:
-            raise errors.InvalidInput(
-                f"You can approve up to the {money(act.cost)} asked, not more.", field="amount"
-            )
+            raise errors.InvalidInput(f"You can approve up to the {money(act.cost)} asked, not more.", field="amount")
         if amount == 0:
-            raise errors.InvalidInput(
-                "Approve an amount above zero, or decline the request.", field="amount"
-            )
+            raise errors.InvalidInput("Approve an amount above zero, or decline the request.", field="amount")
         try:
             _budget_adjust(act=act, new_commitment=amount)
         except errors.BudgetExceeded:
@@ -343,8 +364,13 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
         act.decision_note = note.strip()
         act.save()
         _record(
-            act, actor=user, action=ActEvent.Action.APPROVED, from_status=Status.PENDING_APPROVAL,
-            amount=amount, note=note.strip(), at=act.decided_at,
+            act,
+            actor=user,
+            action=ActEvent.Action.APPROVED,
+            from_status=Status.PENDING_APPROVAL,
+            amount=amount,
+            note=note.strip(),
+            at=act.decided_at,
         )
         on_commit_safely(lambda: notify_decided(act.pk))
         summaries.refresh_day(act.team_id, act.date)
@@ -369,8 +395,13 @@ def spend_decline(*, user: User, act: Act, note: str) -> Act:
         act.decision_note = note
         act.save()
         _record(
-            act, actor=user, action=ActEvent.Action.DECLINED, from_status=Status.PENDING_APPROVAL,
-            amount=act.cost, note=note, at=act.decided_at,
+            act,
+            actor=user,
+            action=ActEvent.Action.DECLINED,
+            from_status=Status.PENDING_APPROVAL,
+            amount=act.cost,
+            note=note,
+            at=act.decided_at,
         )
         on_commit_safely(lambda: notify_decided(act.pk))
         summaries.refresh_day(act.team_id, act.date)
@@ -389,8 +420,12 @@ def spend_withdraw(*, user: User, act: Act, note: str = "") -> Act:
         act.save()
         # The amount withdrawn is the one asked, as a decline records it.
         _record(
-            act, actor=user, action=ActEvent.Action.WITHDRAWN,
-            from_status=Status.PENDING_APPROVAL, amount=act.cost, note=note.strip(),
+            act,
+            actor=user,
+            action=ActEvent.Action.WITHDRAWN,
+            from_status=Status.PENDING_APPROVAL,
+            amount=act.cost,
+            note=note.strip(),
         )
         summaries.refresh_day(act.team_id, act.date)
     return act
@@ -408,7 +443,10 @@ RECEIPT_TYPES = {
 
 
 RECEIPT_EXTENSIONS = {
-    "application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif",
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    "image/gif": ".gif",
     "image/webp": ".webp",
 }
 
@@ -463,10 +501,13 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
                 act.requested_at = timezone.now()
                 act.save()
                 _record(
-                    act, actor=user, action=ActEvent.Action.MORE_REQUESTED,
-                    from_status=Status.APPROVED, amount=actual_cost, at=act.requested_at,
-                    note=note or f"Cost {money(actual_cost)}, {money(actual_cost - approved)} "
-                    f"more than approved.",
+                    act,
+                    actor=user,
+                    action=ActEvent.Action.MORE_REQUESTED,
+                    from_status=Status.APPROVED,
+                    amount=actual_cost,
+                    at=act.requested_at,
+                    note=note or f"Cost {money(actual_cost)}, {money(actual_cost - approved)} more than approved.",
                 )
                 on_commit_safely(lambda: notify_request_waiting(act.pk))
                 summaries.refresh_day(act.team_id, act.date)
@@ -478,8 +519,12 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
         act.delivered_at = timezone.now()
         act.save()
         _record(
-            act, actor=user, action=ActEvent.Action.DELIVERED, from_status=Status.APPROVED,
-            amount=actual_cost, note=note.strip(),
+            act,
+            actor=user,
+            action=ActEvent.Action.DELIVERED,
+            from_status=Status.APPROVED,
+            amount=actual_cost,
+            note=note.strip(),
         )
         from secondmile.services import followups_after_delivery, points_for_delivery
 
@@ -504,8 +549,12 @@ def act_customer_knows(*, user: User, act: Act, how: str) -> Act:
         act.customer_knew_how = how
         act.save()
         _record(
-            act, actor=user, action=ActEvent.Action.CUSTOMER_KNOWS,
-            from_status=Status.DELIVERED, amount=act.actual_cost, note=how,
+            act,
+            actor=user,
+            action=ActEvent.Action.CUSTOMER_KNOWS,
+            from_status=Status.DELIVERED,
+            amount=act.actual_cost,
+            note=how,
         )
         summaries.refresh_day(act.team_id, act.date)
     return act
@@ -525,7 +574,10 @@ def act_review(*, user: User, act: Act, note: str = "") -> Act:
         act.reviewed_at = timezone.now()
         act.save(update_fields=["reviewed_by", "reviewed_at"])
         _record(
-            act, actor=user, action=ActEvent.Action.REVIEWED, from_status=act.status,
+            act,
+            actor=user,
+            action=ActEvent.Action.REVIEWED,
+            from_status=act.status,
             note=note.strip(),
         )
     return act
@@ -563,10 +615,7 @@ def notify_request_waiting(act_id: int) -> None:
         f"{act.solution}\n\nDecide it in the approval queue: {_absolute(reverse('acts:approvals'))}\n"
         f"The act: {_absolute(reverse('acts:detail', args=[act.pk]))}\n"
     )
-    messages = [
-        (title, body, settings.DEFAULT_FROM_EMAIL, [approver.email])
-        for approver in _approvers_for(act)
-    ]
+    messages = [(title, body, settings.DEFAULT_FROM_EMAIL, [approver.email]) for approver in _approvers_for(act)]
     _send(messages)
 
 
@@ -584,5 +633,3 @@ def notify_decided(act_id: int) -> None:
         + f"The act: {_absolute(reverse('acts:detail', args=[act.pk]))}\n"
     )
     _send([(title, body, settings.DEFAULT_FROM_EMAIL, [act.author.email])])
-
-

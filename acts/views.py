@@ -59,15 +59,23 @@ def act_new(request):
         try:
             with transaction.atomic():
                 customer = data["customer"] or customer_create(
-                    user=request.user, name=data["new_customer_name"],
+                    user=request.user,
+                    name=data["new_customer_name"],
                     email=data["new_customer_email"],
                 )
                 act = services.act_log(
-                    user=request.user, customer=customer, problem=data["problem"],
-                    solution=data["solution"], quadrant=data["quadrant"],
-                    trigger=data["trigger"], kind=data["kind"], cost=data["cost"],
-                    right_thing=data["right_thing"], great_experience=data["great_experience"],
-                    how_they_know=data["how_they_know"], date=data["date"],
+                    user=request.user,
+                    customer=customer,
+                    problem=data["problem"],
+                    solution=data["solution"],
+                    quadrant=data["quadrant"],
+                    trigger=data["trigger"],
+                    kind=data["kind"],
+                    cost=data["cost"],
+                    right_thing=data["right_thing"],
+                    great_experience=data["great_experience"],
+                    how_they_know=data["how_they_know"],
+                    date=data["date"],
                 )
         except errors.DomainError as error:
             form_error(form, error)
@@ -96,8 +104,7 @@ def _logged_message(act) -> str:
     if act.approval_level == ApprovalLevel.NONE:
         return f"Logged for {act.customer}. No cost, so no approval needed."
     if act.approval_level == ApprovalLevel.EMPOWERED:
-        return (f"Logged and approved at once: {money(act.cost)} for {act.customer} is within "
-                f"your empowerment limit.")
+        return f"Logged and approved at once: {money(act.cost)} for {act.customer} is within your empowerment limit."
     who = "a manager" if act.approval_level == ApprovalLevel.MANAGER else "an admin"
     return f"Logged. {money(act.cost)} for {act.customer} is waiting for {who}."
 
@@ -154,12 +161,13 @@ def _remaining_after(act, user) -> str:
 @require_POST
 def act_approve(request, pk):
     return _transition(
-        request, pk, ApproveForm,
-        lambda act, data: services.spend_approve(
-            user=request.user, act=act, amount=data["amount"], note=data["note"]
+        request,
+        pk,
+        ApproveForm,
+        lambda act, data: services.spend_approve(user=request.user, act=act, amount=data["amount"], note=data["note"]),
+        lambda act: (
+            f"Approved {money(act.approved_amount)} for {act.customer} — {_remaining_after(act, request.user)}."
         ),
-        lambda act: f"Approved {money(act.approved_amount)} for {act.customer} — "
-        f"{_remaining_after(act, request.user)}.",
     )
 
 
@@ -167,7 +175,9 @@ def act_approve(request, pk):
 @require_POST
 def act_decline(request, pk):
     return _transition(
-        request, pk, DeclineForm,
+        request,
+        pk,
+        DeclineForm,
         lambda act, data: services.spend_decline(user=request.user, act=act, note=data["note"]),
         lambda act: f"Declined {money(act.cost)} for {act.customer}. The requester sees your reason.",
         level=messages.INFO,
@@ -178,7 +188,9 @@ def act_decline(request, pk):
 @require_POST
 def act_withdraw(request, pk):
     return _transition(
-        request, pk, ReviewForm,
+        request,
+        pk,
+        ReviewForm,
         lambda act, data: services.spend_withdraw(user=request.user, act=act, note=data["note"]),
         lambda act: "Request withdrawn.",
     )
@@ -189,14 +201,20 @@ def act_withdraw(request, pk):
 def act_deliver(request, pk):
     def success(act):
         if act.status == Status.PENDING_APPROVAL:
-            return (f"It cost more than approved: {money(act.cost)} now waits for approval "
-                    f"before it counts as delivered.")
+            return (
+                f"It cost more than approved: {money(act.cost)} now waits for approval before it counts as delivered."
+            )
         return f"Delivered for {money(act.actual_cost)}. Now make sure {act.customer} knows."
 
     return _transition(
-        request, pk, DeliverForm,
+        request,
+        pk,
+        DeliverForm,
         lambda act, data: services.act_deliver(
-            user=request.user, act=act, actual_cost=data["actual_cost"], receipt=data["receipt"],
+            user=request.user,
+            act=act,
+            actual_cost=data["actual_cost"],
+            receipt=data["receipt"],
             note=data["note"],
         ),
         success,
@@ -207,7 +225,9 @@ def act_deliver(request, pk):
 @require_POST
 def act_customer_knows(request, pk):
     return _transition(
-        request, pk, CustomerKnowsForm,
+        request,
+        pk,
+        CustomerKnowsForm,
         lambda act, data: services.act_customer_knows(user=request.user, act=act, how=data["how"]),
         lambda act: f"Done: {act.customer} knows. That is a complete second-mile act.",
     )
@@ -217,7 +237,9 @@ def act_customer_knows(request, pk):
 @require_POST
 def act_review(request, pk):
     return _transition(
-        request, pk, ReviewForm,
+        request,
+        pk,
+        ReviewForm,
         lambda act, data: services.act_review(user=request.user, act=act, note=data["note"]),
         lambda act: "Marked as seen.",
     )

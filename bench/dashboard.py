@@ -58,9 +58,15 @@ QUADRANTS = ["reception", "delivery", "reliability", "response"]
 KINDS = ["gift", "time", "upgrade", "note", "call", "expertise", "waiver", "other"]
 # (status, approval level, weight)
 OUTCOMES = [
-    ("customer_knows", "none", 30), ("delivered", "empowered", 30), ("approved", "empowered", 10),
-    ("delivered", "manager", 12), ("pending_approval", "manager", 4), ("declined", "manager", 4),
-    ("withdrawn", "manager", 2), ("delivered", "admin", 4), ("declined", "admin", 2),
+    ("customer_knows", "none", 30),
+    ("delivered", "empowered", 30),
+    ("approved", "empowered", 10),
+    ("delivered", "manager", 12),
+    ("pending_approval", "manager", 4),
+    ("declined", "manager", 4),
+    ("withdrawn", "manager", 2),
+    ("delivered", "admin", 4),
+    ("declined", "admin", 2),
     ("approved", "none", 2),
 ]
 
@@ -72,16 +78,25 @@ def _load(acts: int, rng: random.Random) -> None:
     started = time.perf_counter()
     with transaction.atomic():
         teams = Team.objects.bulk_create([Team(name=f"Bench team {i:02}") for i in range(TEAMS)])
-        people = User.objects.bulk_create([
-            User(username=f"bench{t.pk}_{i}", first_name=f"Person {i}", team=t, password="!")
-            for t in teams for i in range(PEOPLE_PER_TEAM)
-        ])
-        customers = Customer.objects.bulk_create([
-            Customer(team=t, name=f"Customer {t.pk}-{i}", referral_code=f"B{t.pk:02}{i:05}"[:8])
-            for t in teams for i in range(CUSTOMERS_PER_TEAM)
-        ], batch_size=BATCH)
-    by_team = {t.pk: ([p.pk for p in people if p.team_id == t.pk],
-                      [c.pk for c in customers if c.team_id == t.pk]) for t in teams}
+        people = User.objects.bulk_create(
+            [
+                User(username=f"bench{t.pk}_{i}", first_name=f"Person {i}", team=t, password="!")
+                for t in teams
+                for i in range(PEOPLE_PER_TEAM)
+            ]
+        )
+        customers = Customer.objects.bulk_create(
+            [
+                Customer(team=t, name=f"Customer {t.pk}-{i}", referral_code=f"B{t.pk:02}{i:05}"[:8])
+                for t in teams
+                for i in range(CUSTOMERS_PER_TEAM)
+            ],
+            batch_size=BATCH,
+        )
+    by_team = {
+        t.pk: ([p.pk for p in people if p.team_id == t.pk], [c.pk for c in customers if c.team_id == t.pk])
+        for t in teams
+    }
     outcomes, weights = [o[:2] for o in OUTCOMES], [o[2] for o in OUTCOMES]
     made = 0
     while made < acts:
@@ -90,8 +105,9 @@ def _load(acts: int, rng: random.Random) -> None:
             team = rng.choice(teams)
             authors, team_customers = by_team[team.pk]
             status, level = rng.choices(outcomes, weights)[0]
-            cost = Decimal(0) if level == "none" else Decimal(rng.choice(["12.50", "30.00", "45.00", "80.00",
-                                                                          "150.00"]))
+            cost = (
+                Decimal(0) if level == "none" else Decimal(rng.choice(["12.50", "30.00", "45.00", "80.00", "150.00"]))
+            )
             day = today - datetime.timedelta(days=int(rng.triangular(0, DAYS, 0)))
             asked = None
             decided = None
@@ -100,17 +116,29 @@ def _load(acts: int, rng: random.Random) -> None:
                 if status != "pending_approval" and status != "withdrawn":
                     decided = asked + datetime.timedelta(minutes=rng.randint(5, 3000))
             approved = cost if status not in ("pending_approval", "declined", "withdrawn") else None
-            batch.append(Act(
-                team_id=team.pk, author_id=rng.choice(authors), customer_id=rng.choice(team_customers),
-                date=day, problem="Needed a hand", solution="Went the second mile",
-                quadrant=rng.choice(QUADRANTS), trigger=rng.choice(["proactive"] * 3 + ["reactive"]),
-                kind=rng.choice(KINDS), cost=cost, status=status, approval_level=level,
-                approved_amount=approved,
-                actual_cost=cost if status in ("delivered", "customer_knows") else None,
-                committed_amount=approved or 0, requested_at=asked, decided_at=decided,
-                decided_by_id=authors[0] if decided else None,
-                decision_note="Not this time" if status == "declined" else "",
-            ))
+            batch.append(
+                Act(
+                    team_id=team.pk,
+                    author_id=rng.choice(authors),
+                    customer_id=rng.choice(team_customers),
+                    date=day,
+                    problem="Needed a hand",
+                    solution="Went the second mile",
+                    quadrant=rng.choice(QUADRANTS),
+                    trigger=rng.choice(["proactive"] * 3 + ["reactive"]),
+                    kind=rng.choice(KINDS),
+                    cost=cost,
+                    status=status,
+                    approval_level=level,
+                    approved_amount=approved,
+                    actual_cost=cost if status in ("delivered", "customer_knows") else None,
+                    committed_amount=approved or 0,
+                    requested_at=asked,
+                    decided_at=decided,
+                    decided_by_id=authors[0] if decided else None,
+                    decision_note="Not this time" if status == "declined" else "",
+                )
+            )
         with transaction.atomic():
             Act.objects.bulk_create(batch, batch_size=BATCH)
         made += len(batch)
@@ -119,29 +147,61 @@ def _load(acts: int, rng: random.Random) -> None:
     # Outcomes, in proportion: a story for every 20 acts, an NPS answer for every 10,
     # a referred customer for every 50, a points line for every 5.
     with transaction.atomic():
-        sample = list(Act.objects.order_by("?").values_list("pk", "team_id", "customer_id", "date",
-                                                            "author_id")[: acts // 5])
+        sample = list(
+            Act.objects.order_by("?").values_list("pk", "team_id", "customer_id", "date", "author_id")[: acts // 5]
+        )
         moderator = people[0]
-        Story.objects.bulk_create([
-            Story(team_id=t, customer_id=c, channel="review", told_on=d + datetime.timedelta(days=3),
-                  text="Lovely", status=rng.choice(["approved", "featured", "submitted"]),
-                  moderated_by=moderator, moderated_at=now)
-            for (_pk, t, c, d, _a) in sample[: acts // 20]
-        ], batch_size=BATCH)
-        NpsResponse.objects.bulk_create([
-            NpsResponse(team_id=t, customer_id=c, score=rng.randint(0, 10), date=d + datetime.timedelta(days=5))
-            for (_pk, t, c, d, _a) in sample[: acts // 10]
-        ], batch_size=BATCH)
-        PointsEntry.objects.bulk_create([
-            PointsEntry(user_id=a, team_id=t, points=1, reason="delivered", act_id=pk, earned_on=d,
-                        outcome_key=f"bench:{pk}")
-            for (pk, t, _c, d, a) in sample
-        ], batch_size=BATCH)
-        Customer.objects.bulk_create([
-            Customer(team_id=t, name=f"Referred {pk}", referral_code=f"R{pk:07}"[:8], referred_by_id=c,
-                     first_purchase_value=Decimal("180.00"))
-            for (pk, t, c, _d, _a) in sample[: acts // 50]
-        ], batch_size=BATCH)
+        Story.objects.bulk_create(
+            [
+                Story(
+                    team_id=t,
+                    customer_id=c,
+                    channel="review",
+                    told_on=d + datetime.timedelta(days=3),
+                    text="Lovely",
+                    status=rng.choice(["approved", "featured", "submitted"]),
+                    moderated_by=moderator,
+                    moderated_at=now,
+                )
+                for (_pk, t, c, d, _a) in sample[: acts // 20]
+            ],
+            batch_size=BATCH,
+        )
+        NpsResponse.objects.bulk_create(
+            [
+                NpsResponse(team_id=t, customer_id=c, score=rng.randint(0, 10), date=d + datetime.timedelta(days=5))
+                for (_pk, t, c, d, _a) in sample[: acts // 10]
+            ],
+            batch_size=BATCH,
+        )
+        PointsEntry.objects.bulk_create(
+            [
+                PointsEntry(
+                    user_id=a,
+                    team_id=t,
+                    points=1,
+                    reason="delivered",
+                    act_id=pk,
+                    earned_on=d,
+                    outcome_key=f"bench:{pk}",
+                )
+                for (pk, t, _c, d, a) in sample
+            ],
+            batch_size=BATCH,
+        )
+        Customer.objects.bulk_create(
+            [
+                Customer(
+                    team_id=t,
+                    name=f"Referred {pk}",
+                    referral_code=f"R{pk:07}"[:8],
+                    referred_by_id=c,
+                    first_purchase_value=Decimal("180.00"),
+                )
+                for (pk, t, c, _d, _a) in sample[: acts // 50]
+            ],
+            batch_size=BATCH,
+        )
     _history()
     _summarise()
     print(f"Loaded in {time.perf_counter() - started:.0f} s", flush=True)
@@ -154,21 +214,59 @@ def _load(acts: int, rng: random.Random) -> None:
 WAITED = {
     "postgresql": "decided_at - requested_at",
     # A DurationField is a count of microseconds on SQLite; the bench's times are whole minutes.
-    "sqlite": "(CAST(strftime('%s', decided_at) AS INTEGER) - CAST(strftime('%s', requested_at) AS INTEGER))"
-              " * 1000000",
+    "sqlite": "(CAST(strftime('%s', decided_at) AS INTEGER) - CAST(strftime('%s', requested_at) AS INTEGER)) * 1000000",
 }
 HISTORY = [
-    ("'logged'", "''", "CASE WHEN approval_level IN ('none', 'empowered') THEN 'approved' "
-     "ELSE 'pending_approval' END", "author_id", "cost", "COALESCE(requested_at, created_at)", "NULL", "1 = 1"),
-    ("'auto_approved'", "'approved'", "'approved'", "author_id", "cost", "created_at", "NULL",
-     "approval_level = 'empowered'"),
-    ("CASE WHEN status = 'declined' THEN 'declined' ELSE 'approved' END", "'pending_approval'",
-     "CASE WHEN status = 'declined' THEN 'declined' ELSE 'approved' END", "decided_by_id", "cost", "decided_at",
-     "{waited}", "approval_level IN ('manager', 'admin') AND decided_at IS NOT NULL"),
-    ("'withdrawn'", "'pending_approval'", "'withdrawn'", "author_id", "cost", "requested_at", "NULL",
-     "status = 'withdrawn'"),
-    ("'delivered'", "'approved'", "'delivered'", "author_id", "actual_cost", "COALESCE(decided_at, created_at)",
-     "NULL", "status IN ('delivered', 'customer_knows')"),
+    (
+        "'logged'",
+        "''",
+        "CASE WHEN approval_level IN ('none', 'empowered') THEN 'approved' ELSE 'pending_approval' END",
+        "author_id",
+        "cost",
+        "COALESCE(requested_at, created_at)",
+        "NULL",
+        "1 = 1",
+    ),
+    (
+        "'auto_approved'",
+        "'approved'",
+        "'approved'",
+        "author_id",
+        "cost",
+        "created_at",
+        "NULL",
+        "approval_level = 'empowered'",
+    ),
+    (
+        "CASE WHEN status = 'declined' THEN 'declined' ELSE 'approved' END",
+        "'pending_approval'",
+        "CASE WHEN status = 'declined' THEN 'declined' ELSE 'approved' END",
+        "decided_by_id",
+        "cost",
+        "decided_at",
+        "{waited}",
+        "approval_level IN ('manager', 'admin') AND decided_at IS NOT NULL",
+    ),
+    (
+        "'withdrawn'",
+        "'pending_approval'",
+        "'withdrawn'",
+        "author_id",
+        "cost",
+        "requested_at",
+        "NULL",
+        "status = 'withdrawn'",
+    ),
+    (
+        "'delivered'",
+        "'approved'",
+        "'delivered'",
+        "author_id",
+        "actual_cost",
+        "COALESCE(decided_at, created_at)",
+        "NULL",
+        "status IN ('delivered', 'customer_knows')",
+    ),
 ]
 
 
@@ -179,10 +277,12 @@ def _history() -> None:
         for action, from_status, to_status, actor, amount, at, waited, where in HISTORY:
             waited = waited.format(waited=WAITED[connection.vendor])
             # Every part is a constant of this file.
-            sql = (f"INSERT INTO {events} "  # noqa: S608
-                   f"(act_id, actor_id, action, from_status, to_status, amount, note, at, waited) "
-                   f"SELECT id, {actor}, {action}, {from_status}, {to_status}, {amount}, '', {at}, {waited} "
-                   f"FROM {acts} WHERE {where}")
+            sql = (
+                f"INSERT INTO {events} "  # noqa: S608
+                f"(act_id, actor_id, action, from_status, to_status, amount, note, at, waited) "
+                f"SELECT id, {actor}, {action}, {from_status}, {to_status}, {amount}, '', {at}, {waited} "
+                f"FROM {acts} WHERE {where}"
+            )
             cursor.execute(sql)
     print(f"Wrote {ActEvent.objects.count():,} history rows in {time.perf_counter() - started:.0f} s", flush=True)
 
@@ -229,8 +329,10 @@ def _parts(scope: selectors.Scope) -> dict:
         "approval_times": lambda: selectors.approval_times(scope),
         "recovery": lambda: selectors.recovery(scope),
         "nps_with_act + nps_without_act": lambda: (selectors.nps_with_act(scope), selectors.nps_without_act(scope)),
-        "stories_count + activity_series": lambda: (selectors.stories_count(scope),
-                                                    selectors.activity_series(scope, daily=daily)),
+        "stories_count + activity_series": lambda: (
+            selectors.stories_count(scope),
+            selectors.activity_series(scope, daily=daily),
+        ),
         "referral_totals": lambda: selectors.referral_totals(scope),
         "budget_by_month": lambda: selectors.budget_by_month(scope, daily=daily),
         "leaderboard": lambda: selectors.leaderboard(scope),
@@ -276,14 +378,20 @@ def main() -> None:
     team = Team.objects.filter(name__startswith="Bench team").order_by("pk").first()
     today = timezone.localdate()
     client = _admin_client()
-    print(f"\n{connection.vendor}: {total:,} acts, {ActEvent.objects.count():,} history rows, "
-          f"{DaySummary.objects.count():,} day summaries; one team holds {Act.objects.filter(team=team).count():,} "
-          f"acts. Median and worst of {args.runs} runs, after one warm-up.")
+    print(
+        f"\n{connection.vendor}: {total:,} acts, {ActEvent.objects.count():,} history rows, "
+        f"{DaySummary.objects.count():,} day summaries; one team holds {Act.objects.filter(team=team).count():,} "
+        f"acts. Median and worst of {args.runs} runs, after one warm-up."
+    )
     median, worst, queries = _time(lambda: client.get("/accounts/profile/"), args.runs)
-    print(f"Bare authenticated page (/accounts/profile/): median {median:.1f} ms, worst {worst:.1f} ms, "
-          f"{queries} queries\n")
-    print(f"{'period':<8}{'team':<6}{'acts in scope':>14}{'reads ms':>10}{'worst':>8}{'queries':>9}"
-          f"{'page ms':>10}{'worst':>8}{'queries':>9}")
+    print(
+        f"Bare authenticated page (/accounts/profile/): median {median:.1f} ms, worst {worst:.1f} ms, "
+        f"{queries} queries\n"
+    )
+    print(
+        f"{'period':<8}{'team':<6}{'acts in scope':>14}{'reads ms':>10}{'worst':>8}{'queries':>9}"
+        f"{'page ms':>10}{'worst':>8}{'queries':>9}"
+    )
     team_ids = tuple(Team.objects.order_by("pk").values_list("pk", flat=True))
     for period in ("month", "3m", "year"):
         start, end = selectors.period_bounds(period, today=today)
@@ -297,13 +405,15 @@ def main() -> None:
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
             page_median, page_worst, page_queries = _time(lambda url=url: client.get(url), args.runs)
-            print(f"{period:<8}{label:<6}{in_scope:>14,}{median:>10.1f}{worst:>8.1f}{queries:>9}"
-                  f"{page_median:>10.1f}{page_worst:>8.1f}{page_queries:>9}", flush=True)
+            print(
+                f"{period:<8}{label:<6}{in_scope:>14,}{median:>10.1f}{worst:>8.1f}{queries:>9}"
+                f"{page_median:>10.1f}{page_worst:>8.1f}{page_queries:>9}",
+                flush=True,
+            )
 
     start, end = selectors.period_bounds("year", today=today)
     largest = selectors.Scope(start=start, end=end, team=None, team_ids=team_ids)
-    print("\nAll teams, this year, each read on its own (median ms of "
-          f"{args.runs}):")
+    print(f"\nAll teams, this year, each read on its own (median ms of {args.runs}):")
     for name, call in _parts(largest).items():
         median, _worst, queries = _time(call, args.runs)
         print(f"  {name:<36}{median:>9.1f} ms{queries:>4} queries", flush=True)
@@ -324,8 +434,10 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("RESET jit")
     summaries = DaySummary.objects.filter(largest.teams(), date__gte=largest.start, date__lte=largest.end)
-    print(f"\nDay summaries read for all teams, this year: {summaries.count():,} rows. Plan:",
-          _plan(*summaries.values("pk").query.sql_with_params()))
+    print(
+        f"\nDay summaries read for all teams, this year: {summaries.count():,} rows. Plan:",
+        _plan(*summaries.values("pk").query.sql_with_params()),
+    )
 
 
 if __name__ == "__main__":

@@ -9,8 +9,7 @@ from secondmile.admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin, servi
 from . import services
 from .models import Customer, FollowUp, NpsResponse, Story, StoryEvent, SurveyLink
 
-EDITABLE = ["name", "email", "phone", "company", "notes", "referred_by", "referred_by_story",
-            "first_purchase_value"]
+EDITABLE = ["name", "email", "phone", "company", "notes", "referred_by", "referred_by_story", "first_purchase_value"]
 
 
 class CustomerAdminForm(forms.ModelForm):
@@ -27,7 +26,9 @@ class CustomerAdminForm(forms.ModelForm):
         team = cleaned_data.get("team") or getattr(self.instance, "team", None)
         if team is not None:
             service_check(
-                self, services.referral_check, team=team,
+                self,
+                services.referral_check,
+                team=team,
                 customer=self.instance if self.instance.pk else None,
                 referred_by=cleaned_data.get("referred_by"),
                 referred_by_story=cleaned_data.get("referred_by_story"),
@@ -54,8 +55,7 @@ class CustomerAdmin(ServiceAdminMixin, admin.ModelAdmin):
     def save_through_service(self, request, obj, form, change):
         data = form.cleaned_data
         if not change:
-            return services.customer_create(user=request.user, team=data["team"],
-                                            **{f: data[f] for f in EDITABLE})
+            return services.customer_create(user=request.user, team=data["team"], **{f: data[f] for f in EDITABLE})
         changed = {f: data[f] for f in EDITABLE if f in form.changed_data}
         return services.customer_update(user=request.user, customer=obj, **changed)
 

@@ -65,16 +65,20 @@ def customer_create(request, payload: CustomerIn):
         except DjangoValidationError:
             raise InvalidInput("Enter a valid email address.", field="email") from None
     user = request.auth
-    referrer = (
-        selectors.customer_get(user=user, pk=payload.referred_by) if payload.referred_by else None
-    )
+    referrer = selectors.customer_get(user=user, pk=payload.referred_by) if payload.referred_by else None
     story = selectors.story_for_referral(referrer=referrer, story_id=payload.referred_by_story)
     if payload.referred_by_story and story is None:
         raise InvalidInput("That story is not one the referrer told.", field="referred_by_story")
     customer = services.customer_create(
-        user=user, name=payload.name, email=payload.email, phone=payload.phone,
-        company=payload.company, notes=payload.notes, referred_by=referrer,
-        referred_by_story=story, first_purchase_value=payload.first_purchase_value,
+        user=user,
+        name=payload.name,
+        email=payload.email,
+        phone=payload.phone,
+        company=payload.company,
+        notes=payload.notes,
+        referred_by=referrer,
+        referred_by_story=story,
+        first_purchase_value=payload.first_purchase_value,
     )
     return Status(201, customer)
 
@@ -140,8 +144,14 @@ def story_create(request, payload: StoryIn):
     customer = selectors.customer_get(user=user, pk=payload.customer)
     acts = [act_selectors.act_get(user=user, pk=act_id) for act_id in dict.fromkeys(payload.acts)]
     story = services.story_record(
-        user=user, customer=customer, channel=payload.channel, text=payload.text,
-        told_on=payload.told_on, url=payload.url, acts=acts, consent=payload.consent,
+        user=user,
+        customer=customer,
+        channel=payload.channel,
+        text=payload.text,
+        told_on=payload.told_on,
+        url=payload.url,
+        acts=acts,
+        consent=payload.consent,
     )
     return Status(201, selectors.story_list(user=user).get(pk=story.pk))
 
@@ -184,7 +194,11 @@ def nps_create(request, payload: NpsIn):
     customer = selectors.customer_get(user=user, pk=payload.customer)
     act = act_selectors.act_get(user=user, pk=payload.act) if payload.act else None
     response = services.nps_record(
-        user=user, customer=customer, score=payload.score, comment=payload.comment,
-        date=payload.date, act=act,
+        user=user,
+        customer=customer,
+        score=payload.score,
+        comment=payload.comment,
+        date=payload.date,
+        act=act,
     )
     return Status(201, response)

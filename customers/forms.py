@@ -23,15 +23,21 @@ class CustomerForm(forms.Form):
     phone = forms.CharField(max_length=40, required=False)
     company = forms.CharField(max_length=120, required=False)
     referrer_code = forms.CharField(
-        max_length=8, required=False, label="Referred by (their referral code)",
+        max_length=8,
+        required=False,
+        label="Referred by (their referral code)",
         help_text="The code of the customer who sent them, if any.",
     )
     referred_by_story = forms.ChoiceField(
-        required=False, label="The story that brought them",
+        required=False,
+        label="The story that brought them",
         help_text="Which of their referrer's stories sent them to us, if you know.",
     )
     first_purchase_value = forms.DecimalField(
-        max_digits=12, decimal_places=2, min_value=0, required=False,
+        max_digits=12,
+        decimal_places=2,
+        min_value=0,
+        required=False,
         label="First purchase value",
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -45,17 +51,18 @@ class CustomerForm(forms.Form):
         code = self.data.get("referrer_code") if self.is_bound else self.initial.get("referrer_code")
         self.referrer = self._referrer_for(code)
         self.fields["referred_by_story"].choices = [("", "Not known")] + [
-            (str(story.pk), _story_label(story))
-            for story in selectors.referrer_stories(referrer=self.referrer)
+            (str(story.pk), _story_label(story)) for story in selectors.referrer_stories(referrer=self.referrer)
         ]
         # Typing a code loads that customer's stories in place (htmx); without
         # JavaScript the stories show once the form comes back with the code.
-        self.fields["referrer_code"].widget.attrs.update({
-            "hx-get": reverse("customers:referrer_stories"),
-            "hx-trigger": "change, keyup changed delay:400ms",
-            "hx-target": "#story-pick",
-            "hx-swap": "outerHTML",
-        })
+        self.fields["referrer_code"].widget.attrs.update(
+            {
+                "hx-get": reverse("customers:referrer_stories"),
+                "hx-trigger": "change, keyup changed delay:400ms",
+                "hx-target": "#story-pick",
+                "hx-swap": "outerHTML",
+            }
+        )
 
     def _referrer_for(self, code) -> Customer | None:
         code = (code or "").strip().upper()
@@ -88,9 +95,7 @@ class CustomerForm(forms.Form):
     def clean(self):
         data = super().clean()
         story_id = data.get("referred_by_story")
-        data["referred_by_story"] = selectors.story_for_referral(
-            referrer=data.get("referrer_code"), story_id=story_id
-        )
+        data["referred_by_story"] = selectors.story_for_referral(referrer=data.get("referrer_code"), story_id=story_id)
         if story_id and data["referred_by_story"] is None and "referrer_code" not in self.errors:
             self.add_error("referred_by_story", "Pick one of the stories their referrer told.")
         return data
@@ -100,41 +105,44 @@ class StoryCustomerForm(forms.Form):
     """Step one of recording a story without an act: whose story is it?"""
 
     customer = CustomerField(
-        queryset=Customer.objects.none(), label="Who told it?",
+        queryset=Customer.objects.none(),
+        label="Who told it?",
         error_messages={"required": MSG_PICK_ONE, "invalid_choice": MSG_PICK_ONE},
     )
 
     def __init__(self, *args, customers=None, search=None, **kwargs):
         super().__init__(*args, **kwargs)
         if customers is not None:
-            self.fields["customer"].bind(customers=customers, data=self.data if self.is_bound else search,
-                                         initial=self.initial.get("customer"))
+            self.fields["customer"].bind(
+                customers=customers, data=self.data if self.is_bound else search, initial=self.initial.get("customer")
+            )
 
 
 class StoryForm(forms.Form):
-    channel = forms.ChoiceField(label="How did they tell it?", choices=Channel.choices,
-                                initial=Channel.WORD_OF_MOUTH)
-    told_on = forms.DateField(
-        label="When", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    channel = forms.ChoiceField(label="How did they tell it?", choices=Channel.choices, initial=Channel.WORD_OF_MOUTH)
+    told_on = forms.DateField(label="When", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
     text = forms.CharField(
-        label="The story, in their words", max_length=5000,
+        label="The story, in their words",
+        max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Write the story or quote, in the customer's words."},
     )
     url = forms.CharField(
-        label="Link to it", required=False, max_length=500,
+        label="Link to it",
+        required=False,
+        max_length=500,
         help_text="The review or post, if it is online (http:// or https://).",
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
     acts = forms.MultipleChoiceField(
-        label="The act(s) it retells", required=False, widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Tick only acts done for this customer: a story "
-                                          "credits the acts it retells."},
+        label="The act(s) it retells",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Tick only acts done for this customer: a story credits the acts it retells."
+        },
     )
-    consent = forms.BooleanField(
-        label="They agreed that we share it (on the story wall)", required=False
-    )
+    consent = forms.BooleanField(label="They agreed that we share it (on the story wall)", required=False)
 
     def __init__(self, *args, acts=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -149,8 +157,7 @@ class StoryForm(forms.Form):
 
 
 class ModerateForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("feature", "Feature"),
-                                          ("reject", "Reject")])
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("feature", "Feature"), ("reject", "Reject")])
     reason = forms.CharField(required=False, max_length=1000)
 
 
@@ -160,15 +167,19 @@ ACTS_OFFERED = 20
 
 class NpsForm(forms.Form):
     score = forms.TypedChoiceField(
-        label="How likely are they to recommend us? (0–10)", choices=SCORE_CHOICES, coerce=int,
-        widget=forms.RadioSelect, error_messages={"required": "Pick a score from 0 to 10."},
+        label="How likely are they to recommend us? (0–10)",
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Pick a score from 0 to 10."},
     )
-    comment = forms.CharField(label="What they said", required=False, max_length=5000,
-                              widget=forms.Textarea(attrs={"rows": 2}))
-    date = forms.DateField(label="Date", initial=timezone.localdate,
-                           widget=forms.DateInput(attrs={"type": "date"}))
-    act = forms.ModelChoiceField(queryset=None, required=False, label="After the act",
-                                 empty_label="No act in particular")
+    comment = forms.CharField(
+        label="What they said", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    date = forms.DateField(label="Date", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    act = forms.ModelChoiceField(
+        queryset=None, required=False, label="After the act", empty_label="No act in particular"
+    )
 
     def __init__(self, *args, acts=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -184,10 +195,10 @@ class NpsForm(forms.Form):
 
 class SurveyForm(forms.Form):
     score = forms.TypedChoiceField(
-        choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect,
-        error_messages={"required": "Pick a number from 0 to 10.",
-                        "invalid_choice": "Pick a number from 0 to 10."},
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Pick a number from 0 to 10.", "invalid_choice": "Pick a number from 0 to 10."},
     )
-    text = forms.CharField(required=False, max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 5}))
+    text = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
     consent = forms.BooleanField(required=False)

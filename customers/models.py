@@ -15,16 +15,15 @@ class Customer(models.Model):
     company = models.CharField(max_length=120, blank=True)
     notes = models.TextField(blank=True)
     referral_code = models.CharField(max_length=8, unique=True)
-    referred_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals"
-    )
+    referred_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals")
     referred_by_story = models.ForeignKey(
-        "customers.Story", null=True, blank=True, on_delete=models.SET_NULL,
+        "customers.Story",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="referred_customers",
     )
-    first_purchase_value = models.DecimalField(
-        max_digits=12, decimal_places=2, null=True, blank=True
-    )
+    first_purchase_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     last_surveyed_at = models.DateTimeField(null=True, blank=True)
 
@@ -72,9 +71,7 @@ class Story(models.Model):
     url = models.URLField(blank=True, max_length=500)
     acts = models.ManyToManyField("acts.Act", blank=True, related_name="stories")
     consent = models.BooleanField(default=False)
-    status = models.CharField(
-        max_length=20, choices=StoryStatus.choices, default=StoryStatus.SUBMITTED
-    )
+    status = models.CharField(max_length=20, choices=StoryStatus.choices, default=StoryStatus.SUBMITTED)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -135,9 +132,7 @@ class NpsResponse(models.Model):
 
     team = models.ForeignKey("secondmile.Team", on_delete=models.PROTECT, related_name="+")
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="nps_responses")
-    act = models.ForeignKey(
-        "acts.Act", null=True, blank=True, on_delete=models.SET_NULL, related_name="nps_responses"
-    )
+    act = models.ForeignKey("acts.Act", null=True, blank=True, on_delete=models.SET_NULL, related_name="nps_responses")
     score = models.PositiveSmallIntegerField()
     comment = models.TextField(blank=True)
     date = models.DateField()
@@ -166,9 +161,7 @@ class SurveyLink(models.Model):
 
     act = models.ForeignKey("acts.Act", on_delete=models.CASCADE, related_name="survey_links")
     token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

@@ -26,7 +26,9 @@ def customer_matches(customers: QuerySet[Customer], query: str, *, limit: int = 
     if not query:
         return []
     found = customers.filter(
-        Q(name__icontains=query) | Q(email__icontains=query) | Q(phone__icontains=query)
+        Q(name__icontains=query)
+        | Q(email__icontains=query)
+        | Q(phone__icontains=query)
         | Q(referral_code__iexact=query)
     )
     return list(found.select_related("team").order_by("name", "id")[:limit])
@@ -56,9 +58,14 @@ class CustomerPicker(forms.Widget):
     def render(self, name, value, attrs=None, renderer=None):
         attrs = self.build_attrs(self.attrs, attrs)
         context = {
-            "name": name, "id": attrs.get("id", f"id_{name}"), "query": self.query,
-            "matches": self.matches, "chosen": "" if value is None else str(value),
-            "label_team": self.label_team, "search_url": reverse("customers:search"), "limit": MATCHES_SHOWN,
+            "name": name,
+            "id": attrs.get("id", f"id_{name}"),
+            "query": self.query,
+            "matches": self.matches,
+            "chosen": "" if value is None else str(value),
+            "label_team": self.label_team,
+            "search_url": reverse("customers:search"),
+            "limit": MATCHES_SHOWN,
             "describedby": attrs.get("aria-describedby", ""),
         }
         return render_to_string(self.template_name, context)
@@ -67,8 +74,9 @@ class CustomerPicker(forms.Widget):
 class CustomerField(forms.ModelChoiceField):
     widget = CustomerPicker
 
-    def bind(self, *, customers: QuerySet[Customer], data=None, initial=None, name="customer",
-             label_team=False) -> None:
+    def bind(
+        self, *, customers: QuerySet[Customer], data=None, initial=None, name="customer", label_team=False
+    ) -> None:
         """Give the field its customers and the widget what to show: the matches for what
         was typed (`<name>_q`) and the customer chosen so far, first."""
         self.queryset = customers

@@ -33,8 +33,10 @@ def customer_search(*, user: User, query: str = "") -> QuerySet[Customer]:
     query = (query or "").strip()
     if query:
         customers = customers.filter(
-            Q(name__icontains=query) | Q(email__icontains=query)
-            | Q(referral_code__iexact=query) | Q(company__icontains=query)
+            Q(name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(referral_code__iexact=query)
+            | Q(company__icontains=query)
         )
     return customers.order_by("name", "id")
 
@@ -104,16 +106,16 @@ def referral_tree(*, customer: Customer, max_depth: int = REFERRAL_TREE_DEPTH) -
     listed = {node.pk for node, _ in in_order}
     for node, _depth in reversed(in_order):
         created[node.pk] = sum(
-            1 + created.get(child.pk, 0) for child in children_of.get(node.pk, [])
+            1 + created.get(child.pk, 0)
+            for child in children_of.get(node.pk, [])
             if child.pk in listed and child.pk != customer.pk
         )
     rows = [
-        {"customer": node, "depth": depth, "indent": min(depth, REFERRAL_TREE_INDENT),
-         "created": created[node.pk]}
-        for node, depth in in_order if depth <= max_depth
+        {"customer": node, "depth": depth, "indent": min(depth, REFERRAL_TREE_INDENT), "created": created[node.pk]}
+        for node, depth in in_order
+        if depth <= max_depth
     ]
-    return {"rows": rows, "total": len(in_order), "deeper": len(in_order) - len(rows),
-            "max_depth": max_depth}
+    return {"rows": rows, "total": len(in_order), "deeper": len(in_order) - len(rows), "max_depth": max_depth}
 
 
 def story_for_referral(*, referrer: Customer | None, story_id) -> Story | None:
@@ -145,8 +147,11 @@ def customer_page(*, customer: Customer) -> dict:
         Act.objects.filter(customer=customer).select_related("author", "customer").order_by("-date", "-id")[:latest]
     )
     responses = customer.nps_responses.select_related("act").order_by("-date", "-id")[:latest]
-    counts = {"acts": Act.objects.filter(customer=customer).count(), "stories": customer.stories.count(),
-              "nps_responses": customer.nps_responses.count()}
+    counts = {
+        "acts": Act.objects.filter(customer=customer).count(),
+        "stories": customer.stories.count(),
+        "nps_responses": customer.nps_responses.count(),
+    }
     return {
         "customer": customer,
         "acts": acts,
@@ -267,9 +272,7 @@ def survey_last_asked(customer: Customer) -> datetime.datetime | None:
     """When the customer was last asked for their voice: the newest personal link made for
     them (a link made, or emailed, is asking, whether they answer or not) or their last
     answer through one, whichever is later; None if never."""
-    latest_link = SurveyLink.objects.filter(act__customer_id=customer.pk).aggregate(
-        latest=Max("created_at")
-    )["latest"]
+    latest_link = SurveyLink.objects.filter(act__customer_id=customer.pk).aggregate(latest=Max("created_at"))["latest"]
     return max((t for t in (latest_link, customer.last_surveyed_at) if t is not None), default=None)
 
 
@@ -279,9 +282,7 @@ def survey_quiet(customer: Customer) -> dict | None:
     asked = survey_last_asked(customer)
     if asked is None:
         return None
-    until = timezone.localtime(asked).date() + datetime.timedelta(
-        days=settings.SECONDMILE["SURVEY_QUIET_DAYS"]
-    )
+    until = timezone.localtime(asked).date() + datetime.timedelta(days=settings.SECONDMILE["SURVEY_QUIET_DAYS"])
     return {"asked": asked, "until": until} if until > timezone.localdate() else None
 
 

@@ -42,9 +42,7 @@ from .selectors import survey_quiet, survey_token_hash
 logger = logging.getLogger(__name__)
 
 MSG_STORY_ACT_NOT_THEIRS = "A story retells acts done for {name}; that act was for another customer."
-MSG_SURVEY_ASKED_RECENTLY = (
-    "{name} was last asked on {asked}; to keep it rare, ask again from {until}."
-)
+MSG_SURVEY_ASKED_RECENTLY = "{name} was last asked on {asked}; to keep it rare, ask again from {until}."
 
 # No 0/O or 1/I/L: codes are read aloud and typed from paper.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -80,13 +78,9 @@ def _check_referral(*, customer: Customer | None, referrer: Customer | None, tea
     ancestor_id: int | None = referrer.pk
     while ancestor_id is not None and ancestor_id not in seen:
         if ancestor_id == customer.pk:
-            raise errors.InvalidInput(
-                errors.MSG_REFERRAL_LOOP.format(name=referrer.name), field="referred_by"
-            )
+            raise errors.InvalidInput(errors.MSG_REFERRAL_LOOP.format(name=referrer.name), field="referred_by")
         seen.add(ancestor_id)
-        ancestor_id = (
-            Customer.objects.filter(pk=ancestor_id).values_list("referred_by_id", flat=True).first()
-        )
+        ancestor_id = Customer.objects.filter(pk=ancestor_id).values_list("referred_by_id", flat=True).first()
 
 
 MSG_STORY_NOT_REFERRERS = "The story that brought them must be one their referrer told."
@@ -101,9 +95,7 @@ def referral_check(*, customer: Customer | None, team: Team, referred_by, referr
     _check_referral(customer=customer, referrer=referred_by, team=team)
     if referred_by is None and customer is not None and customer.referred_by_id:
         raise errors.InvalidInput(errors.MSG_ALREADY_REFERRED, field="referred_by")
-    if referred_by_story is not None and (
-        referred_by is None or referred_by_story.customer_id != referred_by.pk
-    ):
+    if referred_by_story is not None and (referred_by is None or referred_by_story.customer_id != referred_by.pk):
         raise errors.InvalidInput(MSG_STORY_NOT_REFERRERS, field="referred_by_story")
 
 
@@ -131,21 +123,30 @@ def customer_create(
     name = (name or "").strip()
     if not name:
         raise errors.InvalidInput("A customer needs a name.", field="name")
-    referral_check(customer=None, team=team, referred_by=referred_by,
-                   referred_by_story=referred_by_story)
+    referral_check(customer=None, team=team, referred_by=referred_by, referred_by_story=referred_by_story)
     if first_purchase_value is not None and first_purchase_value < 0:
         raise errors.InvalidInput("A purchase value cannot be negative.", field="first_purchase_value")
     with transaction.atomic():
         customer = Customer.objects.create(
-            team=team, name=name, email=(email or "").strip(), phone=(phone or "").strip(),
-            company=(company or "").strip(), notes=(notes or "").strip(),
-            referral_code=referral_code_new(), referred_by=referred_by,
-            referred_by_story=referred_by_story, first_purchase_value=first_purchase_value,
+            team=team,
+            name=name,
+            email=(email or "").strip(),
+            phone=(phone or "").strip(),
+            company=(company or "").strip(),
+            notes=(notes or "").strip(),
+            referral_code=referral_code_new(),
+            referred_by=referred_by,
+            referred_by_story=referred_by_story,
+            first_purchase_value=first_purchase_value,
         )
         if referred_by is not None:
             audit_record(
-                actor=user, action=AuditEvent.Action.REFERRAL_SET, target=customer, team=team,
-                before={}, after={"referred_by": referred_by, "referred_by_story": referred_by_story},
+                actor=user,
+                action=AuditEvent.Action.REFERRAL_SET,
+                target=customer,
+                team=team,
+                before={},
+                after={"referred_by": referred_by, "referred_by_story": referred_by_story},
             )
         if referred_by_story is not None:
             from secondmile.services import points_for_referral
@@ -161,7 +162,13 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
     time earns the referral points for the staff that story credits.
     """
     allowed = {
-        "name", "email", "phone", "company", "notes", "referred_by", "referred_by_story",
+        "name",
+        "email",
+        "phone",
+        "company",
+        "notes",
+        "referred_by",
+        "referred_by_story",
         "first_purchase_value",
     }
     unknown = set(fields) - allowed
@@ -176,15 +183,14 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
             # so such edits run one after the other and the second sees the first's loop.
             # NO KEY UPDATE: rows that merely point at the team (new acts) are not held up.
             Team.objects.select_for_update(no_key=True).get(pk=customer.team_id)
-        customer = (
-            visible_to(user, Customer.objects.select_for_update()).filter(pk=customer.pk).first()
-        )
+        customer = visible_to(user, Customer.objects.select_for_update()).filter(pk=customer.pk).first()
         if customer is None:
             raise errors.NotAllowed("That customer belongs to another team.")
         had_story = customer.referred_by_story_id is not None
         if REFERRAL_FIELDS[0] in fields or REFERRAL_FIELDS[1] in fields:
             referral_check(
-                customer=customer, team=customer.team,
+                customer=customer,
+                team=customer.team,
                 referred_by=fields.get("referred_by", customer.referred_by),
                 referred_by_story=fields.get("referred_by_story", customer.referred_by_story),
             )
@@ -193,12 +199,13 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
             setattr(customer, field, value.strip() if isinstance(value, str) else value)
         story = customer.referred_by_story
         customer.save()
-        changed_before, changed_after = audit_changes(
-            before, {field: getattr(customer, field) for field in fields}
-        )
+        changed_before, changed_after = audit_changes(before, {field: getattr(customer, field) for field in fields})
         referral_changed = set(REFERRAL_FIELDS) & set(changed_after)
         audit_record(
-            actor=user, target=customer, team=customer.team, before=changed_before,
+            actor=user,
+            target=customer,
+            team=customer.team,
+            before=changed_before,
             after=changed_after,
             action=AuditEvent.Action.REFERRAL_SET if referral_changed else AuditEvent.Action.CUSTOMER_EDITED,
         )
@@ -244,12 +251,26 @@ def _story_text_clean(text: str | None, *, field: str = "text") -> str:
 
 
 def _story_create(
-    *, customer: Customer, channel: str, told_on: datetime.date, text: str, url: str,
-    acts: list, consent: bool, recorded_by: User | None,
+    *,
+    customer: Customer,
+    channel: str,
+    told_on: datetime.date,
+    text: str,
+    url: str,
+    acts: list,
+    consent: bool,
+    recorded_by: User | None,
 ) -> Story:
     story = Story.objects.create(
-        team_id=customer.team_id, customer=customer, channel=channel, told_on=told_on, text=text,
-        url=url, consent=consent, recorded_by=recorded_by, status=StoryStatus.SUBMITTED,
+        team_id=customer.team_id,
+        customer=customer,
+        channel=channel,
+        told_on=told_on,
+        text=text,
+        url=url,
+        consent=consent,
+        recorded_by=recorded_by,
+        status=StoryStatus.SUBMITTED,
     )
     if acts:
         story.acts.set(acts)
@@ -290,8 +311,14 @@ def story_record(
         raise errors.InvalidInput(MSG_STORY_ACT_NOT_THEIRS.format(name=customer.name), field="acts")
     with transaction.atomic():
         return _story_create(
-            customer=customer, channel=channel, told_on=told_on, text=text, url=url, acts=acts,
-            consent=bool(consent), recorded_by=user,
+            customer=customer,
+            channel=channel,
+            told_on=told_on,
+            text=text,
+            url=url,
+            acts=acts,
+            consent=bool(consent),
+            recorded_by=user,
         )
 
 
@@ -333,9 +360,11 @@ def story_moderate(*, user: User, story: Story, decision: str, reason: str = "")
     with transaction.atomic():
         story = Story.objects.select_for_update().get(pk=story.pk)
         if new_status not in STORY_TRANSITIONS.get(story.status, set()):
-            raise errors.Conflict(errors.MSG_STORY_TRANSITION.format(
-                status=story.get_status_display().lower(), verb=_DECISION_VERB[decision]
-            ))
+            raise errors.Conflict(
+                errors.MSG_STORY_TRANSITION.format(
+                    status=story.get_status_display().lower(), verb=_DECISION_VERB[decision]
+                )
+            )
         from_status = story.status
         story.status = new_status
         story.moderated_by = user
@@ -343,9 +372,7 @@ def story_moderate(*, user: User, story: Story, decision: str, reason: str = "")
         if decision == Decision.REJECT:
             story.reject_reason = reason
         story.save(update_fields=["status", "moderated_by", "moderated_at", "reject_reason"])
-        StoryEvent.objects.create(
-            story=story, actor=user, from_status=from_status, to_status=new_status, note=reason
-        )
+        StoryEvent.objects.create(story=story, actor=user, from_status=from_status, to_status=new_status, note=reason)
         if new_status in (StoryStatus.APPROVED, StoryStatus.FEATURED):
             from secondmile.services import points_for_story
 
@@ -373,14 +400,23 @@ def _nps_create(
     *, customer: Customer, score: int, comment: str, date: datetime.date, act, recorded_by: User | None
 ) -> NpsResponse:
     response = NpsResponse.objects.create(
-        team_id=customer.team_id, customer=customer, act=act, score=score, comment=comment,
-        date=date, recorded_by=recorded_by,
+        team_id=customer.team_id,
+        customer=customer,
+        act=act,
+        score=score,
+        comment=comment,
+        date=date,
+        recorded_by=recorded_by,
     )
     if score <= 6:
         # A problem put right brings most customers back: someone calls them today.
         FollowUp.objects.create(
-            team_id=customer.team_id, customer=customer, act=act, nps_response=response,
-            kind=FollowUp.Kind.DETRACTOR, due_on=timezone.localdate(),
+            team_id=customer.team_id,
+            customer=customer,
+            act=act,
+            nps_response=response,
+            kind=FollowUp.Kind.DETRACTOR,
+            due_on=timezone.localdate(),
         )
     return response
 
@@ -408,8 +444,12 @@ def nps_record(
         raise errors.InvalidInput("That act was not for this customer.", field="act")
     with transaction.atomic():
         return _nps_create(
-            customer=customer, score=score, comment=(comment or "").strip()[:STORY_TEXT_MAX],
-            date=date, act=act, recorded_by=user,
+            customer=customer,
+            score=score,
+            comment=(comment or "").strip()[:STORY_TEXT_MAX],
+            date=date,
+            act=act,
+            recorded_by=user,
         )
 
 
@@ -418,9 +458,7 @@ def nps_record(
 SURVEY_ACT_STATUSES = ("delivered", "customer_knows")
 
 
-def survey_link_create(
-    *, user: User, act, send_email: bool = False, site_url: str = ""
-) -> tuple[SurveyLink, str]:
+def survey_link_create(*, user: User, act, send_email: bool = False, site_url: str = "") -> tuple[SurveyLink, str]:
     """Make a personal, single-use link for the customer of a delivered act.
 
     Returns the link row and the token; only the token's SHA-256 is stored, so the
@@ -441,18 +479,22 @@ def survey_link_create(
         # The customer row is locked: two staff making links at once cannot both ask.
         quiet = survey_quiet(customer)
         if quiet is not None:
-            raise errors.Conflict(MSG_SURVEY_ASKED_RECENTLY.format(
-                name=customer.name, asked=_day(quiet["asked"]), until=_day(quiet["until"])
-            ))
+            raise errors.Conflict(
+                MSG_SURVEY_ASKED_RECENTLY.format(
+                    name=customer.name, asked=_day(quiet["asked"]), until=_day(quiet["until"])
+                )
+            )
         if send_email and not customer.email:
             raise errors.InvalidInput(f"{customer.name} has no email address.", field="send_email")
         now = timezone.now()
-        SurveyLink.objects.filter(
-            act__customer=customer, used_at__isnull=True, expires_at__gt=now
-        ).update(expires_at=now)
+        SurveyLink.objects.filter(act__customer=customer, used_at__isnull=True, expires_at__gt=now).update(
+            expires_at=now
+        )
         token = secrets.token_urlsafe(32)
         link = SurveyLink.objects.create(
-            act=act, token_hash=survey_token_hash(token), created_by=user,
+            act=act,
+            token_hash=survey_token_hash(token),
+            created_by=user,
             expires_at=now + datetime.timedelta(days=settings.SECONDMILE["SURVEY_LINK_DAYS"]),
         )
         if send_email:
@@ -478,8 +520,9 @@ def _send_survey_email(link_id: int, url: str) -> None:
     )
     # Called after commit through on_commit_safely: a failing mail server is logged there
     # and cannot undo the link.
-    send_mail(subject(f"A quick question from {act.team.name}"), body, settings.DEFAULT_FROM_EMAIL,
-              [act.customer.email])
+    send_mail(
+        subject(f"A quick question from {act.team.name}"), body, settings.DEFAULT_FROM_EMAIL, [act.customer.email]
+    )
 
 
 def survey_submit(*, token: str, score, text: str = "", consent: bool = False) -> NpsResponse:
@@ -494,11 +537,7 @@ def survey_submit(*, token: str, score, text: str = "", consent: bool = False) -
     if text:
         text = _story_text_clean(text)
     with transaction.atomic():
-        link = (
-            SurveyLink.objects.select_for_update()
-            .filter(token_hash=survey_token_hash(token or ""))
-            .first()
-        )
+        link = SurveyLink.objects.select_for_update().filter(token_hash=survey_token_hash(token or "")).first()
         now = timezone.now()
         if link is None or link.used_at is not None or link.expires_at <= now:
             raise errors.Conflict(errors.MSG_SURVEY_LINK_GONE)
@@ -510,13 +549,23 @@ def survey_submit(*, token: str, score, text: str = "", consent: bool = False) -
             # They answered through another link since this one was made: asked once is enough.
             raise errors.Conflict(errors.MSG_SURVEY_LINK_GONE)
         response = _nps_create(
-            customer=customer, score=score, comment=text, date=timezone.localdate(), act=act,
+            customer=customer,
+            score=score,
+            comment=text,
+            date=timezone.localdate(),
+            act=act,
             recorded_by=None,
         )
         if text:
             _story_create(
-                customer=customer, channel=Channel.SURVEY, told_on=timezone.localdate(), text=text,
-                url="", acts=[act], consent=bool(consent), recorded_by=None,
+                customer=customer,
+                channel=Channel.SURVEY,
+                told_on=timezone.localdate(),
+                text=text,
+                url="",
+                acts=[act],
+                consent=bool(consent),
+                recorded_by=None,
             )
         link.used_at = now
         link.save(update_fields=["used_at"])

@@ -49,10 +49,19 @@ def customer_picker_matches(request):
     chosen = id_parse(request.GET.get(name))
     if chosen and all(c.pk != chosen for c in matches):
         matches = [*customers.filter(pk=chosen).select_related("team")[:1], *matches]
-    return render(request, "customers/_customer_matches.html", {
-        "name": name, "id": element_id, "query": query, "matches": matches, "chosen": str(chosen or ""),
-        "label_team": request.user.role == Role.ADMIN, "limit": MATCHES_SHOWN,
-    })
+    return render(
+        request,
+        "customers/_customer_matches.html",
+        {
+            "name": name,
+            "id": element_id,
+            "query": query,
+            "matches": matches,
+            "chosen": str(chosen or ""),
+            "label_team": request.user.role == Role.ADMIN,
+            "limit": MATCHES_SHOWN,
+        },
+    )
 
 
 @login_required
@@ -88,9 +97,7 @@ def _referral_initial(request, customers) -> dict:
     """Start a new customer from a story (?story=) or a referrer (?referrer=CODE)."""
     story_id = id_parse(request.GET.get("story"))
     if story_id is not None:
-        story = selectors.stories_visible_to(request.user).filter(
-            pk=story_id, customer__in=customers
-        ).first()
+        story = selectors.stories_visible_to(request.user).filter(pk=story_id, customer__in=customers).first()
         if story is not None:
             return {"referrer_code": story.customer.referral_code, "referred_by_story": str(story.pk)}
     return {"referrer_code": request.GET.get("referrer", "").strip().upper()[:8]}
@@ -100,14 +107,18 @@ def _referral_initial(request, customers) -> dict:
 @team_required
 def customer_new(request):
     customers = selectors.customers_visible_to(request.user).filter(team_id=request.user.team_id)
-    form = CustomerForm(request.POST or None, customers=customers,
-                        initial=_referral_initial(request, customers))
+    form = CustomerForm(request.POST or None, customers=customers, initial=_referral_initial(request, customers))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             customer = services.customer_create(
-                user=request.user, name=data["name"], email=data["email"], phone=data["phone"],
-                company=data["company"], notes=data["notes"], referred_by=data["referrer_code"],
+                user=request.user,
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                company=data["company"],
+                notes=data["notes"],
+                referred_by=data["referrer_code"],
                 first_purchase_value=data["first_purchase_value"],
                 referred_by_story=data["referred_by_story"],
             )
@@ -116,9 +127,7 @@ def customer_new(request):
         else:
             messages.success(request, f"Added {customer.name} (referral code {customer.referral_code}).")
             if form.duplicate_of:
-                messages.warning(
-                    request, f"{form.duplicate_of.name} has the same email: is it the same person?"
-                )
+                messages.warning(request, f"{form.duplicate_of.name} has the same email: is it the same person?")
             return redirect("customers:detail", pk=customer.pk)
     return render(request, "customers/form.html", {"form": form, "customer": None})
 
@@ -128,21 +137,29 @@ def customer_edit(request, pk):
     customer = selectors.customer_get(user=request.user, pk=pk)
     customers = selectors.customers_visible_to(request.user).filter(team_id=customer.team_id)
     initial = {
-        "name": customer.name, "email": customer.email, "phone": customer.phone,
-        "company": customer.company, "notes": customer.notes,
+        "name": customer.name,
+        "email": customer.email,
+        "phone": customer.phone,
+        "company": customer.company,
+        "notes": customer.notes,
         "first_purchase_value": customer.first_purchase_value,
         "referrer_code": customer.referred_by.referral_code if customer.referred_by else "",
         "referred_by_story": str(customer.referred_by_story_id or ""),
     }
-    form = CustomerForm(request.POST or None, customers=customers, instance=customer,
-                        initial=initial)
+    form = CustomerForm(request.POST or None, customers=customers, instance=customer, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.customer_update(
-                user=request.user, customer=customer, name=data["name"], email=data["email"],
-                phone=data["phone"], company=data["company"], notes=data["notes"],
-                referred_by=data["referrer_code"], referred_by_story=data["referred_by_story"],
+                user=request.user,
+                customer=customer,
+                name=data["name"],
+                email=data["email"],
+                phone=data["phone"],
+                company=data["company"],
+                notes=data["notes"],
+                referred_by=data["referrer_code"],
+                referred_by_story=data["referred_by_story"],
                 first_purchase_value=data["first_purchase_value"],
             )
         except errors.DomainError as error:
@@ -150,9 +167,7 @@ def customer_edit(request, pk):
         else:
             messages.success(request, f"Saved {data['name']}.")
             if form.duplicate_of:
-                messages.warning(
-                    request, f"{form.duplicate_of.name} has the same email: is it the same person?"
-                )
+                messages.warning(request, f"{form.duplicate_of.name} has the same email: is it the same person?")
             return redirect("customers:detail", pk=customer.pk)
     return render(request, "customers/form.html", {"form": form, "customer": customer})
 
@@ -162,8 +177,7 @@ def customer_edit(request, pk):
 def referrer_stories(request):
     """The story pick for the referrer code typed so far (htmx, on the customer form)."""
     customers = selectors.customers_visible_to(request.user).filter(team_id=request.user.team_id)
-    form = CustomerForm(customers=customers,
-                        initial={"referrer_code": request.GET.get("referrer_code", "")})
+    form = CustomerForm(customers=customers, initial={"referrer_code": request.GET.get("referrer_code", "")})
     return render(request, "customers/form.html#story-pick", {"form": form})
 
 
@@ -179,8 +193,12 @@ def nps_create(request, pk):
         data = form.cleaned_data
         try:
             response = services.nps_record(
-                user=request.user, customer=customer, score=data["score"], comment=data["comment"],
-                date=data["date"], act=data["act"],
+                user=request.user,
+                customer=customer,
+                score=data["score"],
+                comment=data["comment"],
+                date=data["date"],
+                act=data["act"],
             )
         except errors.DomainError as error:
             form_error(form, error)
@@ -228,14 +246,19 @@ def story_new(request):
     acts = list(_customer_acts(request, customer).select_related("author")[:ACTS_OFFERED])
     if act and act not in acts:
         acts.append(act)
-    form = StoryForm(request.POST or None, acts=acts,
-                     initial={"acts": [str(act.pk)] if act else []})
+    form = StoryForm(request.POST or None, acts=acts, initial={"acts": [str(act.pk)] if act else []})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             story = services.story_record(
-                user=request.user, customer=customer, channel=data["channel"], text=data["text"],
-                told_on=data["told_on"], url=data["url"], acts=data["acts"], consent=data["consent"],
+                user=request.user,
+                customer=customer,
+                channel=data["channel"],
+                text=data["text"],
+                told_on=data["told_on"],
+                url=data["url"],
+                acts=data["acts"],
+                consent=data["consent"],
             )
         except errors.DomainError as error:
             form_error(form, error)
@@ -259,8 +282,7 @@ def _review_context(request) -> dict:
     """One page of the moderation queue, oldest first; a decision posts to `...?page=N`
     so that it answers with the page the admin is on."""
     page = paginate(request, selectors.moderation_queue(request.user), per_page=QUEUE_PAGE_SIZE)
-    return {**page, "queue": page["page_obj"].object_list,
-            "approved": selectors.featurable_stories(request.user)}
+    return {**page, "queue": page["page_obj"].object_list, "approved": selectors.featurable_stories(request.user)}
 
 
 @login_required
@@ -287,16 +309,24 @@ def story_moderate(request, pk):
         except errors.DomainError as error:
             messages.error(request, error.message)
         else:
-            where = "It is not shown on the wall." if decision == "reject" else (
-                "It is on the wall." if story.consent else
-                "It stays off the wall: the customer did not agree to share it."
+            where = (
+                "It is not shown on the wall."
+                if decision == "reject"
+                else (
+                    "It is on the wall."
+                    if story.consent
+                    else "It stays off the wall: the customer did not agree to share it."
+                )
             )
             messages.success(request, f"{_DONE[decision]} {story.customer.name}'s story. {where}")
     else:
         messages.error(request, "Choose approve, feature or reject.")
     if request.htmx:
-        context = {**_review_context(request), "done_story": story,
-                   "card_messages": list(messages.get_messages(request))}
+        context = {
+            **_review_context(request),
+            "done_story": story,
+            "card_messages": list(messages.get_messages(request)),
+        }
         # A refused decision leaves the story waiting: its card stays, with the reason on top.
         context["story"] = next((s for s in context["queue"] if s.pk == story.pk), None)
         return render(request, "stories/review.html#decided", context)
@@ -316,19 +346,20 @@ def survey_link_create(request, pk):
     act = act_selectors.act_get(user=request.user, pk=pk)
     try:
         _link, token = services.survey_link_create(
-            user=request.user, act=act, send_email=bool(request.POST.get("send_email")),
+            user=request.user,
+            act=act,
+            send_email=bool(request.POST.get("send_email")),
             site_url=request.build_absolute_uri("/"),
         )
     except errors.DomainError as error:
         messages.error(request, error.message)
     else:
         # Only the hash is kept: the link is shown this once, on the act page.
-        request.session[f"survey_url_{act.pk}"] = request.build_absolute_uri(
-            reverse("survey", args=[token])
-        )
+        request.session[f"survey_url_{act.pk}"] = request.build_absolute_uri(reverse("survey", args=[token]))
         sent = f" and emailed it to {act.customer.email}" if request.POST.get("send_email") else ""
-        messages.success(request, f"Made a personal link for {act.customer.name}{sent}. "
-                         "Copy it now: it is shown only once.")
+        messages.success(
+            request, f"Made a personal link for {act.customer.name}{sent}. Copy it now: it is shown only once."
+        )
     return redirect("acts:detail", pk=act.pk)
 
 
@@ -361,20 +392,30 @@ def _survey_render(request, template, context, status=200):
 
 def _survey_gone(request):
     # The same answer for a wrong, expired or used token: it tells nothing about which.
-    return _survey_render(request, "customers/survey_message.html", {
-        "title": "This link is not valid any more",
-        "text": "It may have been used already or have expired. Thank you for thinking of us.",
-    }, status=404)
+    return _survey_render(
+        request,
+        "customers/survey_message.html",
+        {
+            "title": "This link is not valid any more",
+            "text": "It may have been used already or have expired. Thank you for thinking of us.",
+        },
+        status=404,
+    )
 
 
 @never_cache
 def survey(request, token):
     token_hash = selectors.survey_token_hash(token)
     if request.method == "POST" and _too_many_posts(request, token_hash):
-        return _survey_render(request, "customers/survey_message.html", {
-            "title": "One moment, please",
-            "text": "We received many answers from here in a short time. Please try again in a few minutes.",
-        }, status=429)
+        return _survey_render(
+            request,
+            "customers/survey_message.html",
+            {
+                "title": "One moment, please",
+                "text": "We received many answers from here in a short time. Please try again in a few minutes.",
+            },
+            status=429,
+        )
     link = selectors.survey_link_open(token)
     if link is None:
         done = request.session.get(_SURVEY_DONE)
@@ -386,8 +427,7 @@ def survey(request, token):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.survey_submit(token=token, score=data["score"], text=data["text"],
-                                   consent=data["consent"])
+            services.survey_submit(token=token, score=data["score"], text=data["text"], consent=data["consent"])
         except errors.Conflict:
             return _survey_gone(request)
         except errors.DomainError as error:
@@ -397,5 +437,4 @@ def survey(request, token):
             request.session[_SURVEY_DONE] = token_hash
             return redirect("survey", token=token)
     first_name = (link.act.customer.name.split() or [""])[0]
-    return _survey_render(request, "customers/survey.html",
-                          {"act": link.act, "form": form, "first_name": first_name})
+    return _survey_render(request, "customers/survey.html", {"act": link.act, "form": form, "first_name": first_name})

@@ -15,8 +15,9 @@ from .models import ApiToken, AuditEvent, Kudos, PointsEntry, Role, Team, User
 from .services import member_set_role, member_set_team
 
 MSG_TEAM_REQUIRED = "Every person belongs to a team: choose one."
-ROLE_HELP = ("What they may do. Admins also manage teams and people here, in the Django admin: "
-             "staff status follows the role.")
+ROLE_HELP = (
+    "What they may do. Admins also manage teams and people here, in the Django admin: staff status follows the role."
+)
 
 
 @admin.register(Team)
@@ -24,8 +25,14 @@ class TeamAdmin(ServiceAdminMixin, admin.ModelAdmin):
     """Teams are made with `team_create` and their policy changed with
     `team_policy_update`, as on the policy page, so both are in the audit log."""
 
-    list_display = ["name", "monthly_budget", "empowerment_limit", "manager_limit",
-                    "receipt_required_above", "review_share"]
+    list_display = [
+        "name",
+        "monthly_budget",
+        "empowerment_limit",
+        "manager_limit",
+        "receipt_required_above",
+        "review_share",
+    ]
     search_fields = ["name"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -45,8 +52,7 @@ class TeamAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
 
 def _role_field() -> forms.ChoiceField:
-    return forms.ChoiceField(choices=Role.choices, initial=Role.STAFF, widget=forms.RadioSelect,
-                             help_text=ROLE_HELP)
+    return forms.ChoiceField(choices=Role.choices, initial=Role.STAFF, widget=forms.RadioSelect, help_text=ROLE_HELP)
 
 
 class MemberCreationForm(AdminUserCreationForm):
@@ -98,8 +104,7 @@ class UserAdmin(DjangoUserAdmin):
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",),
-                "fields": ("username", "usable_password", "password1", "password2")}),
+        (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
         ("Team and role", {"fields": ("team", "role")}),
     )
     filter_horizontal = ["user_permissions"]

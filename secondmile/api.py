@@ -72,9 +72,7 @@ def unexpected(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return api.create_response(
-        request, {"detail": "Log in, or send Authorization: Bearer <token>."}, status=401
-    )
+    return api.create_response(request, {"detail": "Log in, or send Authorization: Bearer <token>."}, status=401)
 
 
 class MeOut(Schema):
@@ -87,8 +85,12 @@ class MeOut(Schema):
 @api.get("/me", response=MeOut, tags=["people"])
 def me(request):
     user = request.auth
-    return {"username": user.username, "role": str(user.role),
-            "team": user.team.name if user.team else None, "team_id": user.team_id}
+    return {
+        "username": user.username,
+        "role": str(user.role),
+        "team": user.team.name if user.team else None,
+        "team_id": user.team_id,
+    }
 
 
 class FunnelOut(Schema):
@@ -156,7 +158,8 @@ def dashboard(request, start: str = "", end: str = "", team: str = ""):
 
     approval, recovery = figures["approval_time"], figures["recovery"]
     return {
-        "start": scope.start.isoformat(), "end": scope.end.isoformat(),
+        "start": scope.start.isoformat(),
+        "end": scope.end.isoformat(),
         "team": scope.team.name if scope.team else None,
         "team_id": scope.team.pk if scope.team else None,
         "acts_count": figures["acts_count"],

@@ -32,16 +32,28 @@ def audit_changes(before: dict, after: dict) -> tuple[dict, dict]:
 
 
 def audit_record(
-    *, actor, action: str, target: models.Model, team=None, before: dict, after: dict,
-    reason: str = "", label: str | None = None,
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    team=None,
+    before: dict,
+    after: dict,
+    reason: str = "",
+    label: str | None = None,
 ) -> AuditEvent | None:
     """Write one audit row for `target` if anything changed; returns it (or None)."""
     before, after = audit_changes(before, after)
     if not after:
         return None
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None, action=action, team=team,
-        target_type=target._meta.verbose_name, target_id=target.pk,
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        team=team,
+        target_type=target._meta.verbose_name,
+        target_id=target.pk,
         target_label=(label if label is not None else str(target))[:200],
-        before=before, after=after, reason=reason,
+        before=before,
+        after=after,
+        reason=reason,
     )

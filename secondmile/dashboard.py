@@ -71,8 +71,9 @@ def scope_from_request(request) -> Scope:
     """The scope the query string asks for (?period= or ?start=&end=, ?team=), checked
     by the selector: InvalidInput for bad dates, 404 for a team the user may not see."""
     period, start, end = period_asked(request.GET)
-    return selectors.dashboard_scope(user=request.user, team=request.GET.get("team"), start=start, end=end,
-                                     period=period)
+    return selectors.dashboard_scope(
+        user=request.user, team=request.GET.get("team"), start=start, end=end, period=period
+    )
 
 
 # --- Presentation helpers ---------------------------------------------------------------
@@ -139,9 +140,12 @@ def _summary(figures: dict, budget_total) -> str:
     if not acts:
         return "No act in this period yet."
     share = selectors.ratio(figures["spend_total"], budget_total)
-    text = (f"{acts} act{'s' if acts != 1 else ''} ({percent(figures['proactive_share'])} proactive) "
-            f"cost {money(figures['spend_total'])}"
-            + (f", {percent(share)} of the budget" if share is not None else "") + ". ")
+    text = (
+        f"{acts} act{'s' if acts != 1 else ''} ({percent(figures['proactive_share'])} proactive) "
+        f"cost {money(figures['spend_total'])}"
+        + (f", {percent(share)} of the budget" if share is not None else "")
+        + ". "
+    )
     stories, referred = figures["stories_count"], figures["referred_customers_count"]
     text += f"{stories} stor{'ies were' if stories != 1 else 'y was'} told and {referred} customer"
     text += f"{'s were' if referred != 1 else ' was'} referred"
@@ -158,50 +162,101 @@ def _two_places(value) -> str:
 def _tiles(figures: dict, before: dict, budget_total) -> tuple[list[dict], list[dict]]:
     spend_share = selectors.ratio(figures["spend_total"], budget_total)
     headline = [
-        {"key": "acts", "label": "Acts", "value": figures["acts_count"],
-         "change": _change(figures["acts_count"], before["acts_count"]),
-         "note": "Acts going ahead: not declined, not withdrawn."},
-        {"key": "proactive", "label": "Proactive share", "value": percent(figures["proactive_share"]),
-         "change": _change(figures["proactive_share"], before["proactive_share"], kind="share"),
-         "note": "Unprompted surprises, not recoveries after a complaint."},
-        {"key": "spend", "label": "Spend against budget", "value": money(figures["spend_total"]),
-         "sub": f"of {money(budget_total)} ({percent(spend_share)})",
-         "change": _change(figures["spend_total"], before["spend_total"], kind="money", neutral=True),
-         "note": "Actual cost once delivered, else the approved amount."},
-        {"key": "nps", "label": "NPS with an act", "value": signed(figures["nps_with_act"]),
-         "sub": f"vs {signed(figures['nps_without_act'])} without",
-         "change": _change(figures["nps_with_act"], before["nps_with_act"], kind="nps"),
-         "note": "Customers who received an act, against those who did not."},
-        {"key": "cost_per_referred", "label": "Cost per referred customer",
-         "value": money(figures["cost_per_referred_customer"]),
-         "change": _change(figures["cost_per_referred_customer"], before["cost_per_referred_customer"],
-                           kind="money", neutral=True),
-         "note": "Spend divided by the customers referred in the period."},
+        {
+            "key": "acts",
+            "label": "Acts",
+            "value": figures["acts_count"],
+            "change": _change(figures["acts_count"], before["acts_count"]),
+            "note": "Acts going ahead: not declined, not withdrawn.",
+        },
+        {
+            "key": "proactive",
+            "label": "Proactive share",
+            "value": percent(figures["proactive_share"]),
+            "change": _change(figures["proactive_share"], before["proactive_share"], kind="share"),
+            "note": "Unprompted surprises, not recoveries after a complaint.",
+        },
+        {
+            "key": "spend",
+            "label": "Spend against budget",
+            "value": money(figures["spend_total"]),
+            "sub": f"of {money(budget_total)} ({percent(spend_share)})",
+            "change": _change(figures["spend_total"], before["spend_total"], kind="money", neutral=True),
+            "note": "Actual cost once delivered, else the approved amount.",
+        },
+        {
+            "key": "nps",
+            "label": "NPS with an act",
+            "value": signed(figures["nps_with_act"]),
+            "sub": f"vs {signed(figures['nps_without_act'])} without",
+            "change": _change(figures["nps_with_act"], before["nps_with_act"], kind="nps"),
+            "note": "Customers who received an act, against those who did not.",
+        },
+        {
+            "key": "cost_per_referred",
+            "label": "Cost per referred customer",
+            "value": money(figures["cost_per_referred_customer"]),
+            "change": _change(
+                figures["cost_per_referred_customer"], before["cost_per_referred_customer"], kind="money", neutral=True
+            ),
+            "note": "Spend divided by the customers referred in the period.",
+        },
     ]
     approval = figures["approval_time"]
     recovery = figures["recovery"]
     more = [
-        {"key": "stories", "label": "Stories told", "value": figures["stories_count"],
-         "sub": f"{_two_places(figures['stories_per_act'])} per act",
-         "change": _change(figures["stories_count"], before["stories_count"]),
-         "note": "Approved or featured stories told in the period."},
-        {"key": "referred", "label": "Referred customers", "value": figures["referred_customers_count"],
-         "change": _change(figures["referred_customers_count"], before["referred_customers_count"]),
-         "note": "New customers in the period sent by another customer."},
-        {"key": "revenue", "label": "Referral revenue", "value": money(figures["referral_revenue"]),
-         "sub": (f"{_two_places(figures['referral_return'])}× the spend" if figures["referral_return"] is not None
-                 else "nothing spent"),
-         "note": "First purchases of referred customers, against what acts cost."},
-        {"key": "approval_time", "label": "Approval time", "value": duration(approval["median"]),
-         "sub": f"90% within {duration(approval['p90'])}" if approval["count"] else "no request decided",
-         "note": "Median wait from request to decision."},
-        {"key": "decline_rate", "label": "Decline rate", "value": percent(figures["decline_rate"]),
-         "note": "Requests declined, of those a manager or admin decided."},
-        {"key": "empowerment", "label": "Empowerment rate", "value": percent(figures["empowerment_rate"]),
-         "note": "Acts that needed nobody's approval."},
-        {"key": "recovery", "label": "Recovery rate", "value": percent(recovery["recovery_rate"]),
-         "sub": f"{recovery['returned']} of {recovery['reactive']} reactive acts",
-         "note": "Customers who came back after a recovery."},
+        {
+            "key": "stories",
+            "label": "Stories told",
+            "value": figures["stories_count"],
+            "sub": f"{_two_places(figures['stories_per_act'])} per act",
+            "change": _change(figures["stories_count"], before["stories_count"]),
+            "note": "Approved or featured stories told in the period.",
+        },
+        {
+            "key": "referred",
+            "label": "Referred customers",
+            "value": figures["referred_customers_count"],
+            "change": _change(figures["referred_customers_count"], before["referred_customers_count"]),
+            "note": "New customers in the period sent by another customer.",
+        },
+        {
+            "key": "revenue",
+            "label": "Referral revenue",
+            "value": money(figures["referral_revenue"]),
+            "sub": (
+                f"{_two_places(figures['referral_return'])}× the spend"
+                if figures["referral_return"] is not None
+                else "nothing spent"
+            ),
+            "note": "First purchases of referred customers, against what acts cost.",
+        },
+        {
+            "key": "approval_time",
+            "label": "Approval time",
+            "value": duration(approval["median"]),
+            "sub": f"90% within {duration(approval['p90'])}" if approval["count"] else "no request decided",
+            "note": "Median wait from request to decision.",
+        },
+        {
+            "key": "decline_rate",
+            "label": "Decline rate",
+            "value": percent(figures["decline_rate"]),
+            "note": "Requests declined, of those a manager or admin decided.",
+        },
+        {
+            "key": "empowerment",
+            "label": "Empowerment rate",
+            "value": percent(figures["empowerment_rate"]),
+            "note": "Acts that needed nobody's approval.",
+        },
+        {
+            "key": "recovery",
+            "label": "Recovery rate",
+            "value": percent(recovery["recovery_rate"]),
+            "sub": f"{recovery['returned']} of {recovery['reactive']} reactive acts",
+            "note": "Customers who came back after a recovery.",
+        },
     ]
     return headline, more
 
@@ -218,10 +273,15 @@ def dashboard_view(request):
     if period not in dict(Period.CHOICES):
         period = Period.MONTH
     teams = Team.objects.order_by("name") if request.user.role == Role.ADMIN else ()
-    form = DashboardFilterForm(teams=teams, initial={
-        "period": period, "start": scope.start, "end": scope.end,
-        "team": str(scope.team.pk) if scope.team else "all",
-    })
+    form = DashboardFilterForm(
+        teams=teams,
+        initial={
+            "period": period,
+            "start": scope.start,
+            "end": scope.end,
+            "team": str(scope.team.pk) if scope.team else "all",
+        },
+    )
     figures = selectors.dashboard_figures(scope)
     previous = scope.previous()
     before = selectors.headline(previous)
@@ -245,8 +305,9 @@ def dashboard_view(request):
         "more_tiles": more,
         "activity": charts.activity_chart(selectors.activity_series(scope, daily=daily)),
         "budget": charts.budget_chart(months),
-        "funnel": charts.funnel_chart(acts=figures["acts_count"], stories=figures["stories_count"],
-                                      referred=figures["referred_customers_count"]),
+        "funnel": charts.funnel_chart(
+            acts=figures["acts_count"], stories=figures["stories_count"], referred=figures["referred_customers_count"]
+        ),
         "quadrant_map": charts.quadrant_chart(figures["quadrants"]),
         "kinds": charts.kinds_chart(figures["kinds"]),
         "leaderboard": selectors.leaderboard(scope),
@@ -308,9 +369,27 @@ def _filename(kind: str, scope: Scope) -> str:
 
 
 ACT_COLUMNS = [
-    "id", "date", "team", "author", "customer", "quadrant", "trigger", "kind", "status", "approval_level",
-    "cost", "approved_amount", "actual_cost", "spend", "problem", "solution", "how_they_know",
-    "customer_knew_how", "requested_at", "decided_at", "delivered_at",
+    "id",
+    "date",
+    "team",
+    "author",
+    "customer",
+    "quadrant",
+    "trigger",
+    "kind",
+    "status",
+    "approval_level",
+    "cost",
+    "approved_amount",
+    "actual_cost",
+    "spend",
+    "problem",
+    "solution",
+    "how_they_know",
+    "customer_knew_how",
+    "requested_at",
+    "decided_at",
+    "delivered_at",
 ]
 
 
@@ -322,19 +401,50 @@ def export_acts(request):
     except errors.InvalidInput as error:
         return HttpResponseBadRequest(error.message)
     acts = (
-        selectors.scope_acts(scope).annotate(spend=selectors.act_spend())
+        selectors.scope_acts(scope)
+        .annotate(spend=selectors.act_spend())
         .order_by("date", "id")
         .values_list(
-            "pk", "date", "team__name", "author__username", "customer__name", "quadrant", "trigger", "kind",
-            "status", "approval_level", "cost", "approved_amount", "actual_cost", "spend", "problem",
-            "solution", "how_they_know", "customer_knew_how", "requested_at", "decided_at", "delivered_at",
+            "pk",
+            "date",
+            "team__name",
+            "author__username",
+            "customer__name",
+            "quadrant",
+            "trigger",
+            "kind",
+            "status",
+            "approval_level",
+            "cost",
+            "approved_amount",
+            "actual_cost",
+            "spend",
+            "problem",
+            "solution",
+            "how_they_know",
+            "customer_knew_how",
+            "requested_at",
+            "decided_at",
+            "delivered_at",
         )
     )
     return _csv_response(_filename("acts", scope), ACT_COLUMNS, acts.iterator(chunk_size=2000))
 
 
-STORY_COLUMNS = ["id", "told_on", "team", "customer", "channel", "status", "consent", "text", "url", "acts",
-                 "recorded_by", "moderated_at"]
+STORY_COLUMNS = [
+    "id",
+    "told_on",
+    "team",
+    "customer",
+    "channel",
+    "status",
+    "consent",
+    "text",
+    "url",
+    "acts",
+    "recorded_by",
+    "moderated_at",
+]
 
 
 @login_required
@@ -345,14 +455,29 @@ def export_stories(request):
     except errors.InvalidInput as error:
         return HttpResponseBadRequest(error.message)
     act_ids = (
-        Story.acts.through.objects.filter(story_id=OuterRef("pk")).order_by().values("story_id")
-        .annotate(ids=StringAgg(Cast("act_id", output_field=CharField()), Value(" "))).values("ids")
+        Story.acts.through.objects.filter(story_id=OuterRef("pk"))
+        .order_by()
+        .values("story_id")
+        .annotate(ids=StringAgg(Cast("act_id", output_field=CharField()), Value(" ")))
+        .values("ids")
     )
     stories = (
-        selectors.scope_stories(scope).annotate(act_ids=Subquery(act_ids, output_field=CharField()))
+        selectors.scope_stories(scope)
+        .annotate(act_ids=Subquery(act_ids, output_field=CharField()))
         .order_by("told_on", "id")
-        .values_list("pk", "told_on", "team__name", "customer__name", "channel", "status", "consent", "text",
-                     "url", "act_ids", "recorded_by__username", "moderated_at")
+        .values_list(
+            "pk",
+            "told_on",
+            "team__name",
+            "customer__name",
+            "channel",
+            "status",
+            "consent",
+            "text",
+            "url",
+            "act_ids",
+            "recorded_by__username",
+            "moderated_at",
+        )
     )
     return _csv_response(_filename("stories", scope), STORY_COLUMNS, stories.iterator(chunk_size=2000))
-

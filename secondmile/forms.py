@@ -11,19 +11,25 @@ class TokenForm(forms.Form):
 
 class PolicyForm(forms.Form):
     monthly_budget = forms.DecimalField(label="Default monthly budget", **MONEY)
-    empowerment_limit = forms.DecimalField(label="Empowerment limit", **MONEY,
-                                           help_text="Staff spend up to this without asking.")
-    manager_limit = forms.DecimalField(label="Manager limit", **MONEY,
-                                       help_text="Above this, an admin decides.")
+    empowerment_limit = forms.DecimalField(
+        label="Empowerment limit", **MONEY, help_text="Staff spend up to this without asking."
+    )
+    manager_limit = forms.DecimalField(label="Manager limit", **MONEY, help_text="Above this, an admin decides.")
     receipt_required_above = forms.DecimalField(label="Receipt required above", **MONEY)
     review_share = forms.DecimalField(
-        label="Share of empowered acts drawn for a look", max_digits=3, decimal_places=2,
-        min_value=0, max_value=1, help_text="0.10 means one in ten, at random.",
+        label="Share of empowered acts drawn for a look",
+        max_digits=3,
+        decimal_places=2,
+        min_value=0,
+        max_value=1,
+        help_text="0.10 means one in ten, at random.",
     )
 
 
 class BudgetForm(forms.Form):
     month = forms.DateField(
-        label="Month", input_formats=["%Y-%m"], widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        label="Month",
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
     budget = forms.DecimalField(label="Budget for that month", **MONEY)

@@ -30,9 +30,7 @@ def _this_month(user) -> selectors.Scope | None:
 
 def home_context(*, user) -> dict:
     today = timezone.localdate()
-    my_acts = (
-        Act.objects.filter(author=user).select_related("customer", "author").order_by("-date", "-id")[:5]
-    )
+    my_acts = Act.objects.filter(author=user).select_related("customer", "author").order_by("-date", "-id")[:5]
     due = selectors.followups_due(user=user, today=today)
     due_count = due.count()
     month = _this_month(user)
@@ -68,7 +66,8 @@ def profile_context(*, user) -> dict:
 
 class KudosForm(forms.Form):
     note = forms.CharField(
-        label="What are the kudos for?", max_length=280,
+        label="What are the kudos for?",
+        max_length=280,
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 280}),
         error_messages={"required": "Say what the kudos are for."},
     )
@@ -117,7 +116,8 @@ def leaderboard_visibility(request):
     services.leaderboard_visibility_set(user=request.user, hidden=hidden)
     messages.success(
         request,
-        "You no longer appear on the leaderboard; your points still count." if hidden
+        "You no longer appear on the leaderboard; your points still count."
+        if hidden
         else "You appear on the leaderboard again.",
     )
     return redirect("profile")

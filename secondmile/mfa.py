@@ -68,11 +68,16 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     an attempt the lock-out refused unchecked is logged by lockout_response)."""
     if credentials.get("second_step") or request is None:
         return
-    refused_unchecked = getattr(request, "axes_locked_out", False) and getattr(
-        request, "axes_failures_since_start", None) is None
+    refused_unchecked = (
+        getattr(request, "axes_locked_out", False) and getattr(request, "axes_failures_since_start", None) is None
+    )
     if not refused_unchecked:
-        security_event("login_failed", request=request, username=credentials.get("username"),
-                       failures=getattr(request, "axes_failures_since_start", None))
+        security_event(
+            "login_failed",
+            request=request,
+            username=credentials.get("username"),
+            failures=getattr(request, "axes_failures_since_start", None),
+        )
 
 
 user_logged_in.connect(on_login, dispatch_uid="secondmile.mfa.on_login")
@@ -85,17 +90,21 @@ def lockout_response(request, original_response=None, credentials=None):
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     security_event("login_throttled", request=request, user=None, username=username)
     form = AuthenticationForm(request, initial={"username": username})
-    return render(request, "registration/login.html", {
-        "form": form,
-        "next": request.POST.get("next", ""),
-        "lockout_message": errors.MSG_LOGIN_LOCKED_OUT.format(minutes=settings.LOGIN_COOLOFF_MINUTES),
-    }, status=429)
+    return render(
+        request,
+        "registration/login.html",
+        {
+            "form": form,
+            "next": request.POST.get("next", ""),
+            "lockout_message": errors.MSG_LOGIN_LOCKED_OUT.format(minutes=settings.LOGIN_COOLOFF_MINUTES),
+        },
+        status=429,
+    )
 
 
 def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return reverse("home")
 
@@ -118,22 +127,30 @@ def verify(request):
             request.session[_FAILURES] = 0
             if hasattr(device, "token_set"):
                 left = device.token_set.count()
-                messages.warning(request, f"You used a recovery code: {left} left. "
-                                 "Set up a new phone from your profile if you lost yours.")
+                messages.warning(
+                    request,
+                    f"You used a recovery code: {left} left. Set up a new phone from your profile if you lost yours.",
+                )
             return redirect(_next_url(request))
         failures = request.session.get(_FAILURES, 0) + 1
         request.session[_FAILURES] = failures
         security_event("mfa_failed", request=request, failures=failures)
-        user_login_failed.send(sender=__name__, request=request,
-                               credentials={"username": user.get_username(), "second_step": True})
+        user_login_failed.send(
+            sender=__name__, request=request, credentials={"username": user.get_username(), "second_step": True}
+        )
         if failures >= settings.MFA_MAX_FAILURES or getattr(request, "axes_locked_out", False):
             logout(request)
             messages.error(request, errors.MSG_MFA_TOO_MANY)
             return redirect("login")
         error = errors.MSG_MFA_WRONG_CODE
-    return render(request, "registration/mfa_verify.html", {
-        "error": error, "next": request.POST.get("next") or request.GET.get("next", ""),
-    })
+    return render(
+        request,
+        "registration/mfa_verify.html",
+        {
+            "error": error,
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+        },
+    )
 
 
 def _qr_svg(url: str) -> str:
@@ -167,13 +184,17 @@ def setup(request):
             return redirect("mfa_recovery_codes")
     device = services.TOTPDevice(user=request.user, key=key)
     secret = b32encode(bytes.fromhex(key)).decode()
-    return render(request, "registration/mfa_setup.html", {
-        "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 -- our own SVG of our own URL
-        "secret": secret,
-        "secret_groups": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
-        "error": error,
-        "required": session_state(request) == SETUP,
-    })
+    return render(
+        request,
+        "registration/mfa_setup.html",
+        {
+            "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 -- our own SVG of our own URL
+            "secret": secret,
+            "secret_groups": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "error": error,
+            "required": session_state(request) == SETUP,
+        },
+    )
 
 
 @login_required

@@ -42,23 +42,33 @@ class Team(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     monthly_budget = models.DecimalField(
-        max_digits=12, decimal_places=2, default=default_monthly_budget,
+        max_digits=12,
+        decimal_places=2,
+        default=default_monthly_budget,
         help_text="Budget of a month that has no budget of its own.",
     )
     empowerment_limit = models.DecimalField(
-        max_digits=12, decimal_places=2, default=default_empowerment_limit,
+        max_digits=12,
+        decimal_places=2,
+        default=default_empowerment_limit,
         help_text="Staff spend up to this without asking.",
     )
     manager_limit = models.DecimalField(
-        max_digits=12, decimal_places=2, default=default_manager_limit,
+        max_digits=12,
+        decimal_places=2,
+        default=default_manager_limit,
         help_text="A manager approves up to this; above it an admin does.",
     )
     receipt_required_above = models.DecimalField(
-        max_digits=12, decimal_places=2, default=default_receipt_required_above,
+        max_digits=12,
+        decimal_places=2,
+        default=default_receipt_required_above,
         help_text="Delivering an act that cost more than this needs a receipt.",
     )
     review_share = models.DecimalField(
-        max_digits=3, decimal_places=2, default=default_review_share,
+        max_digits=3,
+        decimal_places=2,
+        default=default_review_share,
         help_text="Share of empowered acts put in front of a manager for a look (0 to 1).",
     )
 
@@ -73,9 +83,7 @@ class Team(models.Model):
                 condition=Q(review_share__gte=0) & Q(review_share__lte=1), name="team_review_share_0_1"
             ),
             models.CheckConstraint(condition=Q(monthly_budget__gte=0), name="team_budget_gte_0"),
-            models.CheckConstraint(
-                condition=Q(receipt_required_above__gte=0), name="team_receipt_threshold_gte_0"
-            ),
+            models.CheckConstraint(condition=Q(receipt_required_above__gte=0), name="team_receipt_threshold_gte_0"),
         ]
 
     def __str__(self):
@@ -85,12 +93,8 @@ class Team(models.Model):
 class User(AbstractUser):
     """A person of one team. The role is the group they are in (staff, manager, admin)."""
 
-    team = models.ForeignKey(
-        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
-    )
-    hide_from_leaderboard = models.BooleanField(
-        default=False, help_text="Leave me off the team's leaderboard."
-    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
+    hide_from_leaderboard = models.BooleanField(default=False, help_text="Leave me off the team's leaderboard.")
 
     @cached_property
     def role(self) -> str:
@@ -177,9 +181,7 @@ class Kudos(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name_plural = "kudos"
-        constraints = [
-            models.CheckConstraint(condition=~Q(giver=F("receiver")), name="kudos_not_to_self")
-        ]
+        constraints = [models.CheckConstraint(condition=~Q(giver=F("receiver")), name="kudos_not_to_self")]
 
     def __str__(self):
         return f"Kudos from {self.giver} to {self.receiver}"

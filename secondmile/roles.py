@@ -12,20 +12,34 @@ MSG_NO_TEAM = "Your account has no team yet: ask an admin."
 
 # (app_label, codename) pairs each role holds.
 _STAFF = [
-    ("customers", "view_customer"), ("customers", "add_customer"), ("customers", "change_customer"),
-    ("acts", "view_act"), ("acts", "add_act"), ("acts", "change_act"),
-    ("customers", "view_story"), ("customers", "add_story"),
-    ("customers", "view_npsresponse"), ("customers", "add_npsresponse"),
-    ("customers", "view_followup"), ("customers", "change_followup"),
+    ("customers", "view_customer"),
+    ("customers", "add_customer"),
+    ("customers", "change_customer"),
+    ("acts", "view_act"),
+    ("acts", "add_act"),
+    ("acts", "change_act"),
+    ("customers", "view_story"),
+    ("customers", "add_story"),
+    ("customers", "view_npsresponse"),
+    ("customers", "add_npsresponse"),
+    ("customers", "view_followup"),
+    ("customers", "change_followup"),
 ]
 _MANAGER = [*_STAFF, ("acts", "decide_spend"), ("acts", "view_budgetmonth"), ("secondmile", "add_kudos")]
 _ADMIN = [
     *_MANAGER,
-    ("customers", "moderate_story"), ("customers", "change_story"),
-    ("acts", "change_budgetmonth"), ("acts", "add_budgetmonth"),
-    ("secondmile", "view_team"), ("secondmile", "change_team"), ("secondmile", "add_team"),
-    ("secondmile", "view_user"), ("secondmile", "change_user"), ("secondmile", "add_user"),
-    ("acts", "view_actevent"), ("customers", "view_storyevent"),
+    ("customers", "moderate_story"),
+    ("customers", "change_story"),
+    ("acts", "change_budgetmonth"),
+    ("acts", "add_budgetmonth"),
+    ("secondmile", "view_team"),
+    ("secondmile", "change_team"),
+    ("secondmile", "add_team"),
+    ("secondmile", "view_user"),
+    ("secondmile", "change_user"),
+    ("secondmile", "add_user"),
+    ("acts", "view_actevent"),
+    ("customers", "view_storyevent"),
 ]
 
 ROLE_PERMISSIONS = {Role.STAFF: _STAFF, Role.MANAGER: _MANAGER, Role.ADMIN: _ADMIN}
@@ -33,9 +47,13 @@ ROLE_PERMISSIONS = {Role.STAFF: _STAFF, Role.MANAGER: _MANAGER, Role.ADMIN: _ADM
 # Also held by admins, granted by a later migration (0005) once the sign-in apps exist:
 # seeing and lifting login lock-outs, and removing the device of someone who lost a phone.
 ADMIN_SIGN_IN_PERMISSIONS = [
-    ("axes", "view_accessattempt"), ("axes", "delete_accessattempt"), ("axes", "view_accesslog"),
-    ("otp_totp", "view_totpdevice"), ("otp_totp", "delete_totpdevice"),
-    ("otp_static", "view_staticdevice"), ("otp_static", "delete_staticdevice"),
+    ("axes", "view_accessattempt"),
+    ("axes", "delete_accessattempt"),
+    ("axes", "view_accesslog"),
+    ("otp_totp", "view_totpdevice"),
+    ("otp_totp", "delete_totpdevice"),
+    ("otp_static", "view_staticdevice"),
+    ("otp_static", "delete_staticdevice"),
 ]
 
 

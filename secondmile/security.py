@@ -65,13 +65,19 @@ def security_event(event: str, *, request=None, user=None, level: int = logging.
     if user is None and request is not None:
         user = getattr(request, "user", None)
     username = user.get_username() if user is not None and user.is_authenticated else None
-    logger.log(level, event, extra={"security": {
-        "user": username,
-        "ip": client_ip(request) if request is not None else None,
-        "request_id": getattr(request, "id", None),
-        "path": redact(request.path) if request is not None else None,
-        **fields,
-    }})
+    logger.log(
+        level,
+        event,
+        extra={
+            "security": {
+                "user": username,
+                "ip": client_ip(request) if request is not None else None,
+                "request_id": getattr(request, "id", None),
+                "path": redact(request.path) if request is not None else None,
+                **fields,
+            }
+        },
+    )
 
 
 def request_id_for(request) -> str:

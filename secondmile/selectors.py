@@ -73,8 +73,7 @@ class Period:
     QUARTER = "3m"
     YEAR = "year"
     CUSTOM = "custom"
-    CHOICES = [(MONTH, "This month"), (QUARTER, "Last 3 months"), (YEAR, "This year"),
-               (CUSTOM, "Custom dates")]
+    CHOICES = [(MONTH, "This month"), (QUARTER, "Last 3 months"), (YEAR, "This year"), (CUSTOM, "Custom dates")]
 
 
 def period_bounds(period: str, *, today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -107,8 +106,9 @@ class Scope:
     def previous(self) -> "Scope":
         """The period of the same length just before this one, for "change against" figures."""
         end = self.start - datetime.timedelta(days=1)
-        return Scope(start=end - datetime.timedelta(days=self.days - 1), end=end, team=self.team,
-                     team_ids=self.team_ids)
+        return Scope(
+            start=end - datetime.timedelta(days=self.days - 1), end=end, team=self.team, team_ids=self.team_ids
+        )
 
     def teams(self, prefix: str = "") -> Q:
         if self.team is not None:
@@ -119,8 +119,7 @@ class Scope:
         """The period as aware datetimes [start 00:00, the day after end 00:00) in local time."""
         zone = timezone.get_current_timezone()
         first = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=zone)
-        after = datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min,
-                                          tzinfo=zone)
+        after = datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
         return first, after
 
 
@@ -140,9 +139,7 @@ def _parse_date(value, name: str) -> datetime.date | None:
     # The previous period and the day after the end are computed from these dates: at
     # year 1 or 9999 that arithmetic leaves the calendar.
     if not DATE_FIRST <= day <= DATE_LAST:
-        raise errors.InvalidInput(
-            f"{name}: give a date between {DATE_FIRST:%Y} and {DATE_LAST:%Y}.", field=name
-        )
+        raise errors.InvalidInput(f"{name}: give a date between {DATE_FIRST:%Y} and {DATE_LAST:%Y}.", field=name)
     return day
 
 
@@ -171,8 +168,12 @@ def dashboard_scope(*, user: User, team=None, start=None, end=None, period: str 
     team_value = str(team).strip() if team not in (None, "") else ""
     if user.role == Role.ADMIN:
         if team_value == "all" or (not team_value and user.team_id is None):
-            return Scope(start=start_date, end=end_date, team=None,
-                         team_ids=tuple(Team.objects.order_by("pk").values_list("pk", flat=True)))
+            return Scope(
+                start=start_date,
+                end=end_date,
+                team=None,
+                team_ids=tuple(Team.objects.order_by("pk").values_list("pk", flat=True)),
+            )
         if not team_value:
             return Scope(start=start_date, end=end_date, team=user.team)
         team_id = id_parse(team_value)
@@ -199,21 +200,20 @@ def scope_acts(scope: Scope) -> QuerySet[Act]:
 
 def scope_stories(scope: Scope) -> QuerySet[Story]:
     """Stories told in the period (every status), of the scope's team(s)."""
-    return Story.objects.filter(scope.teams(), told_on__gte=scope.start,
-                                told_on__lte=scope.end).order_by()
+    return Story.objects.filter(scope.teams(), told_on__gte=scope.start, told_on__lte=scope.end).order_by()
 
 
 def scope_referred_customers(scope: Scope) -> QuerySet[Customer]:
     """Customers created in the period who have a referrer."""
     first, after = scope.moments()
-    return Customer.objects.filter(scope.teams(), created_at__gte=first, created_at__lt=after,
-                                   referred_by__isnull=False).order_by()
+    return Customer.objects.filter(
+        scope.teams(), created_at__gte=first, created_at__lt=after, referred_by__isnull=False
+    ).order_by()
 
 
 def scope_nps_responses(scope: Scope) -> QuerySet[NpsResponse]:
     """NPS responses given in the period."""
-    return NpsResponse.objects.filter(scope.teams(), date__gte=scope.start,
-                                      date__lte=scope.end).order_by()
+    return NpsResponse.objects.filter(scope.teams(), date__gte=scope.start, date__lte=scope.end).order_by()
 
 
 # --- Figures over the period's acts: one aggregate query ------------------------------
@@ -241,8 +241,10 @@ def act_spend() -> Case:
     """One act's spend: actual_cost once delivered (delivered, customer knows), else
     approved_amount (approved); 0 while pending approval, and for declined or withdrawn."""
     return Case(
-        When(status__in=[Status.DELIVERED, Status.CUSTOMER_KNOWS],
-             then=Coalesce(F("actual_cost"), Value(ZERO), output_field=MONEY)),
+        When(
+            status__in=[Status.DELIVERED, Status.CUSTOMER_KNOWS],
+            then=Coalesce(F("actual_cost"), Value(ZERO), output_field=MONEY),
+        ),
         When(status=Status.APPROVED, then=Coalesce(F("approved_amount"), Value(ZERO), output_field=MONEY)),
         default=Value(ZERO),
         output_field=MONEY,
@@ -260,15 +262,17 @@ def spend_total() -> Coalesce:
 
 DECISIONS = [ActEvent.Action.APPROVED, ActEvent.Action.DECLINED]
 # A request for approval: logged above the empowerment limit, or a higher cost at delivery.
-REQUESTS = (Q(action__in=[ActEvent.Action.REQUESTED, ActEvent.Action.MORE_REQUESTED])
-            | Q(action=ActEvent.Action.LOGGED, to_status=Status.PENDING_APPROVAL))
+REQUESTS = Q(action__in=[ActEvent.Action.REQUESTED, ActEvent.Action.MORE_REQUESTED]) | Q(
+    action=ActEvent.Action.LOGGED, to_status=Status.PENDING_APPROVAL
+)
 
 
 def scope_act_events(scope: Scope) -> QuerySet[ActEvent]:
     """The history rows of the acts dated in the period (through the acts' (team, date)
     index, then the events' (act, at) index)."""
-    return ActEvent.objects.filter(scope.teams("act__"), act__date__gte=scope.start,
-                                   act__date__lte=scope.end).order_by()
+    return ActEvent.objects.filter(
+        scope.teams("act__"), act__date__gte=scope.start, act__date__lte=scope.end
+    ).order_by()
 
 
 def decision_aggregates() -> dict:
@@ -282,8 +286,9 @@ def decision_aggregates() -> dict:
     return {
         "requests_decided_count": Count("pk", filter=Q(action__in=DECISIONS)),
         "declined_count": Count("pk", filter=Q(action=ActEvent.Action.DECLINED)),
-        "empowered_count": Count("pk", filter=Q(action=ActEvent.Action.LOGGED, to_status=Status.APPROVED,
-                                                act__status__in=GOING_AHEAD)),
+        "empowered_count": Count(
+            "pk", filter=Q(action=ActEvent.Action.LOGGED, to_status=Status.APPROVED, act__status__in=GOING_AHEAD)
+        ),
     }
 
 
@@ -387,10 +392,8 @@ def approval_times(scope: Scope) -> dict:
     rows = list(
         scope_act_events(scope)
         .filter(action__in=DECISIONS, waited__isnull=False)
-        .annotate(rank=Window(RowNumber(), order_by=[F("waited").asc(), F("pk").asc()]),
-                  total=Window(Count("pk")))
-        .filter(Q(rank=(F("total") + 1) / 2) | Q(rank=(F("total") + 2) / 2)
-                | Q(rank=(F("total") * 9 + 9) / 10))
+        .annotate(rank=Window(RowNumber(), order_by=[F("waited").asc(), F("pk").asc()]), total=Window(Count("pk")))
+        .filter(Q(rank=(F("total") + 1) / 2) | Q(rank=(F("total") + 2) / 2) | Q(rank=(F("total") * 9 + 9) / 10))
         .values_list("rank", "total", "waited")
     )
     if not rows:
@@ -421,8 +424,9 @@ def referral_totals(scope: Scope) -> dict:
 
 
 def _had_act_by_then() -> Exists:
-    return Exists(Act.objects.filter(customer_id=OuterRef("customer_id"), status__in=GOING_AHEAD,
-                                     date__lte=OuterRef("date")))
+    return Exists(
+        Act.objects.filter(customer_id=OuterRef("customer_id"), status__in=GOING_AHEAD, date__lte=OuterRef("date"))
+    )
 
 
 def nps_with_act(scope: Scope) -> Decimal | None:
@@ -449,8 +453,13 @@ def recovery(scope: Scope) -> dict:
         | Exists(NpsResponse.objects.filter(**later, date__gt=OuterRef("date")))
         | Exists(Story.objects.filter(**later, status__in=TOLD, told_on__gt=OuterRef("date")))
     )
-    counts = scope_acts(scope).filter(GOING, trigger=Trigger.REACTIVE).aggregate(
-        reactive=Count("pk"), returned=Count("pk", filter=Q(came_back)),
+    counts = (
+        scope_acts(scope)
+        .filter(GOING, trigger=Trigger.REACTIVE)
+        .aggregate(
+            reactive=Count("pk"),
+            returned=Count("pk", filter=Q(came_back)),
+        )
     )
     counts["recovery_rate"] = ratio(counts["returned"], counts["reactive"])
     return counts
@@ -471,7 +480,8 @@ def headline(scope: Scope) -> dict:
         "proactive_share": proactive_share(totals),
         "stories_count": stories,
         "cost_per_referred_customer": cost_per_referred_customer(
-            totals["spend_total"], referrals["referred_customers_count"]),
+            totals["spend_total"], referrals["referred_customers_count"]
+        ),
     }
 
 
@@ -493,8 +503,11 @@ def dashboard_figures(scope: Scope) -> dict:
     figures["quadrants"] = [
         {"value": q.value, "label": q.label, "count": figures[f"quadrant_{q.value}"]} for q in Quadrant
     ]
-    figures["funnel"] = {"acts": figures["acts_count"], "stories": figures["stories_count"],
-                         "referred_customers": figures["referred_customers_count"]}
+    figures["funnel"] = {
+        "acts": figures["acts_count"],
+        "stories": figures["stories_count"],
+        "referred_customers": figures["referred_customers_count"],
+    }
     figures["kinds"] = sorted(
         ({"value": k.value, "label": k.label, "count": figures[f"kind_{k.value}"]} for k in Kind),
         key=lambda row: -row["count"],
@@ -531,9 +544,12 @@ def daily_act_totals(scope: Scope) -> dict[datetime.date, tuple[int, Decimal]]:
     the database, at most one row per day."""
     return {
         day: (count, _cents(spend))
-        for day, count, spend in DaySummary.objects.filter(scope.teams(), date__gte=scope.start,
-                                                           date__lte=scope.end, acts_count__gt=0)
-        .order_by().values("date").annotate(n=Sum("acts_count"), spend=Sum("spend_total"))
+        for day, count, spend in DaySummary.objects.filter(
+            scope.teams(), date__gte=scope.start, date__lte=scope.end, acts_count__gt=0
+        )
+        .order_by()
+        .values("date")
+        .annotate(n=Sum("acts_count"), spend=Sum("spend_total"))
         .values_list("date", "n", "spend")
     }
 
@@ -546,7 +562,10 @@ def activity_series(scope: Scope, *, daily: dict | None = None) -> dict:
     daily = daily_act_totals(scope) if daily is None else daily
     acts_by_day = {day: count for day, (count, _spend) in daily.items()}
     stories_by_day = dict(
-        scope_stories(scope).filter(status__in=TOLD).values("told_on").annotate(n=Count("pk"))
+        scope_stories(scope)
+        .filter(status__in=TOLD)
+        .values("told_on")
+        .annotate(n=Count("pk"))
         .values_list("told_on", "n")
     )
     unit, buckets = _buckets(scope)
@@ -577,15 +596,11 @@ def budget_by_month(scope: Scope, *, daily: dict | None = None) -> list[dict]:
     for day, (_count, amount) in daily.items():
         spend[day.replace(day=1)] += amount
     teams = [scope.team] if scope.team is not None else list(Team.objects.filter(pk__in=scope.team_ids))
-    rows = {
-        (row.team_id, row.month): row.budget
-        for row in BudgetMonth.objects.filter(scope.teams(), month__in=months)
-    }
+    rows = {(row.team_id, row.month): row.budget for row in BudgetMonth.objects.filter(scope.teams(), month__in=months)}
     result = []
     for month in months:
         budget = sum((rows.get((team.pk, month), team.monthly_budget) for team in teams), ZERO)
-        result.append({"month": month, "budget": budget, "spend": spend[month],
-                       "share": ratio(spend[month], budget)})
+        result.append({"month": month, "budget": budget, "spend": spend[month], "share": ratio(spend[month], budget)})
     return result
 
 
@@ -604,15 +619,22 @@ def leaderboard(scope: Scope, *, limit: int = 10) -> list[User]:
     first, after = scope.moments()
     points = dict(
         PointsEntry.objects.filter(scope.teams(), earned_on__gte=scope.start, earned_on__lte=scope.end)
-        .order_by().values("user_id").annotate(total=Sum("points")).values_list("user_id", "total")
+        .order_by()
+        .values("user_id")
+        .annotate(total=Sum("points"))
+        .values_list("user_id", "total")
     )
     kudos = dict(
         Kudos.objects.filter(scope.teams(), created_at__gte=first, created_at__lt=after)
-        .order_by().values("receiver_id").annotate(n=Count("pk")).values_list("receiver_id", "n")
+        .order_by()
+        .values("receiver_id")
+        .annotate(n=Count("pk"))
+        .values_list("receiver_id", "n")
     )
     people = list(
-        User.objects.filter(pk__in=set(points) | set(kudos), is_active=True, hide_from_leaderboard=False)
-        .select_related("team")
+        User.objects.filter(
+            pk__in=set(points) | set(kudos), is_active=True, hide_from_leaderboard=False
+        ).select_related("team")
     )
     for person in people:
         person.period_points = points.get(person.pk, 0)
@@ -631,17 +653,18 @@ def person_recognition(*, person: User, today: datetime.date) -> dict:
     return {
         "points_this_month": totals["this_month"],
         "points_all_time": totals["all_time"],
-        "ledger": PointsEntry.objects.filter(user=person).select_related("act", "story", "customer")
+        "ledger": PointsEntry.objects.filter(user=person)
+        .select_related("act", "story", "customer")
         .order_by("-earned_on", "-id")[:8],
-        "kudos": Kudos.objects.filter(receiver=person).select_related("giver", "act")
-        .order_by("-created_at")[:5],
+        "kudos": Kudos.objects.filter(receiver=person).select_related("giver", "act").order_by("-created_at")[:5],
     }
 
 
 def teammates(*, user: User) -> QuerySet[User]:
     """The other active people of the user's team, by name."""
-    return (User.objects.filter(team_id=user.team_id, is_active=True).exclude(pk=user.pk)
-            .order_by("first_name", "username"))
+    return (
+        User.objects.filter(team_id=user.team_id, is_active=True).exclude(pk=user.pk).order_by("first_name", "username")
+    )
 
 
 def teammate_get(*, user: User, pk) -> User:
@@ -696,10 +719,20 @@ def surprise_suggestions(*, team: Team | None, today: datetime.date, count: int 
         Value(_PRIME),
     )
     last_surprise = proactive.order_by("-date", "-id")
-    acts_total = (Act.objects.filter(customer_id=OuterRef("pk"), status__in=GOING_AHEAD).order_by()
-                  .values("customer_id").annotate(n=Count("pk")).values("n"))
-    referrals_total = (Customer.objects.filter(referred_by_id=OuterRef("pk")).order_by()
-                       .values("referred_by_id").annotate(n=Count("pk")).values("n"))
+    acts_total = (
+        Act.objects.filter(customer_id=OuterRef("pk"), status__in=GOING_AHEAD)
+        .order_by()
+        .values("customer_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    referrals_total = (
+        Customer.objects.filter(referred_by_id=OuterRef("pk"))
+        .order_by()
+        .values("referred_by_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     candidates = (
         Customer.objects.filter(team=team)
         .filter(~Exists(proactive.filter(date__gt=since)))
@@ -731,4 +764,3 @@ def _why_picked(customer: Customer, today: datetime.date) -> str:
     if customer.referrals_total:
         reason += f"; has sent us {customer.referrals_total} customer{'s' if customer.referrals_total != 1 else ''}"
     return reason + "."
-

@@ -29,7 +29,9 @@ def api_token_create(*, user: User, name: str = "API token") -> tuple[ApiToken, 
     """Make a personal API token; returns the row and the token, which is never stored."""
     token = "sm_" + secrets.token_urlsafe(32)
     row = ApiToken.objects.create(
-        user=user, name=(name or "API token").strip()[:60], key_hash=_token_hash(token),
+        user=user,
+        name=(name or "API token").strip()[:60],
+        key_hash=_token_hash(token),
         prefix=token[:10],
     )
     return row, token
@@ -54,8 +56,9 @@ def api_token_user(token: str, *, ip: str = "") -> User | None:
     changes = {"last_used_at": timezone.now()}
     if ip and ip != row.last_ip:
         changes["last_ip"] = ip
-        security_event("api_token_new_ip", user=row.user, token_id=row.pk, token_name=row.name,
-                       previous_ip=row.last_ip or None)
+        security_event(
+            "api_token_new_ip", user=row.user, token_id=row.pk, token_name=row.name, previous_ip=row.last_ip or None
+        )
     ApiToken.objects.filter(pk=row.pk).update(**changes)
     return row.user
 
@@ -94,8 +97,7 @@ def mfa_enable(*, user: User, key: str, code: str) -> tuple[TOTPDevice, list[str
             raise errors.InvalidInput(errors.MSG_MFA_WRONG_CODE, field="code")
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", key=key,
-                                           confirmed=True, last_t=step)
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", key=key, confirmed=True, last_t=step)
         recovery = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
         codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
         StaticToken.objects.bulk_create([StaticToken(device=recovery, token=c) for c in codes])
@@ -135,14 +137,24 @@ def mfa_disable(*, user: User, code: str) -> None:
 
 
 def member_create(
-    *, username: str, team: Team, role: str = Role.STAFF, password: str | None = None,
-    email: str = "", first_name: str = "", last_name: str = "",
+    *,
+    username: str,
+    team: Team,
+    role: str = Role.STAFF,
+    password: str | None = None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
 ) -> User:
     """Create a person of a team with one role (the role's group)."""
     with transaction.atomic():
         user = User.objects.create_user(
-            username=username, password=password, email=email, team=team,
-            first_name=first_name, last_name=last_name,
+            username=username,
+            password=password,
+            email=email,
+            team=team,
+            first_name=first_name,
+            last_name=last_name,
         )
         member_set_role(user=user, role=role)
     return user
@@ -152,12 +164,18 @@ def member_set_role(*, user: User, role: str, by: User | None = None) -> None:
     """Put a person in exactly one role group; `by` is who decided it (None for a
     command). A change of role is written to the audit log."""
     groups = Group.objects.filter(name__in=[r.value for r in Role])
-    before = next(iter(user.groups.filter(name__in=[r.value for r in Role])
-                       .values_list("name", flat=True)), None)
+    before = next(iter(user.groups.filter(name__in=[r.value for r in Role]).values_list("name", flat=True)), None)
     user.groups.remove(*groups)
     user.groups.add(role_group(role))
-    audit_record(actor=by, action=AuditEvent.Action.ROLE_CHANGED, target=user, team=user.team,
-                 before={"role": before}, after={"role": Role(role).value}, label=user.username)
+    audit_record(
+        actor=by,
+        action=AuditEvent.Action.ROLE_CHANGED,
+        target=user,
+        team=user.team,
+        before={"role": before},
+        after={"role": Role(role).value},
+        label=user.username,
+    )
     # Admins manage teams, people and budgets in the Django admin too.
     if user.is_staff != (role == Role.ADMIN) and not user.is_superuser:
         user.is_staff = role == Role.ADMIN
@@ -175,8 +193,15 @@ def member_set_team(*, by: User, user: User, team: Team | None) -> User:
         before = locked.team
         if before != team:
             User.objects.filter(pk=user.pk).update(team=team)
-            audit_record(actor=by, action=AuditEvent.Action.TEAM_CHANGED, target=locked, team=team,
-                         before={"team": before}, after={"team": team}, label=locked.username)
+            audit_record(
+                actor=by,
+                action=AuditEvent.Action.TEAM_CHANGED,
+                target=locked,
+                team=team,
+                before={"team": before},
+                after={"team": team},
+                label=locked.username,
+            )
     user.team = team
     return user
 
@@ -190,9 +215,7 @@ def role_group(role: str) -> Group:
 
         extra = ADMIN_SIGN_IN_PERMISSIONS if role == Role.ADMIN else []
         for app_label, codename in [*ROLE_PERMISSIONS[Role(role)], *extra]:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     return group
 
 
@@ -206,8 +229,13 @@ def _award(*, user, team, reason, points, key, earned_on, **links) -> None:
     try:
         with transaction.atomic():
             PointsEntry.objects.create(
-                user=user, team=team, reason=reason, points=points, outcome_key=key,
-                earned_on=earned_on, **links,
+                user=user,
+                team=team,
+                reason=reason,
+                points=points,
+                outcome_key=key,
+                earned_on=earned_on,
+                **links,
             )
     except IntegrityError:
         pass  # already earned
@@ -219,23 +247,29 @@ def _points(reason: str) -> int:
 
 def points_for_delivery(*, act) -> None:
     _award(
-        user=act.author, team=act.team, reason=PointsEntry.Reason.DELIVERED,
-        points=_points("delivered"), key=f"delivered:act:{act.pk}", earned_on=timezone.localdate(),
+        user=act.author,
+        team=act.team,
+        reason=PointsEntry.Reason.DELIVERED,
+        points=_points("delivered"),
+        key=f"delivered:act:{act.pk}",
+        earned_on=timezone.localdate(),
         act=act,
     )
 
 
 def points_for_story(*, story) -> None:
     """An approved (or featured) story earns points for the author of each act it retells."""
-    reason = (
-        PointsEntry.Reason.STORY_FEATURED if story.status == "featured"
-        else PointsEntry.Reason.STORY_APPROVED
-    )
+    reason = PointsEntry.Reason.STORY_FEATURED if story.status == "featured" else PointsEntry.Reason.STORY_APPROVED
     for act in story.acts.select_related("author", "team"):
         _award(
-            user=act.author, team=act.team, reason=reason, points=_points(reason),
-            key=f"{reason}:story:{story.pk}:act:{act.pk}", earned_on=timezone.localdate(),
-            act=act, story=story,
+            user=act.author,
+            team=act.team,
+            reason=reason,
+            points=_points(reason),
+            key=f"{reason}:story:{story.pk}:act:{act.pk}",
+            earned_on=timezone.localdate(),
+            act=act,
+            story=story,
         )
 
 
@@ -246,9 +280,15 @@ def points_for_referral(*, customer) -> None:
         return
     for act in story.acts.select_related("author", "team"):
         _award(
-            user=act.author, team=act.team, reason=PointsEntry.Reason.REFERRAL,
-            points=_points("referral"), key=f"referral:customer:{customer.pk}:act:{act.pk}",
-            earned_on=timezone.localdate(), act=act, story=story, customer=customer,
+            user=act.author,
+            team=act.team,
+            reason=PointsEntry.Reason.REFERRAL,
+            points=_points("referral"),
+            key=f"referral:customer:{customer.pk}:act:{act.pk}",
+            earned_on=timezone.localdate(),
+            act=act,
+            story=story,
+            customer=customer,
         )
 
 
@@ -263,8 +303,7 @@ def kudos_give(*, user: User, receiver: User, note: str, act=None) -> Kudos:
     note = (note or "").strip()
     if not note:
         raise errors.InvalidInput("Say what the kudos are for.", field="note")
-    return Kudos.objects.create(giver=user, receiver=receiver, team=receiver.team, act=act,
-                                note=note[:280])
+    return Kudos.objects.create(giver=user, receiver=receiver, team=receiver.team, act=act, note=note[:280])
 
 
 def leaderboard_visibility_set(*, user: User, hidden: bool) -> None:
@@ -284,11 +323,18 @@ def followups_after_delivery(*, act) -> list:
     from customers.models import FollowUp
 
     delivered_on = timezone.localdate()
-    return FollowUp.objects.bulk_create([
-        FollowUp(team_id=act.team_id, customer_id=act.customer_id, act=act, kind=kind,
-                 due_on=delivered_on + datetime.timedelta(days=days))
-        for kind, days in FOLLOW_UP_DAYS.items()
-    ])
+    return FollowUp.objects.bulk_create(
+        [
+            FollowUp(
+                team_id=act.team_id,
+                customer_id=act.customer_id,
+                act=act,
+                kind=kind,
+                due_on=delivered_on + datetime.timedelta(days=days),
+            )
+            for kind, days in FOLLOW_UP_DAYS.items()
+        ]
+    )
 
 
 def followup_done(*, user: User, follow_up):

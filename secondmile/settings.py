@@ -29,9 +29,7 @@ if not SECRET_KEY:
         "(see .env.example), or set DEBUG=1 for local development."
     )
 
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
-)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -97,9 +95,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'secondmile.sqlite3'}")
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'secondmile.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -162,9 +158,12 @@ STORAGES = {
 # EMAIL_URL like smtp+tls://user:password@smtp.example.com:587; the console by default.
 _email = env.email("EMAIL_URL", default="consolemail://")
 _smtp_options = {
-    "host": _email["EMAIL_HOST"], "port": _email["EMAIL_PORT"],
-    "username": _email["EMAIL_HOST_USER"], "password": _email["EMAIL_HOST_PASSWORD"],
-    "use_tls": _email.get("EMAIL_USE_TLS", False), "use_ssl": _email.get("EMAIL_USE_SSL", False),
+    "host": _email["EMAIL_HOST"],
+    "port": _email["EMAIL_PORT"],
+    "username": _email["EMAIL_HOST_USER"],
+    "password": _email["EMAIL_HOST_PASSWORD"],
+    "use_tls": _email.get("EMAIL_USE_TLS", False),
+    "use_ssl": _email.get("EMAIL_USE_SSL", False),
 }
 MAILERS = {
     "default": {
@@ -290,7 +289,9 @@ OTP_STATIC_THROTTLE_FACTOR = 0
 # The security log: one JSON object a line on stdout (logger secondmile.security).
 LOGGING["formatters"] = {"json": {"()": "secondmile.security.JsonLinesFormatter"}}
 LOGGING["handlers"]["security"] = {
-    "class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json",
+    "class": "logging.StreamHandler",
+    "stream": "ext://sys.stdout",
+    "formatter": "json",
 }
 LOGGING["filters"] = {"redact_secrets": {"()": "secondmile.security.RedactSecrets"}}
 LOGGING["handlers"]["console"]["filters"] = ["redact_secrets"]

@@ -75,8 +75,7 @@ def refresh_day(team_id: int, date: datetime.date) -> None:
         DaySummary.objects.bulk_create([DaySummary(team_id=team_id, date=date)], ignore_conflicts=True)
         row = DaySummary.objects.select_for_update().get(team_id=team_id, date=date)
         totals = Act.objects.filter(team_id=team_id, date=date).order_by().aggregate(**on_acts)
-        totals.update(ActEvent.objects.filter(act__team_id=team_id, act__date=date).order_by()
-                      .aggregate(**on_events))
+        totals.update(ActEvent.objects.filter(act__team_id=team_id, act__date=date).order_by().aggregate(**on_events))
         for name in summed_fields():
             setattr(row, name, _value(name, totals[name]))
         row.save()
@@ -95,12 +94,20 @@ def rebuild(*, act_model=Act, event_model=ActEvent, summary_model=DaySummary) ->
         raise RuntimeError("DaySummary's columns no longer match the figures in selectors.")
     with transaction.atomic():
         days: dict[tuple[int, datetime.date], dict] = {}
-        acts = (act_model.objects.order_by().values("team_id", "date").annotate(**on_acts)
-                .values_list("team_id", "date", *on_acts))
+        acts = (
+            act_model.objects.order_by()
+            .values("team_id", "date")
+            .annotate(**on_acts)
+            .values_list("team_id", "date", *on_acts)
+        )
         for team_id, date, *values in acts.iterator(chunk_size=BATCH):
             days[(team_id, date)] = dict(zip(on_acts, values, strict=True))
-        events = (event_model.objects.order_by().values("act__team_id", "act__date").annotate(**on_events)
-                  .values_list("act__team_id", "act__date", *on_events))
+        events = (
+            event_model.objects.order_by()
+            .values("act__team_id", "act__date")
+            .annotate(**on_events)
+            .values_list("act__team_id", "act__date", *on_events)
+        )
         for team_id, date, *values in events.iterator(chunk_size=BATCH):
             days.setdefault((team_id, date), {}).update(zip(on_events, values, strict=True))
         summary_model.objects.all().delete()

@@ -94,32 +94,39 @@ def team_policy(request):
     )
     budget_form = BudgetForm(
         request.POST if request.POST.get("form") == "budget" else None,
-        initial={"month": today.replace(day=1),
-                 "budget": act_selectors.budget_summary(team=team, month=today)["budget"]},
+        initial={
+            "month": today.replace(day=1),
+            "budget": act_selectors.budget_summary(team=team, month=today)["budget"],
+        },
     )
     if request.method == "POST":
         try:
             if request.POST.get("form") == "policy" and policy_form.is_valid():
-                act_services.team_policy_update(user=request.user, team=team,
-                                                **policy_form.cleaned_data)
+                act_services.team_policy_update(user=request.user, team=team, **policy_form.cleaned_data)
                 messages.success(request, f"Saved the spend policy of {team}.")
                 return redirect(f"{request.path}?team={team.pk}")
             if request.POST.get("form") == "budget" and budget_form.is_valid():
                 data = budget_form.cleaned_data
-                act_services.budget_set(user=request.user, team=team, month=data["month"],
-                                        amount=data["budget"])
+                act_services.budget_set(user=request.user, team=team, month=data["month"], amount=data["budget"])
                 messages.success(
-                    request, f"{team}'s budget for {data['month']:%B %Y} is now "
-                    f"{act_services.money(data['budget'])}.",
+                    request,
+                    f"{team}'s budget for {data['month']:%B %Y} is now {act_services.money(data['budget'])}.",
                 )
                 return redirect(f"{request.path}?team={team.pk}")
         except errors.DomainError as error:
             form_error(policy_form if request.POST.get("form") == "policy" else budget_form, error)
     budgets = team.budgets.order_by("-month")[:12]
-    return render(request, "secondmile/policy.html", {
-        "team": team, "teams": teams, "policy_form": policy_form, "budget_form": budget_form,
-        "budgets": budgets,
-    })
+    return render(
+        request,
+        "secondmile/policy.html",
+        {
+            "team": team,
+            "teams": teams,
+            "policy_form": policy_form,
+            "budget_form": budget_form,
+            "budgets": budgets,
+        },
+    )
 
 
 @login_required
@@ -132,9 +139,15 @@ def audit_log(request):
     events = AuditEvent.objects.select_related("actor", "team")
     if action in AuditEvent.Action.values:
         events = events.filter(action=action)
-    return render(request, "secondmile/audit.html", {
-        "actions": AuditEvent.Action.choices, "action": action, **paginate(request, events),
-    })
+    return render(
+        request,
+        "secondmile/audit.html",
+        {
+            "actions": AuditEvent.Action.choices,
+            "action": action,
+            **paginate(request, events),
+        },
+    )
 
 
 @login_required

@@ -51,9 +51,13 @@ def log_act(user, *, cost="0", customer=None, **fields):
     """Log an act through the real service, with sensible defaults."""
     customer = customer or CustomerFactory(team=user.team)
     defaults = {
-        "problem": "Needed a hand", "solution": "Went the second mile", "quadrant": "delivery",
-        "trigger": "proactive", "kind": "gift", "right_thing": "Yes", "great_experience": "Yes",
+        "problem": "Needed a hand",
+        "solution": "Went the second mile",
+        "quadrant": "delivery",
+        "trigger": "proactive",
+        "kind": "gift",
+        "right_thing": "Yes",
+        "great_experience": "Yes",
         "how_they_know": "We tell them",
     }
-    return act_services.act_log(user=user, customer=customer, cost=Decimal(cost),
-                                **{**defaults, **fields})
+    return act_services.act_log(user=user, customer=customer, cost=Decimal(cost), **{**defaults, **fields})

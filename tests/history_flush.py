@@ -27,7 +27,8 @@ def append_only_suspended(connection):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(
                 "SELECT tgrelid::regclass::text, tgname FROM pg_trigger"
-                " WHERE NOT tgisinternal AND position(%s in tgname) > 0", [TRIGGER_INFIX],
+                " WHERE NOT tgisinternal AND position(%s in tgname) > 0",
+                [TRIGGER_INFIX],
             )
             triggers = cursor.fetchall()
             for table, name in triggers:

@@ -24,7 +24,10 @@ with override_settings(ALLOWED_HOSTS=HOSTS):
 # Small enough that the whole run stays well under a minute on a 2-core machine;
 # derandomized, so a failure found once is found every time.
 FUZZ = settings(
-    max_examples=25, derandomize=True, deadline=None, database=None,
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    database=None,
     suppress_health_check=list(HealthCheck),
 )
 

@@ -20,8 +20,14 @@ TABLES = {ActEvent: "the act history", StoryEvent: "the story history", AuditEve
 def rows(staff, admin_user, customer):
     log_act(staff, cost="0")
     customer_services.story_record(user=staff, customer=customer, channel="review", text="Lovely.")
-    AuditEvent.objects.create(actor=admin_user, action="budget_set", team=staff.team,
-                              target_type="budget month", target_id=1, after={"budget": "900.00"})
+    AuditEvent.objects.create(
+        actor=admin_user,
+        action="budget_set",
+        team=staff.team,
+        target_type="budget month",
+        target_id=1,
+        after={"budget": "900.00"},
+    )
     return {model: model.objects.count() for model in TABLES}
 
 
@@ -41,8 +47,7 @@ def test_update_and_delete_are_refused(rows, model):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         statements.append(f"TRUNCATE {table} CASCADE")
     for sql in statements:
-        with (pytest.raises(IntegrityError, match="append-only"), transaction.atomic(),
-              connection.cursor() as cursor):
+        with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
     assert model.objects.count() == rows[model] >= 1
 

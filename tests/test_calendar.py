@@ -54,23 +54,50 @@ def frozen(moment):
 
 # now (local) → (this month), (last 3 months), (this year); the default is this month.
 PERIODS = [
-    (local(2027, 3, 1, 0, 0, 1), (D(2027, 3, 1), D(2027, 3, 1)), (D(2027, 1, 1), D(2027, 3, 1)),
-     (D(2027, 1, 1), D(2027, 3, 1))),
-    (local(2027, 1, 31, 23, 59, 59), (D(2027, 1, 1), D(2027, 1, 31)), (D(2026, 11, 1), D(2027, 1, 31)),
-     (D(2027, 1, 1), D(2027, 1, 31))),
-    (local(2026, 12, 31, 23, 59, 59), (D(2026, 12, 1), D(2026, 12, 31)), (D(2026, 10, 1), D(2026, 12, 31)),
-     (D(2026, 1, 1), D(2026, 12, 31))),
-    (local(2027, 1, 1, 0, 0), (D(2027, 1, 1), D(2027, 1, 1)), (D(2026, 11, 1), D(2027, 1, 1)),
-     (D(2027, 1, 1), D(2027, 1, 1))),
-    (local(2028, 2, 29, 23, 30), (D(2028, 2, 1), D(2028, 2, 29)), (D(2027, 12, 1), D(2028, 2, 29)),
-     (D(2028, 1, 1), D(2028, 2, 29))),
-    (local(2028, 3, 1, 0, 0), (D(2028, 3, 1), D(2028, 3, 1)), (D(2028, 1, 1), D(2028, 3, 1)),
-     (D(2028, 1, 1), D(2028, 3, 1))),
+    (
+        local(2027, 3, 1, 0, 0, 1),
+        (D(2027, 3, 1), D(2027, 3, 1)),
+        (D(2027, 1, 1), D(2027, 3, 1)),
+        (D(2027, 1, 1), D(2027, 3, 1)),
+    ),
+    (
+        local(2027, 1, 31, 23, 59, 59),
+        (D(2027, 1, 1), D(2027, 1, 31)),
+        (D(2026, 11, 1), D(2027, 1, 31)),
+        (D(2027, 1, 1), D(2027, 1, 31)),
+    ),
+    (
+        local(2026, 12, 31, 23, 59, 59),
+        (D(2026, 12, 1), D(2026, 12, 31)),
+        (D(2026, 10, 1), D(2026, 12, 31)),
+        (D(2026, 1, 1), D(2026, 12, 31)),
+    ),
+    (
+        local(2027, 1, 1, 0, 0),
+        (D(2027, 1, 1), D(2027, 1, 1)),
+        (D(2026, 11, 1), D(2027, 1, 1)),
+        (D(2027, 1, 1), D(2027, 1, 1)),
+    ),
+    (
+        local(2028, 2, 29, 23, 30),
+        (D(2028, 2, 1), D(2028, 2, 29)),
+        (D(2027, 12, 1), D(2028, 2, 29)),
+        (D(2028, 1, 1), D(2028, 2, 29)),
+    ),
+    (
+        local(2028, 3, 1, 0, 0),
+        (D(2028, 3, 1), D(2028, 3, 1)),
+        (D(2028, 1, 1), D(2028, 3, 1)),
+        (D(2028, 1, 1), D(2028, 3, 1)),
+    ),
 ]
 
 
-@pytest.mark.parametrize(("now", "month", "quarter", "year"), PERIODS,
-                         ids=lambda v: v.isoformat() if isinstance(v, datetime.datetime) else "")
+@pytest.mark.parametrize(
+    ("now", "month", "quarter", "year"),
+    PERIODS,
+    ids=lambda v: v.isoformat() if isinstance(v, datetime.datetime) else "",
+)
 def test_named_periods_and_the_default_follow_the_local_calendar(staff, now, month, quarter, year):
     with frozen(now):
         for period, expected in (("", month), ("month", month), ("3m", quarter), ("year", year)):
@@ -78,11 +105,14 @@ def test_named_periods_and_the_default_follow_the_local_calendar(staff, now, mon
             assert (scope.start, scope.end) == expected, period
 
 
-@pytest.mark.parametrize(("now", "start", "end"), [
-    (local(2026, 12, 31, 23, 59, 59), "2026-12-01", "2026-12-31"),
-    (local(2027, 1, 1, 0, 0, 0), "2027-01-01", "2027-01-01"),
-    (local(2028, 2, 29, 23, 59), "2028-02-01", "2028-02-29"),
-])
+@pytest.mark.parametrize(
+    ("now", "start", "end"),
+    [
+        (local(2026, 12, 31, 23, 59, 59), "2026-12-01", "2026-12-31"),
+        (local(2027, 1, 1, 0, 0, 0), "2027-01-01", "2027-01-01"),
+        (local(2028, 2, 29, 23, 59), "2028-02-01", "2028-02-29"),
+    ],
+)
 def test_the_api_defaults_to_the_local_month_to_date(client_for, staff, now, start, end):
     with frozen(now):
         body = client_for(staff).get("/api/dashboard").json()
@@ -137,34 +167,52 @@ def year_end_acts(team, staff, manager):
     on((2027, 2, 1), hour=0, cost="7")
 
 
-SUMMED = ["acts_count", "proactive_count", "reactive_count", "spend_total", "requests_decided_count",
-          "declined_count", "empowered_count"]
+SUMMED = [
+    "acts_count",
+    "proactive_count",
+    "reactive_count",
+    "spend_total",
+    "requests_decided_count",
+    "declined_count",
+    "empowered_count",
+]
 
 
 def test_a_period_over_the_year_end_is_the_sum_of_its_two_parts(staff, year_end_acts):
     with frozen(local(2027, 3, 10, 12, 0)):
         both, december, january = (
             selectors.dashboard_figures(selectors.dashboard_scope(user=staff, start=start, end=end))
-            for start, end in (("2026-12-01", "2027-01-31"), ("2026-12-01", "2026-12-31"),
-                               ("2027-01-01", "2027-01-31"))
+            for start, end in (("2026-12-01", "2027-01-31"), ("2026-12-01", "2026-12-31"), ("2027-01-01", "2027-01-31"))
         )
     assert {name: december[name] for name in SUMMED} == {
-        "acts_count": 3, "proactive_count": 2, "reactive_count": 1, "spend_total": Decimal("80.00"),
-        "requests_decided_count": 2, "declined_count": 1, "empowered_count": 2}
+        "acts_count": 3,
+        "proactive_count": 2,
+        "reactive_count": 1,
+        "spend_total": Decimal("80.00"),
+        "requests_decided_count": 2,
+        "declined_count": 1,
+        "empowered_count": 2,
+    }
     assert {name: january[name] for name in SUMMED} == {
-        "acts_count": 2, "proactive_count": 1, "reactive_count": 1, "spend_total": Decimal("18.00"),
-        "requests_decided_count": 0, "declined_count": 0, "empowered_count": 2}
+        "acts_count": 2,
+        "proactive_count": 1,
+        "reactive_count": 1,
+        "spend_total": Decimal("18.00"),
+        "requests_decided_count": 0,
+        "declined_count": 0,
+        "empowered_count": 2,
+    }
     assert {name: both[name] for name in SUMMED} == {name: december[name] + january[name] for name in SUMMED}
     assert both["decline_rate"] == Decimal("0.5")
 
 
 def test_the_budget_chart_of_a_year_end_period_has_each_month_s_own_spend(staff, year_end_acts):
     with frozen(local(2027, 3, 10, 12, 0)):
-        months = selectors.budget_by_month(selectors.dashboard_scope(user=staff, start="2026-12-01",
-                                                                     end="2027-01-31"))
+        months = selectors.budget_by_month(selectors.dashboard_scope(user=staff, start="2026-12-01", end="2027-01-31"))
     assert [(m["month"], m["spend"], m["budget"]) for m in months] == [
         (D(2026, 12, 1), Decimal("80.00"), Decimal("1000.00")),
-        (D(2027, 1, 1), Decimal("18.00"), Decimal("1000.00"))]
+        (D(2027, 1, 1), Decimal("18.00"), Decimal("1000.00")),
+    ]
     assert charts.budget_chart(months)["summary"] == "Spent $98.00 of $2,000.00 budgeted for 2 months."
 
 
@@ -175,14 +223,24 @@ def test_an_act_at_23_59_charges_its_month_and_one_at_midnight_the_next(client_f
     with frozen(local(2027, 1, 31, 23, 59)):
         january = log_act(staff, cost="20")
         assert client_for(staff).get("/api/budget").json() == {
-            "month": "2027-01", "budget": "1000.00", "committed": "20.00", "remaining": "980.00"}
+            "month": "2027-01",
+            "budget": "1000.00",
+            "committed": "20.00",
+            "remaining": "980.00",
+        }
     with frozen(local(2027, 2, 1, 0, 0)):
         february = log_act(staff, cost="35")
         assert client_for(staff).get("/api/budget").json() == {
-            "month": "2027-02", "budget": "1000.00", "committed": "35.00", "remaining": "965.00"}
+            "month": "2027-02",
+            "budget": "1000.00",
+            "committed": "35.00",
+            "remaining": "965.00",
+        }
     assert (january.date, february.date) == (D(2027, 1, 31), D(2027, 2, 1))
     assert dict(BudgetMonth.objects.filter(team=team).values_list("month", "committed")) == {
-        D(2027, 1, 1): Decimal("20.00"), D(2027, 2, 1): Decimal("35.00")}
+        D(2027, 1, 1): Decimal("20.00"),
+        D(2027, 2, 1): Decimal("35.00"),
+    }
 
 
 def test_the_budget_of_february_2028_on_its_29th(client_for, team, staff):
@@ -195,7 +253,11 @@ def test_the_budget_of_february_2028_on_its_29th(client_for, team, staff):
         assert api.get("/api/budget").json() == expected
     with frozen(local(2028, 3, 1, 0, 0)):
         assert client_for(staff).get("/api/budget").json() == {
-            "month": "2028-03", "budget": "1000.00", "committed": "0.00", "remaining": "1000.00"}
+            "month": "2028-03",
+            "budget": "1000.00",
+            "committed": "0.00",
+            "remaining": "1000.00",
+        }
 
 
 # --- The survey's quiet period and its link's expiry -------------------------------------
@@ -265,20 +327,27 @@ def _summary_rows():
     return sorted(DaySummary.objects.values_list("team_id", "date", *summed_fields()))
 
 
-@pytest.mark.parametrize(("late", "early"), [
-    (local(2027, 1, 31, 23, 59), local(2027, 2, 1, 0, 1)),
-    (local(2026, 12, 31, 23, 59), local(2027, 1, 1, 0, 1)),
-    (local(2028, 2, 28, 23, 59), local(2028, 2, 29, 0, 1)),
-    (local(2028, 2, 29, 23, 59), local(2028, 3, 1, 0, 1)),
-])
+@pytest.mark.parametrize(
+    ("late", "early"),
+    [
+        (local(2027, 1, 31, 23, 59), local(2027, 2, 1, 0, 1)),
+        (local(2026, 12, 31, 23, 59), local(2027, 1, 1, 0, 1)),
+        (local(2028, 2, 28, 23, 59), local(2028, 2, 29, 0, 1)),
+        (local(2028, 2, 29, 23, 59), local(2028, 3, 1, 0, 1)),
+    ],
+)
 def test_acts_a_minute_before_and_after_midnight_land_in_their_own_days(team, staff, late, early):
     with frozen(late):
         log_act(staff, cost="10")
         log_act(staff, trigger="reactive", kind="call")
     with frozen(early):
         log_act(staff, cost="30")
-    days = {day: (count, reactive, spend) for day, count, reactive, spend in
-            DaySummary.objects.values_list("date", "acts_count", "reactive_count", "spend_total")}
+    days = {
+        day: (count, reactive, spend)
+        for day, count, reactive, spend in DaySummary.objects.values_list(
+            "date", "acts_count", "reactive_count", "spend_total"
+        )
+    }
     assert days == {late.date(): (2, 1, Decimal("10.00")), early.date(): (1, 0, Decimal("30.00"))}
     written = _summary_rows()
     assert rebuild() == 2
@@ -288,8 +357,7 @@ def test_acts_a_minute_before_and_after_midnight_land_in_their_own_days(team, st
 # --- The demo's backdating ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize("today", [local(2027, 1, 1, 0, 30), local(2028, 2, 29, 23, 30)],
-                         ids=["new-year", "leap-day"])
+@pytest.mark.parametrize("today", [local(2027, 1, 1, 0, 30), local(2028, 2, 29, 23, 30)], ids=["new-year", "leap-day"])
 def test_the_demo_is_dated_in_the_months_before_the_day_it_is_loaded(transactional_db, today):
     with time_machine.travel(today, tick=True):
         call_command("seed_demo", force=True, stdout=io.StringIO())
@@ -313,15 +381,17 @@ def test_the_demo_is_dated_in_the_months_before_the_day_it_is_loaded(transaction
     for name, values in stamps.items():
         assert max(values) <= loaded, name
     assert min(ActEvent.objects.values_list("at", flat=True)) < today - datetime.timedelta(days=90)
-    assert not ActEvent.objects.filter(act__date__lt=today.date() - datetime.timedelta(days=7),
-                                       at__gte=today - datetime.timedelta(days=1)).exists()
+    assert not ActEvent.objects.filter(
+        act__date__lt=today.date() - datetime.timedelta(days=7), at__gte=today - datetime.timedelta(days=1)
+    ).exists()
     assert max(PointsEntry.objects.values_list("earned_on", flat=True)) <= today.date()
     # Decisions waited between 6 minutes and 26 hours; three requests still wait 40 min, 3 h and 7 h.
     waits = list(ActEvent.objects.filter(action__in=["approved", "declined"]).values_list("waited", flat=True))
     assert waits
     assert all(datetime.timedelta(minutes=6) <= w <= datetime.timedelta(hours=26) for w in waits)
-    waiting = sorted(today - at for at in Act.objects.filter(status="pending_approval")
-                     .values_list("requested_at", flat=True))
+    waiting = sorted(
+        today - at for at in Act.objects.filter(status="pending_approval").values_list("requested_at", flat=True)
+    )
     assert {40, 180, 420} <= {round(w.total_seconds() / 60) for w in waiting}
 
 
@@ -367,13 +437,16 @@ def test_three_months_from_any_start_day_have_13_or_14_weekly_buckets(team):
     assert counts == {13, 14}
 
 
-@pytest.mark.parametrize(("now", "weeks"), [
-    (local(2027, 3, 1, 12, 0), 9),    # 1 Jan .. 1 Mar: 60 days
-    (local(2027, 3, 31, 12, 0), 13),  # 1 Jan .. 31 Mar: 90 days
-    (local(2027, 1, 1, 12, 0), 9),    # 1 Nov .. 1 Jan: 62 days
-    (local(2026, 12, 31, 12, 0), 14),  # 1 Oct .. 31 Dec: 92 days
-    (local(2028, 2, 29, 12, 0), 13),  # 1 Dec .. 29 Feb: 91 days
-])
+@pytest.mark.parametrize(
+    ("now", "weeks"),
+    [
+        (local(2027, 3, 1, 12, 0), 9),  # 1 Jan .. 1 Mar: 60 days
+        (local(2027, 3, 31, 12, 0), 13),  # 1 Jan .. 31 Mar: 90 days
+        (local(2027, 1, 1, 12, 0), 9),  # 1 Nov .. 1 Jan: 62 days
+        (local(2026, 12, 31, 12, 0), 14),  # 1 Oct .. 31 Dec: 92 days
+        (local(2028, 2, 29, 12, 0), 13),  # 1 Dec .. 29 Feb: 91 days
+    ],
+)
 def test_the_last_3_months_period_has_a_weekly_bucket_per_started_week(staff, now, weeks):
     with frozen(now):
         scope = selectors.dashboard_scope(user=staff, period="3m")
@@ -383,9 +456,14 @@ def test_the_last_3_months_period_has_a_weekly_bucket_per_started_week(staff, no
     assert len(charts.activity_chart(series)["bars"]) == weeks
 
 
-@pytest.mark.parametrize(("start", "end"), [
-    (D(2027, 1, 1), D(2027, 12, 31)), (D(2028, 1, 1), D(2028, 12, 31)), (D(2026, 7, 1), D(2027, 6, 30)),
-])
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (D(2027, 1, 1), D(2027, 12, 31)),
+        (D(2028, 1, 1), D(2028, 12, 31)),
+        (D(2026, 7, 1), D(2027, 6, 30)),
+    ],
+)
 def test_a_year_has_twelve_monthly_buckets_each_a_calendar_month(team, start, end):
     series = selectors.activity_series(selectors.Scope(start=start, end=end, team=team), daily={})
     buckets = _buckets(series)
@@ -411,18 +489,26 @@ def test_a_week_across_the_year_end_is_one_bucket_with_both_years_acts(staff, ye
     with frozen(local(2027, 3, 10, 12, 0)):
         scope = selectors.dashboard_scope(user=staff, start="2026-12-01", end="2027-01-31")
         series = selectors.activity_series(scope)
-        months = selectors.activity_series(selectors.dashboard_scope(user=staff, start="2026-07-01",
-                                                                     end="2027-06-30"))
+        months = selectors.activity_series(selectors.dashboard_scope(user=staff, start="2026-07-01", end="2027-06-30"))
     assert [(row["start"], row["end"], row["acts"]) for row in series["rows"]] == [
-        (D(2026, 12, 1), D(2026, 12, 7), 1), (D(2026, 12, 8), D(2026, 12, 14), 0),
-        (D(2026, 12, 15), D(2026, 12, 21), 1), (D(2026, 12, 22), D(2026, 12, 28), 0),
+        (D(2026, 12, 1), D(2026, 12, 7), 1),
+        (D(2026, 12, 8), D(2026, 12, 14), 0),
+        (D(2026, 12, 15), D(2026, 12, 21), 1),
+        (D(2026, 12, 22), D(2026, 12, 28), 0),
         # 31 Dec (one act going ahead, one declined) and 1 Jan in the same week, once.
-        (D(2026, 12, 29), D(2027, 1, 4), 2), (D(2027, 1, 5), D(2027, 1, 11), 0),
-        (D(2027, 1, 12), D(2027, 1, 18), 0), (D(2027, 1, 19), D(2027, 1, 25), 0),
+        (D(2026, 12, 29), D(2027, 1, 4), 2),
+        (D(2027, 1, 5), D(2027, 1, 11), 0),
+        (D(2027, 1, 12), D(2027, 1, 18), 0),
+        (D(2027, 1, 19), D(2027, 1, 25), 0),
         (D(2027, 1, 26), D(2027, 1, 31), 1),
     ]
     assert charts.activity_chart(series)["summary"] == (
-        "5 acts and 0 stories over 9 weeks; the busiest week began 29 Dec with 2 acts.")
+        "5 acts and 0 stories over 9 weeks; the busiest week began 29 Dec with 2 acts."
+    )
     by_month = {row["start"]: row["acts"] for row in months["rows"]}
-    assert (by_month[D(2026, 11, 1)], by_month[D(2026, 12, 1)], by_month[D(2027, 1, 1)],
-            by_month[D(2027, 2, 1)]) == (1, 3, 2, 1)
+    assert (by_month[D(2026, 11, 1)], by_month[D(2026, 12, 1)], by_month[D(2027, 1, 1)], by_month[D(2027, 2, 1)]) == (
+        1,
+        3,
+        2,
+        1,
+    )

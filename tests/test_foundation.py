@@ -83,8 +83,7 @@ def test_profile_shows_team_and_role_and_makes_tokens(client, staff):
 
 
 def test_healthz_503_when_the_database_is_unreachable(client):
-    with mock.patch("django.db.backends.base.base.BaseDatabaseWrapper.cursor",
-                    side_effect=OperationalError("down")):
+    with mock.patch("django.db.backends.base.base.BaseDatabaseWrapper.cursor", side_effect=OperationalError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
@@ -92,21 +91,36 @@ def test_healthz_503_when_the_database_is_unreachable(client):
 
 def test_policy_page_edits_limits_and_a_months_budget(client, admin_user, team):
     client.force_login(admin_user)
-    response = client.post(f"/team/policy/?team={team.pk}", {
-        "form": "policy", "monthly_budget": "800", "empowerment_limit": "40", "manager_limit": "30",
-        "receipt_required_above": "75", "review_share": "0.2",
-    })
+    response = client.post(
+        f"/team/policy/?team={team.pk}",
+        {
+            "form": "policy",
+            "monthly_budget": "800",
+            "empowerment_limit": "40",
+            "manager_limit": "30",
+            "receipt_required_above": "75",
+            "review_share": "0.2",
+        },
+    )
     assert "cannot be below the empowerment limit" in response.content.decode()
     team.refresh_from_db()
     assert team.empowerment_limit == 50
-    client.post(f"/team/policy/?team={team.pk}", {
-        "form": "policy", "monthly_budget": "800", "empowerment_limit": "40", "manager_limit": "120",
-        "receipt_required_above": "75", "review_share": "0.2",
-    })
+    client.post(
+        f"/team/policy/?team={team.pk}",
+        {
+            "form": "policy",
+            "monthly_budget": "800",
+            "empowerment_limit": "40",
+            "manager_limit": "120",
+            "receipt_required_above": "75",
+            "review_share": "0.2",
+        },
+    )
     team.refresh_from_db()
     assert (team.empowerment_limit, team.manager_limit) == (40, 120)
-    response = client.post(f"/team/policy/?team={team.pk}",
-                           {"form": "budget", "month": "2026-12", "budget": "1500"}, follow=True)
+    response = client.post(
+        f"/team/policy/?team={team.pk}", {"form": "budget", "month": "2026-12", "budget": "1500"}, follow=True
+    )
     assert "budget for December 2026 is now $1,500.00" in response.content.decode()
 
 
@@ -156,15 +170,22 @@ def _settings_in_subprocess(**environment):
     import subprocess
     import sys
 
-    env = {key: value for key, value in os.environ.items()
-           if key not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env = {
+        key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
     # No .env file either: only what the test gives counts.
-    env.update({"ENV_FILE": "/dev/null", "DJANGO_SETTINGS_MODULE": "secondmile.settings",
-                **environment})
+    env.update({"ENV_FILE": "/dev/null", "DJANGO_SETTINGS_MODULE": "secondmile.settings", **environment})
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
-         "print('DEBUG', settings.DEBUG)"],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; print('DEBUG', settings.DEBUG)",
+        ],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -200,9 +221,7 @@ def test_the_roles_migration_reverses_and_applies_again():
     migration = import_module("secondmile.migrations.0002_role_groups")
     assert migration.Migration.operations[0].reversible
     # The apps as they were at that migration, as `migrate` hands them to it.
-    state_apps = MigrationExecutor(connection).loader.project_state(
-        ("secondmile", "0002_role_groups")
-    ).apps
+    state_apps = MigrationExecutor(connection).loader.project_state(("secondmile", "0002_role_groups")).apps
     names = ["staff", "manager", "admin"]
 
     migration.remove_role_groups(state_apps, None)
@@ -229,22 +248,27 @@ def test_migrate_secondmile_back_to_0001_and_forward_again(tmp_path):
 
     def manage(*args):
         result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, capture_output=True, text=True,
-            timeout=300, env={**os.environ, "DATABASE_URL": database},
+            [sys.executable, "manage.py", *args],
+            cwd=settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "DATABASE_URL": database},
         )
         assert result.returncode == 0, result.stderr
         return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
 
-    groups = ("from django.contrib.auth.models import Group; "
-              "print(sorted(Group.objects.values_list('name', flat=True)))")
+    groups = "from django.contrib.auth.models import Group; print(sorted(Group.objects.values_list('name', flat=True)))"
     manage("migrate", "--no-input", "-v", "0")
     assert manage("shell", "-c", groups) == "['admin', 'manager', 'staff']"
     manage("migrate", "secondmile", "0001_initial", "--no-input", "-v", "0")
     assert manage("shell", "-c", groups) == "[]"
     manage("migrate", "--no-input", "-v", "0")
     assert manage("shell", "-c", groups) == "['admin', 'manager', 'staff']"
-    permissions = ("from django.contrib.auth.models import Group; "
-                   "print(Group.objects.get(name='manager').permissions.filter(codename='decide_spend').exists())")
+    permissions = (
+        "from django.contrib.auth.models import Group; "
+        "print(Group.objects.get(name='manager').permissions.filter(codename='decide_spend').exists())"
+    )
     assert manage("shell", "-c", permissions) == "True"
 
 
@@ -254,10 +278,17 @@ def test_migrate_secondmile_back_to_0001_and_forward_again(tmp_path):
 def _change_data(user, **changes):
     """What the Django admin's change form posts for `user`, with changes."""
     data = {
-        "username": user.username, "first_name": user.first_name, "last_name": user.last_name,
-        "email": user.email, "team": user.team_id or "", "role": str(user.role),
-        "is_active": "on", "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
-        "date_joined_1": user.date_joined.strftime("%H:%M:%S"), "last_login_0": "", "last_login_1": "",
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "team": user.team_id or "",
+        "role": str(user.role),
+        "is_active": "on",
+        "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+        "last_login_0": "",
+        "last_login_1": "",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
@@ -298,8 +329,9 @@ def test_admin_form_requires_a_team_except_for_superusers(client, admin_user, st
 
     root = User.objects.create_superuser("root", "root@example.com", "x-pass-123")
     client.force_login(root)
-    response = client.post(f"/admin/secondmile/user/{root.pk}/change/",
-                           _change_data(root, team="", is_superuser="on", is_staff="on"))
+    response = client.post(
+        f"/admin/secondmile/user/{root.pk}/change/", _change_data(root, team="", is_superuser="on", is_staff="on")
+    )
     assert response.status_code == 302
     assert User.objects.get(pk=root.pk).team_id is None
 
@@ -307,8 +339,13 @@ def test_admin_form_requires_a_team_except_for_superusers(client, admin_user, st
 def test_admin_adds_a_person_with_a_team_and_a_role(client, admin_user, team):
     client.force_login(admin_user)
     assert client.get("/admin/secondmile/user/add/").status_code == 200
-    data = {"username": "newbie", "usable_password": "true", "password1": "a-long-pass-9173",
-            "password2": "a-long-pass-9173", "role": "manager"}
+    data = {
+        "username": "newbie",
+        "usable_password": "true",
+        "password1": "a-long-pass-9173",
+        "password2": "a-long-pass-9173",
+        "role": "manager",
+    }
     response = client.post("/admin/secondmile/user/add/", data)
     assert "Every person belongs to a team: choose one." in response.content.decode()
     assert not User.objects.filter(username="newbie").exists()
@@ -351,11 +388,17 @@ def test_demo_admin_is_an_admin_by_role_not_a_superuser(client):
     assert response.status_code == 302
     assert User.objects.get(pk=sam.pk).role == "manager"
     team = admin.team
-    response = client.post(f"/admin/secondmile/team/{team.pk}/change/", {
-        "name": team.name, "monthly_budget": "1200.00", "empowerment_limit": "50.00",
-        "manager_limit": "100.00", "receipt_required_above": "75.00", "review_share": "0.10",
-    })
+    response = client.post(
+        f"/admin/secondmile/team/{team.pk}/change/",
+        {
+            "name": team.name,
+            "monthly_budget": "1200.00",
+            "empowerment_limit": "50.00",
+            "manager_limit": "100.00",
+            "receipt_required_above": "75.00",
+            "review_share": "0.10",
+        },
+    )
     assert response.status_code == 302
     team.refresh_from_db()
     assert team.monthly_budget == 1200
-

@@ -42,7 +42,8 @@ def test_control_characters_in_api_text_are_a_422_naming_the_field(api, staff, t
     response = _post(api(staff), "/api/customers", {"name": "Ana", "notes": text})
     assert response.status_code == 422
     assert response.json() == {
-        "detail": errors.MSG_CONTROL_CHARACTERS.format(field="notes"), "field": "notes",
+        "detail": errors.MSG_CONTROL_CHARACTERS.format(field="notes"),
+        "field": "notes",
     }
     assert not Customer.objects.exists()
 
@@ -56,8 +57,18 @@ def test_tab_and_line_breaks_are_ordinary_text(api, staff):
 @pytest.mark.parametrize(
     ("url", "body", "field"),
     [
-        ("/api/acts", {"customer": 1, "problem": "a\x00b", "solution": "s", "quadrant": "delivery",
-                       "trigger": "proactive", "kind": "gift"}, "problem"),
+        (
+            "/api/acts",
+            {
+                "customer": 1,
+                "problem": "a\x00b",
+                "solution": "s",
+                "quadrant": "delivery",
+                "trigger": "proactive",
+                "kind": "gift",
+            },
+            "problem",
+        ),
         ("/api/stories", {"customer": 1, "channel": "review", "text": "\x00"}, "text"),
         ("/api/nps", {"customer": 1, "score": 3, "comment": "\x00"}, "comment"),
         ("/api/stories", {"customer": 1, "channel": "review", "text": "t", "url": ["\x00"]}, "url.0"),
@@ -69,9 +80,13 @@ def test_every_api_body_follows_the_rule(api, staff, url, body, field):
     assert response.json()["field"] == field
 
 
-@pytest.mark.parametrize(("url", "params"), [
-    ("/api/customers", {"q": "\x00"}), ("/api/acts", {"status": "\x00"}),
-])
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/api/customers", {"q": "\x00"}),
+        ("/api/acts", {"status": "\x00"}),
+    ],
+)
 def test_control_characters_in_an_api_query_string_are_a_422(api, staff, url, params):
     response = api(staff).get(url, params)
     assert response.status_code == 422
@@ -155,8 +170,9 @@ def test_dashboard_dates_off_the_calendar_are_refused_in_words(api, client_for, 
 
 
 def test_a_story_link_urlsplit_cannot_read_is_refused(api, staff, customer):
-    response = _post(api(staff), "/api/stories",
-                     {"customer": customer.pk, "channel": "review", "text": "t", "url": "http://[::1"})
+    response = _post(
+        api(staff), "/api/stories", {"customer": customer.pk, "channel": "review", "text": "t", "url": "http://[::1"}
+    )
     assert response.status_code == 400
     assert response.json()["detail"] == errors.MSG_STORY_LINK_SCHEME
     assert not Story.objects.exists()
@@ -167,8 +183,15 @@ def test_a_story_link_urlsplit_cannot_read_is_refused(api, staff, customer):
 
 @pytest.mark.parametrize("cost", ["1e400", "NaN", "Infinity", "-Infinity", HUGE * 10, 1e308])
 def test_absurd_costs_are_refused_in_words(api, client_for, staff, customer, cost):
-    body = {"customer": customer.pk, "problem": "p", "solution": "s", "quadrant": "delivery",
-            "trigger": "proactive", "kind": "gift", "cost": cost}
+    body = {
+        "customer": customer.pk,
+        "problem": "p",
+        "solution": "s",
+        "quadrant": "delivery",
+        "trigger": "proactive",
+        "kind": "gift",
+        "cost": cost,
+    }
     response = _post(api(staff), "/api/acts", body)
     assert response.status_code in (400, 422)
     page = client_for(staff).post("/acts/new/", {**body, "customer": customer.pk, "date": "2026-01-01"})

@@ -71,8 +71,13 @@ def test_customer_pages_of_twenty_with_the_search_kept(client_for, staff, guests
 def test_acts_feed_pages_newest_first_with_filters_kept(client_for, staff, customer):
     today = timezone.localdate()
     for n in range(1, PAGE_SIZE + 6):
-        log_act(staff, customer=customer, solution=f"Gesture {n:02d}",
-                date=today - datetime.timedelta(days=n), kind="note" if n % 2 else "call")
+        log_act(
+            staff,
+            customer=customer,
+            solution=f"Gesture {n:02d}",
+            date=today - datetime.timedelta(days=n),
+            kind="note" if n % 2 else "call",
+        )
     client = client_for(staff)
 
     def gestures(page):
@@ -117,9 +122,7 @@ def test_editing_onto_another_customers_email_is_warned(client_for, staff, custo
     )
     assert "Saved Elena Petrova." in response.content.decode()
     assert "has the same email" not in response.content.decode()
-    response = client.post(
-        f"/customers/{tom.pk}/edit/", {"name": "Tom Becker", "email": customer.email}, follow=True
-    )
+    response = client.post(f"/customers/{tom.pk}/edit/", {"name": "Tom Becker", "email": customer.email}, follow=True)
     page = response.content.decode()
     assert "Saved Tom Becker." in page
     assert "Elena Petrova has the same email: is it the same person?" in page

@@ -55,8 +55,7 @@ PAGES = [
     ("GET", "/team/policy/?team={other_team}", None, (LOGIN, 404, 404, 200)),
     ("GET", "/team/policy/?team=abc", None, (LOGIN, 404, 404, 404)),
     ("GET", "/team/policy/?team=999999", None, (LOGIN, 404, 404, 404)),
-    ("POST", "/team/policy/", {"form": "budget", "month": "2026-12", "budget": "900"},
-     (LOGIN, 404, 404, 302)),
+    ("POST", "/team/policy/", {"form": "budget", "month": "2026-12", "budget": "900"}, (LOGIN, 404, 404, 302)),
     ("GET", "/audit/", None, (LOGIN, 404, 404, 200)),
     ("GET", "/audit/?action=budget_set&page=2", None, (LOGIN, 404, 404, 200)),
     ("POST", "/audit/", {}, (LOGIN, 405, 405, 405)),
@@ -96,8 +95,7 @@ PAGES = [
     ("POST", "/customers/{customer}/nps/", {"score": "9", "date": "{today}"}, (LOGIN, 302, 302, 302)),
     ("POST", "/customers/{other_customer}/nps/", {"score": "9", "date": "{today}"}, (LOGIN, 404, 404, 302)),
     ("GET", "/customers/{customer}/nps/", None, (LOGIN, 405, 405, 405)),
-    ("POST", "/customers/new/", {"name": "New Person", "email": "new@example.org"},
-     (LOGIN, 302, 302, 302)),
+    ("POST", "/customers/new/", {"name": "New Person", "email": "new@example.org"}, (LOGIN, 302, 302, 302)),
     ("GET", "/stories/", None, (LOGIN, 200, 200, 200)),
     ("GET", "/stories/new/", None, (LOGIN, 200, 200, 200)),
     ("GET", "/stories/new/?act={approved}", None, (LOGIN, 200, 200, 200)),
@@ -127,20 +125,49 @@ API = [
     ("GET", "/api/stories", None, (401, 200, 200, 200)),
     ("GET", "/api/openapi.json", None, (200, 200, 200, 200)),
     ("GET", "/api/docs", None, (200, 200, 200, 200)),
-    ("POST", "/api/customers", {"name": "Api Person", "email": "api@example.org"},
-     (401, 201, 201, 201)),
-    ("POST", "/api/acts", {
-        "customer": "{customer}", "problem": "Cold", "solution": "Soup", "quadrant": "delivery",
-        "trigger": "proactive", "kind": "gift", "cost": "10.00", "right_thing": "Yes",
-        "great_experience": "Yes", "how_they_know": "We tell them",
-    }, (401, 201, 201, 201)),
-    ("POST", "/api/acts", {
-        "customer": "{other_customer}", "problem": "Cold", "solution": "Soup",
-        "quadrant": "delivery", "trigger": "proactive", "kind": "gift", "cost": "0",
-    }, (401, 400, 400, 201)),  # a body naming another team's customer: a field error
-    ("POST", "/api/stories", {
-        "customer": "{customer}", "channel": "review", "text": "Lovely", "consent": True,
-    }, (401, 201, 201, 201)),
+    ("POST", "/api/customers", {"name": "Api Person", "email": "api@example.org"}, (401, 201, 201, 201)),
+    (
+        "POST",
+        "/api/acts",
+        {
+            "customer": "{customer}",
+            "problem": "Cold",
+            "solution": "Soup",
+            "quadrant": "delivery",
+            "trigger": "proactive",
+            "kind": "gift",
+            "cost": "10.00",
+            "right_thing": "Yes",
+            "great_experience": "Yes",
+            "how_they_know": "We tell them",
+        },
+        (401, 201, 201, 201),
+    ),
+    (
+        "POST",
+        "/api/acts",
+        {
+            "customer": "{other_customer}",
+            "problem": "Cold",
+            "solution": "Soup",
+            "quadrant": "delivery",
+            "trigger": "proactive",
+            "kind": "gift",
+            "cost": "0",
+        },
+        (401, 400, 400, 201),
+    ),  # a body naming another team's customer: a field error
+    (
+        "POST",
+        "/api/stories",
+        {
+            "customer": "{customer}",
+            "channel": "review",
+            "text": "Lovely",
+            "consent": True,
+        },
+        (401, 201, 201, 201),
+    ),
     ("POST", "/api/nps", {"customer": "{customer}", "score": 9}, (401, 201, 201, 201)),
     ("POST", "/api/nps", {"customer": "{other_customer}", "score": 9}, (401, 404, 404, 201)),
     ("POST", "/api/stories/{story}/moderate", {"decision": "approve"}, (401, 403, 403, 200)),
@@ -155,62 +182,151 @@ API = [
 PENDING, APPROVED, DECLINED = "pending_approval", "approved", "declined"
 WITHDRAWN, DELIVERED, KNOWS = "withdrawn", "delivered", "customer_knows"
 TRANSITIONS = [
-    ("POST", "/acts/{pending}/approve/", {"amount": "75", "note": ""}, "pending",
-     (LOGIN, 302, 302, 302), (PENDING, PENDING, APPROVED, APPROVED)),
-    ("POST", "/acts/{pending}/decline/", {"note": "Not this time"}, "pending",
-     (LOGIN, 302, 302, 302), (PENDING, PENDING, DECLINED, DECLINED)),
-    ("POST", "/acts/{pending}/withdraw/", {"note": ""}, "pending",
-     (LOGIN, 302, 302, 302), (PENDING, WITHDRAWN, PENDING, PENDING)),
-    ("POST", "/acts/{approved}/deliver/", {"actual_cost": "20"}, "approved",
-     (LOGIN, 302, 302, 302), (APPROVED, DELIVERED, DELIVERED, DELIVERED)),
-    ("POST", "/acts/{delivered}/customer-knows/", {"how": "Told at check-out"}, "delivered",
-     (LOGIN, 302, 302, 302), (DELIVERED, KNOWS, KNOWS, KNOWS)),
-    ("POST", "/acts/{other_act}/deliver/", {"actual_cost": "5"}, "other_act",
-     (LOGIN, 404, 404, 302), (APPROVED, APPROVED, APPROVED, DELIVERED)),
-    ("POST", "/api/acts/{pending}/approve", {"note": ""}, "pending",
-     (401, 403, 200, 200), (PENDING, PENDING, APPROVED, APPROVED)),
-    ("POST", "/api/acts/{pending}/decline", {"note": "Not this time"}, "pending",
-     (401, 403, 200, 200), (PENDING, PENDING, DECLINED, DECLINED)),
-    ("POST", "/api/acts/{pending}/withdraw", {}, "pending",
-     (401, 200, 403, 403), (PENDING, WITHDRAWN, PENDING, PENDING)),
-    ("POST", "/api/acts/{approved}/deliver", {"actual_cost": "20"}, "approved",
-     (401, 200, 200, 200), (APPROVED, DELIVERED, DELIVERED, DELIVERED)),
-    ("POST", "/api/acts/{delivered}/customer-knows", {"how": "Told at check-out"}, "delivered",
-     (401, 200, 200, 200), (DELIVERED, KNOWS, KNOWS, KNOWS)),
-    ("POST", "/api/acts/{delivered}/approve", {}, "delivered",
-     (401, 409, 409, 409), (DELIVERED, DELIVERED, DELIVERED, DELIVERED)),
+    (
+        "POST",
+        "/acts/{pending}/approve/",
+        {"amount": "75", "note": ""},
+        "pending",
+        (LOGIN, 302, 302, 302),
+        (PENDING, PENDING, APPROVED, APPROVED),
+    ),
+    (
+        "POST",
+        "/acts/{pending}/decline/",
+        {"note": "Not this time"},
+        "pending",
+        (LOGIN, 302, 302, 302),
+        (PENDING, PENDING, DECLINED, DECLINED),
+    ),
+    (
+        "POST",
+        "/acts/{pending}/withdraw/",
+        {"note": ""},
+        "pending",
+        (LOGIN, 302, 302, 302),
+        (PENDING, WITHDRAWN, PENDING, PENDING),
+    ),
+    (
+        "POST",
+        "/acts/{approved}/deliver/",
+        {"actual_cost": "20"},
+        "approved",
+        (LOGIN, 302, 302, 302),
+        (APPROVED, DELIVERED, DELIVERED, DELIVERED),
+    ),
+    (
+        "POST",
+        "/acts/{delivered}/customer-knows/",
+        {"how": "Told at check-out"},
+        "delivered",
+        (LOGIN, 302, 302, 302),
+        (DELIVERED, KNOWS, KNOWS, KNOWS),
+    ),
+    (
+        "POST",
+        "/acts/{other_act}/deliver/",
+        {"actual_cost": "5"},
+        "other_act",
+        (LOGIN, 404, 404, 302),
+        (APPROVED, APPROVED, APPROVED, DELIVERED),
+    ),
+    (
+        "POST",
+        "/api/acts/{pending}/approve",
+        {"note": ""},
+        "pending",
+        (401, 403, 200, 200),
+        (PENDING, PENDING, APPROVED, APPROVED),
+    ),
+    (
+        "POST",
+        "/api/acts/{pending}/decline",
+        {"note": "Not this time"},
+        "pending",
+        (401, 403, 200, 200),
+        (PENDING, PENDING, DECLINED, DECLINED),
+    ),
+    (
+        "POST",
+        "/api/acts/{pending}/withdraw",
+        {},
+        "pending",
+        (401, 200, 403, 403),
+        (PENDING, WITHDRAWN, PENDING, PENDING),
+    ),
+    (
+        "POST",
+        "/api/acts/{approved}/deliver",
+        {"actual_cost": "20"},
+        "approved",
+        (401, 200, 200, 200),
+        (APPROVED, DELIVERED, DELIVERED, DELIVERED),
+    ),
+    (
+        "POST",
+        "/api/acts/{delivered}/customer-knows",
+        {"how": "Told at check-out"},
+        "delivered",
+        (401, 200, 200, 200),
+        (DELIVERED, KNOWS, KNOWS, KNOWS),
+    ),
+    (
+        "POST",
+        "/api/acts/{delivered}/approve",
+        {},
+        "delivered",
+        (401, 409, 409, 409),
+        (DELIVERED, DELIVERED, DELIVERED, DELIVERED),
+    ),
 ]
 
 
 @pytest.fixture
-def world(settings, tmp_path, team, other_team, staff, staff2, manager, admin_user, other_staff,
-          customer, other_customer):
+def world(
+    settings, tmp_path, team, other_team, staff, staff2, manager, admin_user, other_staff, customer, other_customer
+):
     """One of everything each route names, in the staff member's team and another team."""
     settings.MEDIA_ROOT = tmp_path
     pending = log_act(staff, cost="75.00", customer=customer)
     approved = log_act(staff, cost="20.00", customer=customer)
     delivered = log_act(staff, cost="30.00", customer=customer)
     act_services.act_deliver(
-        user=staff, act=delivered, actual_cost=Decimal("30.00"),
+        user=staff,
+        act=delivered,
+        actual_cost=Decimal("30.00"),
         receipt=SimpleUploadedFile("r.pdf", b"%PDF-1.4\n% receipt\n", content_type="application/pdf"),
     )
     other_act = log_act(other_staff, cost="5.00", customer=other_customer)
     # A detractor's score opens a follow-up for the other team.
     customer_services.nps_record(user=other_staff, customer=other_customer, score=3)
     story = customer_services.story_record(
-        user=staff, customer=customer, channel="review", text="They were lovely.", consent=True,
+        user=staff,
+        customer=customer,
+        channel="review",
+        text="They were lovely.",
+        consent=True,
         acts=[delivered],
     )
     _link, survey_token = customer_services.survey_link_create(user=staff, act=delivered)
     tokens = {user.pk: api_token_create(user=user)[0].pk for user in (staff, manager, admin_user)}
     return {
-        "pending": pending, "approved": approved, "delivered": delivered, "other_act": other_act,
-        "customer": customer, "other_customer": other_customer, "other_team": other_team,
-        "code": customer.referral_code, "story": story, "survey_token": survey_token,
-        "sam": staff2, "other_person": other_staff,
+        "pending": pending,
+        "approved": approved,
+        "delivered": delivered,
+        "other_act": other_act,
+        "customer": customer,
+        "other_customer": other_customer,
+        "other_team": other_team,
+        "code": customer.referral_code,
+        "story": story,
+        "survey_token": survey_token,
+        "sam": staff2,
+        "other_person": other_staff,
         "followup": FollowUp.objects.filter(team=team).first(),
         "other_followup": FollowUp.objects.filter(team=other_team).first(),
-        "staff_token": tokens[staff.pk], "tokens": tokens, "today": timezone.localdate(),
+        "staff_token": tokens[staff.pk],
+        "tokens": tokens,
+        "today": timezone.localdate(),
         "cast": (None, staff, manager, admin_user),
     }
 
@@ -255,8 +371,7 @@ def _cases(table):
             yield pytest.param(method, path, data, ROLES, expected, id=f"{method}-{path}")
             continue
         for index, role in enumerate(ROLES):
-            yield pytest.param(method, path, data, (role,), (expected[index],),
-                               id=f"{role}-{method}-{path}")
+            yield pytest.param(method, path, data, (role,), (expected[index],), id=f"{role}-{method}-{path}")
 
 
 def _fill_data(data, world, user, *, api: bool):
@@ -287,12 +402,12 @@ def test_role_by_route_matrix(client, world, method, path, data, roles, expected
 def _transition_cases():
     for method, path, data, act_name, expected, left in TRANSITIONS:
         for index, role in enumerate(ROLES):
-            yield pytest.param(method, path, data, act_name, index, expected[index], left[index],
-                               id=f"{role}-{method}-{path}")
+            yield pytest.param(
+                method, path, data, act_name, index, expected[index], left[index], id=f"{role}-{method}-{path}"
+            )
 
 
-@pytest.mark.parametrize(("method", "path", "data", "act_name", "role", "expected", "left"),
-                         list(_transition_cases()))
+@pytest.mark.parametrize(("method", "path", "data", "act_name", "role", "expected", "left"), list(_transition_cases()))
 def test_transition_by_role(client, world, method, path, data, act_name, role, expected, left):
     user = world["cast"][role]
     if user:
@@ -328,8 +443,12 @@ def test_refused_writes_change_nothing(client, world):
 def test_object_urls_of_another_team_are_404(client_for, staff, other_staff, other_customer):
     act = log_act(other_staff, cost="10.00", customer=other_customer)
     client = client_for(staff)
-    for url in (f"/acts/{act.pk}/", f"/customers/{other_customer.pk}/", f"/customers/{other_customer.pk}/edit/",
-                f"/acts/{act.pk}/receipt/"):
+    for url in (
+        f"/acts/{act.pk}/",
+        f"/customers/{other_customer.pk}/",
+        f"/customers/{other_customer.pk}/edit/",
+        f"/acts/{act.pk}/receipt/",
+    ):
         assert client.get(url).status_code == 404, url
     for action in ("approve", "decline", "withdraw", "deliver", "customer-knows", "review"):
         response = client.post(f"/acts/{act.pk}/{action}/", {"note": "x", "actual_cost": "1", "how": "x"})
@@ -399,12 +518,29 @@ def teamless(db):
 
 
 TEAMLESS_GETS = [
-    "/", "/acts/", "/acts/new/", "/acts/new/warnings/?customer=1&kind=gift", "/approvals/",
-    "/customers/", "/customers/new/", "/customers/referrer-stories/?referrer_code=ABC",
+    "/",
+    "/acts/",
+    "/acts/new/",
+    "/acts/new/warnings/?customer=1&kind=gift",
+    "/approvals/",
+    "/customers/",
+    "/customers/new/",
+    "/customers/referrer-stories/?referrer_code=ABC",
     "/customers/search/?field=customer&id=id_customer&customer_q=a",
-    "/stories/", "/stories/new/", "/stories/review/", "/dashboard/", "/dashboard/export/acts.csv",
-    "/dashboard/export/stories.csv", "/accounts/profile/", "/team/policy/", "/api/me",
-    "/api/acts", "/api/customers", "/api/stories", "/api/budget", "/api/dashboard",
+    "/stories/",
+    "/stories/new/",
+    "/stories/review/",
+    "/dashboard/",
+    "/dashboard/export/acts.csv",
+    "/dashboard/export/stories.csv",
+    "/accounts/profile/",
+    "/team/policy/",
+    "/api/me",
+    "/api/acts",
+    "/api/customers",
+    "/api/stories",
+    "/api/budget",
+    "/api/dashboard",
 ]
 
 
@@ -418,9 +554,15 @@ def test_a_person_without_a_team_never_gets_a_server_error(client, teamless):
 
 
 NEW_ACT = {
-    "customer": "", "new_customer_name": "Walk-in Guest", "new_customer_email": "",
-    "problem": "Needed a hand", "solution": "Helped", "quadrant": "delivery",
-    "trigger": "proactive", "kind": "gift", "cost": "0",
+    "customer": "",
+    "new_customer_name": "Walk-in Guest",
+    "new_customer_email": "",
+    "problem": "Needed a hand",
+    "solution": "Helped",
+    "quadrant": "delivery",
+    "trigger": "proactive",
+    "kind": "gift",
+    "cost": "0",
 }
 
 

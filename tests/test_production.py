@@ -27,12 +27,21 @@ PRODUCTION = {
 
 def _manage(*args, **environment):
     # Only what the test gives counts: no .env file, none of the test run's own switches.
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("SECURE_", "SESSION_", "CSRF_"))
-           and key not in {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SECURE_", "SESSION_", "CSRF_"))
+        and key not in {"SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update({"ENV_FILE": "/dev/null", **environment})
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_deploy_check_passes_with_only_the_required_settings():
@@ -43,21 +52,39 @@ def test_deploy_check_passes_with_only_the_required_settings():
 
 def test_deploy_check_fails_when_https_is_switched_off():
     """A plain-HTTP trial is possible, and the deploy check then says what is missing."""
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION,
-                     SECURE_SSL_REDIRECT="0", SECURE_HSTS_SECONDS="0",
-                     SESSION_COOKIE_SECURE="0", CSRF_COOKIE_SECURE="0")
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **PRODUCTION,
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+    )
     assert result.returncode != 0
     for check in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert check in result.stderr, check
 
 
 def test_proxy_ssl_header_is_trusted_only_when_configured():
-    show = ("shell", "--no-imports", "-c", "from django.conf import settings as s; "
-            "print(s.SECURE_PROXY_SSL_HEADER, s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME)")
+    show = (
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.SECURE_PROXY_SSL_HEADER, s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME)",
+    )
     result = _manage(*show, **PRODUCTION)
     assert result.stdout.split() == ["None", "__Host-sessionid", "__Host-csrftoken"], result.stderr
-    result = _manage(*show, **PRODUCTION, SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
-                     SESSION_COOKIE_SECURE="0", CSRF_COOKIE_SECURE="0")
+    result = _manage(
+        *show,
+        **PRODUCTION,
+        SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+    )
     assert result.stdout.split() == ["('HTTP_X_FORWARDED_PROTO',", "'https')", "sessionid", "csrftoken"]
 
 
@@ -92,8 +119,7 @@ def test_login_sets_host_prefixed_secure_cookies(client, staff):
     assert csrf["secure"]
     assert csrf["path"] == "/"
     assert not csrf["domain"]
-    response = client.post("/accounts/login/", {"username": staff.username, "password": PASSWORD},
-                           secure=True)
+    response = client.post("/accounts/login/", {"username": staff.username, "password": PASSWORD}, secure=True)
     assert response.status_code == 302
     session = client.cookies["__Host-sessionid"]
     assert session["secure"]

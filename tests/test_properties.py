@@ -13,15 +13,49 @@ from acts.services import cost_parse
 from secondmile import errors
 from secondmile.inputs import has_control_characters
 
-PROPERTIES = settings(max_examples=60, derandomize=True, deadline=None, database=None,
-                      suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+PROPERTIES = settings(
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 # Besides random text, the inputs that broke parsers before.
-NASTY = st.sampled_from([
-    "1e400", "-1e400", "1e-400", "NaN", "-nan", "sNaN", "Infinity", "-Infinity", "inf", "0000-00-00",
-    "99999-01-01", "9999-12-31", "²", "99999999999999999999", "0x10", "1_000", " 12.50 ", "12,50",
-    "١٢", "+5", "-0", "10000.00", "10000.001", "0.005", "", " ", "😀", "x" * 5000, "a\x00b", "\x1b[0m",
-])
+NASTY = st.sampled_from(
+    [
+        "1e400",
+        "-1e400",
+        "1e-400",
+        "NaN",
+        "-nan",
+        "sNaN",
+        "Infinity",
+        "-Infinity",
+        "inf",
+        "0000-00-00",
+        "99999-01-01",
+        "9999-12-31",
+        "²",
+        "99999999999999999999",
+        "0x10",
+        "1_000",
+        " 12.50 ",
+        "12,50",
+        "١٢",
+        "+5",
+        "-0",
+        "10000.00",
+        "10000.001",
+        "0.005",
+        "",
+        " ",
+        "😀",
+        "x" * 5000,
+        "a\x00b",
+        "\x1b[0m",
+    ]
+)
 # Any printable text (control characters come from NASTY, or they would be in nearly
 # every example and every example would stop at the rule that refuses them).
 PRINTABLE = st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=60)
@@ -58,21 +92,48 @@ def _answered_in_words(response, data: dict):
 # form and reach the service and the database.
 THE_CUSTOMER = "<the customer's id>"
 ACT_VALID = {
-    "customer": [THE_CUSTOMER], "quadrant": Quadrant.values, "trigger": Trigger.values, "kind": Kind.values,
-    "cost": ["0", "30", "80.50"], "date": ["2026-01-05"], "new_customer_email": ["ana@example.org"],
+    "customer": [THE_CUSTOMER],
+    "quadrant": Quadrant.values,
+    "trigger": Trigger.values,
+    "kind": Kind.values,
+    "cost": ["0", "30", "80.50"],
+    "date": ["2026-01-05"],
+    "new_customer_email": ["ana@example.org"],
 }
-ACT_FIELDS = ["customer", "new_customer_name", "new_customer_email", "problem", "quadrant", "trigger",
-              "solution", "kind", "cost", "right_thing", "great_experience", "how_they_know", "date"]
+ACT_FIELDS = [
+    "customer",
+    "new_customer_name",
+    "new_customer_email",
+    "problem",
+    "quadrant",
+    "trigger",
+    "solution",
+    "kind",
+    "cost",
+    "right_thing",
+    "great_experience",
+    "how_they_know",
+    "date",
+]
 CUSTOMER_VALID = {"email": ["ana@example.org"], "first_purchase_value": ["120.00"], "referrer_code": [""]}
-CUSTOMER_FIELDS = ["name", "email", "phone", "company", "referrer_code", "referred_by_story",
-                   "first_purchase_value", "notes"]
+CUSTOMER_FIELDS = [
+    "name",
+    "email",
+    "phone",
+    "company",
+    "referrer_code",
+    "referred_by_story",
+    "first_purchase_value",
+    "notes",
+]
 
 
 @pytest.mark.django_db
-@given(data=st.fixed_dictionaries({
-    name: st.one_of(st.sampled_from(ACT_VALID.get(name, ["Went the second mile"])), TEXT)
-    for name in ACT_FIELDS
-}))
+@given(
+    data=st.fixed_dictionaries(
+        {name: st.one_of(st.sampled_from(ACT_VALID.get(name, ["Went the second mile"])), TEXT) for name in ACT_FIELDS}
+    )
+)
 @PROPERTIES
 def test_the_act_form_answers_any_text_in_words(client_for, staff, customer, data):
     if data["customer"] == THE_CUSTOMER:
@@ -81,9 +142,11 @@ def test_the_act_form_answers_any_text_in_words(client_for, staff, customer, dat
 
 
 @pytest.mark.django_db
-@given(data=st.fixed_dictionaries({
-    name: st.one_of(st.sampled_from(CUSTOMER_VALID.get(name, ["Ana Lima"])), TEXT) for name in CUSTOMER_FIELDS
-}))
+@given(
+    data=st.fixed_dictionaries(
+        {name: st.one_of(st.sampled_from(CUSTOMER_VALID.get(name, ["Ana Lima"])), TEXT) for name in CUSTOMER_FIELDS}
+    )
+)
 @PROPERTIES
 def test_the_customer_form_answers_any_text_in_words(client_for, staff, customer, data):
     _answered_in_words(client_for(staff).post("/customers/new/", data), data)

@@ -105,14 +105,17 @@ def test_staff_and_managers_cannot_see_lockouts(client_for, staff):
 # --- The client's address --------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("proxies", "forwarded", "expected"), [
-    (0, "", "10.0.0.1"),
-    (0, "203.0.113.7", "10.0.0.1"),  # nobody vouches for the header: ignored
-    (1, "203.0.113.7", "203.0.113.7"),
-    (1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),  # the client's own entry is to the left
-    (2, "6.6.6.6, 203.0.113.7, 10.1.1.1", "203.0.113.7"),
-    (2, "203.0.113.7", "10.0.0.1"),  # did not pass both proxies: not trusted
-])
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "", "10.0.0.1"),
+        (0, "203.0.113.7", "10.0.0.1"),  # nobody vouches for the header: ignored
+        (1, "203.0.113.7", "203.0.113.7"),
+        (1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),  # the client's own entry is to the left
+        (2, "6.6.6.6, 203.0.113.7, 10.1.1.1", "203.0.113.7"),
+        (2, "203.0.113.7", "10.0.0.1"),  # did not pass both proxies: not trusted
+    ],
+)
 def test_client_ip_trusts_only_the_configured_proxies(settings, proxies, forwarded, expected):
     settings.TRUSTED_PROXY_COUNT = proxies
     request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)

@@ -22,8 +22,11 @@ def log_output():
     the console, runserver's access log), at INFO and above, as text."""
     stream = io.StringIO()
     root = logging.getLogger()
-    handlers = {*root.handlers, *logging.getLogger("secondmile.security").handlers,
-                *logging.getLogger("django.server").handlers}
+    handlers = {
+        *root.handlers,
+        *logging.getLogger("secondmile.security").handlers,
+        *logging.getLogger("django.server").handlers,
+    }
     # The settings' own handlers, not pytest's capturing ones.
     handlers = {handler for handler in handlers if type(handler) is logging.StreamHandler}
     assert len(handlers) == 2  # the console (root and django.server) and the security log
@@ -107,7 +110,9 @@ def test_a_token_used_from_a_new_address_is_logged(client, staff, log_output):
     assert client.get("/api/me", REMOTE_ADDR="203.0.113.9", **auth).status_code == 200
     lines = named(log_output, "api_token_new_ip")
     assert [(line["ip"], line["previous_ip"]) for line in lines] == [
-        ("198.51.100.1", None), ("203.0.113.9", "198.51.100.1")]
+        ("198.51.100.1", None),
+        ("203.0.113.9", "198.51.100.1"),
+    ]
     assert lines[0]["token_id"] == row.pk
     assert ApiToken.objects.get().last_ip == "203.0.113.9"
     assert token not in log_output.getvalue()

@@ -13,9 +13,17 @@ from secondmile.services import api_token_create
 from tests.factories import CustomerFactory
 
 HOSTILE_NAME = "Ana\nBcc: x@evil"
-ACT = {"problem": "Flat tyre", "solution": "Drove her home", "quadrant": "delivery",
-       "trigger": "reactive", "kind": "time", "cost": "75.00", "right_thing": "Yes",
-       "great_experience": "Yes", "how_they_know": "She was there"}
+ACT = {
+    "problem": "Flat tyre",
+    "solution": "Drove her home",
+    "quadrant": "delivery",
+    "trigger": "reactive",
+    "kind": "time",
+    "cost": "75.00",
+    "right_thing": "Yes",
+    "great_experience": "Yes",
+    "how_they_know": "She was there",
+}
 
 
 @pytest.fixture
@@ -26,8 +34,12 @@ def hostile_customer(team):
 def _log_by_api(user, customer):
     client = Client(raise_request_exception=False)
     token = api_token_create(user=user)[1]
-    return client.post("/api/acts", json.dumps({**ACT, "customer": customer.pk}),
-                       content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client.post(
+        "/api/acts",
+        json.dumps({**ACT, "customer": customer.pk}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
 
 
 def test_a_line_break_in_a_name_cannot_reach_a_mail_header(
@@ -49,9 +61,14 @@ def test_the_page_saves_the_act_and_mails_a_clean_subject(
     client_for, staff, manager, hostile_customer, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(staff).post("/acts/new/", {
-            **ACT, "customer": hostile_customer.pk, "date": "2026-01-05",
-        })
+        response = client_for(staff).post(
+            "/acts/new/",
+            {
+                **ACT,
+                "customer": hostile_customer.pk,
+                "date": "2026-01-05",
+            },
+        )
     assert response.status_code == 302
     assert Act.objects.count() == 1
     assert [m.subject for m in mailoutbox] == ["Waiting for you: $75.00 for Ana Bcc: x@evil"]

@@ -16,8 +16,13 @@ from tests.factories import log_act
 pytestmark = pytest.mark.django_db
 
 ACT = {
-    "problem": "Mother in hospital", "solution": "Sent flowers", "quadrant": "response",
-    "trigger": "proactive", "kind": "gift", "right_thing": "Yes", "great_experience": "Yes",
+    "problem": "Mother in hospital",
+    "solution": "Sent flowers",
+    "quadrant": "response",
+    "trigger": "proactive",
+    "kind": "gift",
+    "right_thing": "Yes",
+    "great_experience": "Yes",
     "how_they_know": "A card",
 }
 
@@ -41,8 +46,7 @@ def test_me_needs_authentication(client):
 def test_me_with_a_bearer_token(bearer, manager):
     response = bearer(manager).get("/api/me")
     assert response.status_code == 200
-    assert response.json() == {"username": "marcus", "role": "manager", "team": "Harbour",
-                               "team_id": manager.team_id}
+    assert response.json() == {"username": "marcus", "role": "manager", "team": "Harbour", "team_id": manager.team_id}
 
 
 def test_a_wrong_token_is_refused(client, staff):
@@ -59,8 +63,12 @@ def test_api_token_command_prints_a_working_token(client, staff, capsys):
 
 @pytest.mark.parametrize(
     ("cost", "status", "level"),
-    [("20.00", "approved", "empowered"), ("75.00", "pending_approval", "manager"),
-     ("150.00", "pending_approval", "admin"), ("0", "approved", "none")],
+    [
+        ("20.00", "approved", "empowered"),
+        ("75.00", "pending_approval", "manager"),
+        ("150.00", "pending_approval", "admin"),
+        ("0", "approved", "none"),
+    ],
 )
 def test_post_act_routes_by_cost(bearer, staff, customer, cost, status, level):
     response = bearer(staff).post(
@@ -96,8 +104,10 @@ def test_another_teams_objects_are_404(bearer, staff, other_staff, other_custome
     api = bearer(staff)
     assert api.get(f"/api/acts/{other_act.pk}").status_code == 404
     assert api.get(f"/api/customers/{other_customer.pk}").status_code == 404
-    assert api.post(f"/api/acts/{other_act.pk}/deliver", {"actual_cost": "0"},
-                    content_type="application/json").status_code == 404
+    assert (
+        api.post(f"/api/acts/{other_act.pk}/deliver", {"actual_cost": "0"}, content_type="application/json").status_code
+        == 404
+    )
 
 
 def test_list_is_paginated_newest_first_and_scoped(bearer, staff, other_staff, customer):
@@ -111,35 +121,37 @@ def test_list_is_paginated_newest_first_and_scoped(bearer, staff, other_staff, c
 
 def test_transitions_through_the_api(bearer, client, staff, manager, customer):
     act = log_act(staff, cost="75.00", customer=customer)
-    response = bearer(manager).post(f"/api/acts/{act.pk}/approve", {"note": "Go"},
-                                    content_type="application/json")
+    response = bearer(manager).post(f"/api/acts/{act.pk}/approve", {"note": "Go"}, content_type="application/json")
     assert response.status_code == 200
     assert response.json()["status"] == "approved"
     again = client.post(f"/api/acts/{act.pk}/approve", {"note": "Again"}, content_type="application/json")
     assert again.status_code == 409
     assert again.json()["detail"] == "This request has already been decided."
     api = bearer(staff)
-    delivered = api.post(f"/api/acts/{act.pk}/deliver", {"actual_cost": "70.00"},
-                         content_type="application/json")
+    delivered = api.post(f"/api/acts/{act.pk}/deliver", {"actual_cost": "70.00"}, content_type="application/json")
     assert delivered.json()["status"] == "delivered"
     assert delivered.json()["actual_cost"] == "70.00"
-    knows = api.post(f"/api/acts/{act.pk}/customer-knows", {"how": "Told at checkout"},
-                     content_type="application/json")
+    knows = api.post(f"/api/acts/{act.pk}/customer-knows", {"how": "Told at checkout"}, content_type="application/json")
     assert knows.json()["status"] == "customer_knows"
 
 
 def test_decline_and_withdraw_through_the_api(bearer, client, staff, manager):
     declined = log_act(staff, cost="75.00")
     withdrawn = log_act(staff, cost="75.00")
-    no_reason = bearer(manager).post(f"/api/acts/{declined.pk}/decline", {"note": ""},
-                                     content_type="application/json")
+    no_reason = bearer(manager).post(f"/api/acts/{declined.pk}/decline", {"note": ""}, content_type="application/json")
     assert no_reason.status_code == 400
-    assert client.post(f"/api/acts/{declined.pk}/decline", {"note": "Too much"},
-                       content_type="application/json").json()["status"] == "declined"
+    assert (
+        client.post(f"/api/acts/{declined.pk}/decline", {"note": "Too much"}, content_type="application/json").json()[
+            "status"
+        ]
+        == "declined"
+    )
     staff_api = bearer(staff)
     assert staff_api.post(f"/api/acts/{withdrawn.pk}/approve", content_type="application/json").status_code == 403
-    assert staff_api.post(f"/api/acts/{withdrawn.pk}/withdraw", content_type="application/json").json()[
-        "status"] == "withdrawn"
+    assert (
+        staff_api.post(f"/api/acts/{withdrawn.pk}/withdraw", content_type="application/json").json()["status"]
+        == "withdrawn"
+    )
 
 
 def test_budget_endpoint(bearer, staff, team):
@@ -152,16 +164,24 @@ def test_budget_endpoint(bearer, staff, team):
 
 def test_customers_api_creates_with_referrer_and_guards(bearer, staff, customer, other_customer):
     api = bearer(staff)
-    created = api.post("/api/customers", {"name": "Tom", "email": "tom@example.org",
-                                          "referred_by": customer.pk, "first_purchase_value": "120.00"},
-                       content_type="application/json")
+    created = api.post(
+        "/api/customers",
+        {"name": "Tom", "email": "tom@example.org", "referred_by": customer.pk, "first_purchase_value": "120.00"},
+        content_type="application/json",
+    )
     assert created.status_code == 201
     assert created.json()["referred_by"] == customer.pk
     assert created.json()["first_purchase_value"] == "120.00"
-    assert api.post("/api/customers", {"name": "X", "referred_by": other_customer.pk},
-                    content_type="application/json").status_code == 404
-    assert api.post("/api/customers", {"name": "Y", "email": "not-an-email"},
-                    content_type="application/json").status_code == 400
+    assert (
+        api.post(
+            "/api/customers", {"name": "X", "referred_by": other_customer.pk}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    assert (
+        api.post("/api/customers", {"name": "Y", "email": "not-an-email"}, content_type="application/json").status_code
+        == 400
+    )
     listed = api.get("/api/customers").json()
     assert listed["items"][0]["name"] == "Tom"
 
@@ -171,8 +191,7 @@ def test_session_auth_needs_csrf_for_posts(staff, customer):
 
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(staff)
-    response = browser.post("/api/acts", {**ACT, "customer": customer.pk, "cost": "0"},
-                            content_type="application/json")
+    response = browser.post("/api/acts", {**ACT, "customer": customer.pk, "cost": "0"}, content_type="application/json")
     assert response.status_code in (401, 403)
     assert not Act.objects.exists()
 
@@ -220,8 +239,14 @@ def test_every_transition_on_another_teams_act_is_404_and_changes_nothing(
 
 
 def test_a_costed_act_without_the_three_answers_is_refused_field_by_field(bearer, staff, customer):
-    body = {**ACT, "customer": customer.pk, "cost": "75.00", "right_thing": "",
-            "great_experience": "  ", "how_they_know": ""}
+    body = {
+        **ACT,
+        "customer": customer.pk,
+        "cost": "75.00",
+        "right_thing": "",
+        "great_experience": "  ",
+        "how_they_know": "",
+    }
     response = bearer(staff).post("/api/acts", body, content_type="application/json")
     assert response.status_code == 400
     error = response.json()
@@ -242,8 +267,7 @@ def test_only_the_missing_answers_are_named(bearer, staff, customer):
 
 
 def test_a_free_act_needs_no_answers(bearer, staff, customer):
-    body = {**ACT, "customer": customer.pk, "cost": "0", "right_thing": "",
-            "great_experience": "", "how_they_know": ""}
+    body = {**ACT, "customer": customer.pk, "cost": "0", "right_thing": "", "great_experience": "", "how_they_know": ""}
     response = bearer(staff).post("/api/acts", body, content_type="application/json")
     assert response.status_code == 201
     assert response.json()["approval_level"] == "none"
@@ -251,12 +275,12 @@ def test_a_free_act_needs_no_answers(bearer, staff, customer):
 
 @pytest.mark.parametrize(
     ("cost", "stored", "level"),
-    [(20, "20.00", "empowered"), (19.99, "19.99", "empowered"), (75.5, "75.50", "manager"),
-     (0, "0.00", "none")],
+    [(20, "20.00", "empowered"), (19.99, "19.99", "empowered"), (75.5, "75.50", "manager"), (0, "0.00", "none")],
 )
 def test_cost_may_be_a_json_number(bearer, staff, customer, cost, stored, level):
-    response = bearer(staff).post("/api/acts", {**ACT, "customer": customer.pk, "cost": cost},
-                                  content_type="application/json")
+    response = bearer(staff).post(
+        "/api/acts", {**ACT, "customer": customer.pk, "cost": cost}, content_type="application/json"
+    )
     assert response.status_code == 201, response.content
     assert response.json()["approval_level"] == level
     assert response.json()["cost"] == stored
@@ -277,22 +301,21 @@ def test_a_bad_numeric_cost_is_refused(bearer, staff, customer, cost, status):
 
 
 @pytest.mark.parametrize("which", ["missing", "other_team"])
-def test_an_unknown_or_other_teams_customer_is_a_field_error(
-    bearer, staff, other_customer, which
-):
+def test_an_unknown_or_other_teams_customer_is_a_field_error(bearer, staff, other_customer, which):
     customer_id = other_customer.pk if which == "other_team" else 987654
-    response = bearer(staff).post("/api/acts", {**ACT, "customer": customer_id, "cost": "0"},
-                                  content_type="application/json")
+    response = bearer(staff).post(
+        "/api/acts", {**ACT, "customer": customer_id, "cost": "0"}, content_type="application/json"
+    )
     assert response.status_code == 400
     # The same answer either way: another team's customer does not exist for this caller.
     assert response.json() == {"detail": MSG_NO_SUCH_CUSTOMER, "field": "customer"}
     assert not Act.objects.exists()
 
 
-def test_an_admin_logs_an_act_for_another_teams_customer(bearer, admin_user, other_team,
-                                                          other_customer):
+def test_an_admin_logs_an_act_for_another_teams_customer(bearer, admin_user, other_team, other_customer):
     response = bearer(admin_user).post(
-        "/api/acts", {**ACT, "customer": other_customer.pk, "cost": "20.00"},
+        "/api/acts",
+        {**ACT, "customer": other_customer.pk, "cost": "20.00"},
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
@@ -319,13 +342,13 @@ def test_deliver_over_the_receipt_threshold_with_a_multipart_receipt(
     settings.MEDIA_ROOT = tmp_path
     act = _approved_over_threshold(staff, manager, customer)
     api = bearer(staff)
-    without = api.post(f"/api/acts/{act.pk}/deliver", {"actual_cost": "90.00"},
-                       content_type="application/json")
+    without = api.post(f"/api/acts/{act.pk}/deliver", {"actual_cost": "90.00"}, content_type="application/json")
     assert without.status_code == 400
     assert without.json()["field"] == "receipt"
     receipt = SimpleUploadedFile("till.pdf", b"%PDF-1.4 a receipt", content_type="application/pdf")
-    response = api.post(f"/api/acts/{act.pk}/deliver",
-                        {"actual_cost": "88.50", "note": "Taxi and hotel", "receipt": receipt})
+    response = api.post(
+        f"/api/acts/{act.pk}/deliver", {"actual_cost": "88.50", "note": "Taxi and hotel", "receipt": receipt}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "delivered"
     assert response.json()["actual_cost"] == "88.50"
@@ -342,10 +365,8 @@ def test_deliver_as_json_still_works_and_validates_field_by_field(bearer, staff,
     missing = api.post(f"/api/acts/{act.pk}/deliver", {}, content_type="application/json")
     assert missing.status_code == 422
     assert [error["loc"] for error in missing.json()["detail"]] == [["body", "payload", "actual_cost"]]
-    assert api.post(f"/api/acts/{act.pk}/deliver", "{not json", content_type="application/json"
-                    ).status_code == 400
-    response = api.post(f"/api/acts/{act.pk}/deliver", {"actual_cost": 18},
-                        content_type="application/json")
+    assert api.post(f"/api/acts/{act.pk}/deliver", "{not json", content_type="application/json").status_code == 400
+    response = api.post(f"/api/acts/{act.pk}/deliver", {"actual_cost": 18}, content_type="application/json")
     assert response.status_code == 200
     assert response.json()["actual_cost"] == "18.00"
 
@@ -358,14 +379,11 @@ def test_deliver_as_json_still_works_and_validates_field_by_field(bearer, staff,
     ],
     ids=["wrong-type", "too-big"],
 )
-def test_deliver_refuses_a_bad_receipt_and_changes_nothing(
-    bearer, staff, manager, customer, team, content, message
-):
+def test_deliver_refuses_a_bad_receipt_and_changes_nothing(bearer, staff, manager, customer, team, content, message):
     act = _approved_over_threshold(staff, manager, customer)
     committed = BudgetMonth.objects.get(team=team).committed
     receipt = SimpleUploadedFile("receipt.pdf", content, content_type="application/pdf")
-    response = bearer(staff).post(f"/api/acts/{act.pk}/deliver",
-                                  {"actual_cost": "90.00", "receipt": receipt})
+    response = bearer(staff).post(f"/api/acts/{act.pk}/deliver", {"actual_cost": "90.00", "receipt": receipt})
     assert response.status_code == 400
     assert response.json()["field"] == "receipt"
     assert message in response.json()["detail"]

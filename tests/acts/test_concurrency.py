@@ -28,9 +28,7 @@ def test_twenty_approvals_at_once_never_overspend(team, staff, manager):
     customer = CustomerFactory(team=team)
     requests = [log_act(staff, cost="100.00", customer=customer) for _ in range(20)]
 
-    outcomes = run_at_once(
-        [lambda act=act: services.spend_approve(user=manager, act=act) for act in requests]
-    )
+    outcomes = run_at_once([lambda act=act: services.spend_approve(user=manager, act=act) for act in requests])
 
     kinds = [kind for kind, _ in outcomes]
     assert kinds.count("crashed") == 0, outcomes

@@ -48,8 +48,7 @@ def test_a_top_up_decision_waits_from_the_top_up_not_from_the_first_request(staf
         services.act_deliver(user=staff, act=request, actual_cost="72")
     with at(start + 5 * HOUR):
         services.spend_approve(user=manager, act=request)
-    assert _waits(request) == [("logged", None), ("approved", HOUR), ("more_requested", None),
-                               ("approved", 3 * HOUR)]
+    assert _waits(request) == [("logged", None), ("approved", HOUR), ("more_requested", None), ("approved", 3 * HOUR)]
 
 
 def test_the_wait_agrees_exactly_with_the_request_and_decision_events(staff, manager):

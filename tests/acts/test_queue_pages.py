@@ -49,8 +49,9 @@ def test_deciding_on_a_page_answers_with_that_page(client_for, manager, waiting)
     act = waiting[12]
     page = client.get("/approvals/?page=2").content.decode()
     assert f'action="/acts/{act.pk}/approve/?page=2"' in page
-    response = client.post(f"/acts/{act.pk}/approve/?page=2", {"amount": str(act.cost), "from": "queue"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/acts/{act.pk}/approve/?page=2", {"amount": str(act.cost), "from": "queue"}, HTTP_HX_REQUEST="true"
+    )
     card = response.content.decode()
     assert "Approved" in card
     assert ">24<" in card  # the waiting figure counts the whole queue, now one less

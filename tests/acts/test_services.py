@@ -60,8 +60,14 @@ def test_waiting_request_commits_nothing_until_approved(staff):
 def test_bad_costs_are_refused_with_a_message_and_nothing_saved(staff, customer, cost, message):
     with pytest.raises(errors.InvalidInput) as refused:
         services.act_log(
-            user=staff, customer=customer, problem="p", solution="s", quadrant="delivery",
-            trigger="proactive", kind="gift", cost=cost,
+            user=staff,
+            customer=customer,
+            problem="p",
+            solution="s",
+            quadrant="delivery",
+            trigger="proactive",
+            kind="gift",
+            cost=cost,
         )
     assert refused.value.message == message
     assert refused.value.field == "cost"
@@ -94,7 +100,10 @@ def test_manager_approves_a_lower_amount_with_a_note(staff, manager):
     assert BudgetMonth.objects.get().committed == Decimal("60.00")
     event = act.events.last()
     assert (event.action, event.actor, event.amount, event.note) == (
-        "approved", manager, Decimal("60.00"), "Half the bouquet"
+        "approved",
+        manager,
+        Decimal("60.00"),
+        "Half the bouquet",
     )
 
 
@@ -234,9 +243,7 @@ def test_customer_knows_only_after_delivery_and_needs_how(staff):
         services.act_customer_knows(user=staff, act=act, how="")
     act = services.act_customer_knows(user=staff, act=act, how="A card with the flowers")
     assert act.status == "customer_knows"
-    assert [e.action for e in act.events.all()] == [
-        "logged", "auto_approved", "delivered", "customer_knows"
-    ]
+    assert [e.action for e in act.events.all()] == ["logged", "auto_approved", "delivered", "customer_knows"]
 
 
 def test_random_review_follows_the_share_and_is_marked_seen(staff, manager, team):
@@ -303,9 +310,7 @@ def test_budget_set_cannot_go_below_committed(staff, admin_user, manager, team):
         services.budget_set(user=admin_user, team=team, month=month, amount="30.00")
     with pytest.raises(errors.NotAllowed):
         services.budget_set(user=manager, team=team, month=month, amount="300.00")
-    assert services.budget_set(user=admin_user, team=team, month=month, amount="300.00").remaining == Decimal(
-        "260.00"
-    )
+    assert services.budget_set(user=admin_user, team=team, month=month, amount="300.00").remaining == Decimal("260.00")
 
 
 # --- The three answers, admins on other teams, history amounts, mail links ----------------
@@ -317,8 +322,7 @@ def test_a_costed_act_needs_the_three_answers(staff, customer):
     assert refused.value.field == "right_thing"
     assert list(refused.value.fields) == ["right_thing", "how_they_know"]
     assert not Act.objects.exists()
-    free = log_act(staff, customer=customer, cost="0", right_thing="", great_experience="",
-                   how_they_know="")
+    free = log_act(staff, customer=customer, cost="0", right_thing="", great_experience="", how_they_know="")
     assert free.approval_level == "none"
 
 
@@ -354,4 +358,3 @@ def test_notification_emails_link_absolutely_to_the_site(
         services.spend_approve(user=manager, act=act, note="Go ahead")
     assert "Go ahead" in mailoutbox[0].body
     assert f"The act: https://secondmile.example.com/acts/{act.pk}/\n" in mailoutbox[0].body
-

@@ -12,17 +12,19 @@ from secondmile.services import api_token_create
 from tests.factories import log_act
 
 FIFTY_MB = str(50 * 1024 * 1024)
-TINY_MULTIPART = (
-    b"--x\r\nContent-Disposition: form-data; name=\"actual_cost\"\r\n\r\n10.00\r\n--x--\r\n"
-)
+TINY_MULTIPART = b'--x\r\nContent-Disposition: form-data; name="actual_cost"\r\n\r\n10.00\r\n--x--\r\n'
 
 
 def _claiming_fifty_mb(client, url, **extra):
     """POST a tiny multipart body whose Content-Length says 50 MB; fail if it is read."""
     with mock.patch("django.core.handlers.wsgi.LimitedStream.read", side_effect=AssertionError("body read")):
         return client.generic(
-            "POST", url, TINY_MULTIPART, content_type="multipart/form-data; boundary=x",
-            CONTENT_LENGTH=FIFTY_MB, **extra,
+            "POST",
+            url,
+            TINY_MULTIPART,
+            content_type="multipart/form-data; boundary=x",
+            CONTENT_LENGTH=FIFTY_MB,
+            **extra,
         )
 
 
@@ -47,8 +49,7 @@ def test_the_page_refuses_it_with_the_receipt_message(client_for, staff, approve
 def test_the_api_refuses_it_with_the_receipt_message(staff, approved_act):
     client = Client(raise_request_exception=False)
     token = api_token_create(user=staff)[1]
-    response = _claiming_fifty_mb(client, f"/api/acts/{approved_act.pk}/deliver",
-                                  HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = _claiming_fifty_mb(client, f"/api/acts/{approved_act.pk}/deliver", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 413
     assert response.json() == {"detail": errors.MSG_RECEIPT_TOO_LARGE, "field": "receipt"}
     approved_act.refresh_from_db()

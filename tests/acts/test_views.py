@@ -15,8 +15,12 @@ from tests.factories import CustomerFactory, log_act
 pytestmark = pytest.mark.django_db
 
 FORM = {
-    "problem": "Arriving hungry", "quadrant": "reception", "trigger": "proactive",
-    "solution": "Steak at the gate", "kind": "gift", "date": "",
+    "problem": "Arriving hungry",
+    "quadrant": "reception",
+    "trigger": "proactive",
+    "solution": "Steak at the gate",
+    "kind": "gift",
+    "date": "",
 }
 
 
@@ -42,9 +46,11 @@ def test_log_a_costly_act_needs_the_three_answers(client_for, staff, customer):
     assert response.status_code == 200
     assert "With a cost, answer this for the approver." in response.content.decode()
     assert not Act.objects.exists()
-    response = client.post("/acts/new/", _form(
-        customer=customer.pk, cost="20", right_thing="Yes", great_experience="Yes", how_they_know="Card"
-    ), follow=True)
+    response = client.post(
+        "/acts/new/",
+        _form(customer=customer.pk, cost="20", right_thing="Yes", great_experience="Yes", how_they_know="Card"),
+        follow=True,
+    )
     assert "approved at once" in response.content.decode()
     assert Act.objects.get().approval_level == "empowered"
 
@@ -61,10 +67,17 @@ def test_bad_cost_shows_an_error_and_saves_nothing(client_for, staff, customer, 
 def test_empowered_act_beyond_the_budget_says_what_is_left(client_for, staff, customer, team):
     team.monthly_budget = Decimal("10.00")
     team.save()
-    response = client_for(staff).post("/acts/new/", _form(
-        customer=customer.pk, cost="20", right_thing="y", great_experience="y", how_they_know="y",
-        new_customer_name="",
-    ))
+    response = client_for(staff).post(
+        "/acts/new/",
+        _form(
+            customer=customer.pk,
+            cost="20",
+            right_thing="y",
+            great_experience="y",
+            how_they_know="y",
+            new_customer_name="",
+        ),
+    )
     assert "Only $10.00 is left" in response.content.decode()
     assert not Act.objects.exists()
 
@@ -72,9 +85,10 @@ def test_empowered_act_beyond_the_budget_says_what_is_left(client_for, staff, cu
 def test_a_new_customer_is_not_kept_when_the_act_is_refused(client_for, staff, team):
     team.monthly_budget = Decimal("10.00")
     team.save()
-    client_for(staff).post("/acts/new/", _form(
-        new_customer_name="Ghost", cost="20", right_thing="y", great_experience="y", how_they_know="y"
-    ))
+    client_for(staff).post(
+        "/acts/new/",
+        _form(new_customer_name="Ghost", cost="20", right_thing="y", great_experience="y", how_they_know="y"),
+    )
     assert not Customer.objects.filter(name="Ghost").exists()
 
 
@@ -119,8 +133,7 @@ def test_transitions_are_post_only(client_for, manager, staff):
 
 def test_approve_from_the_act_page_says_what_is_left(client_for, manager, staff):
     act = log_act(staff, cost="75.00")
-    response = client_for(manager).post(f"/acts/{act.pk}/approve/", {"amount": "75.00", "note": "Go"},
-                                        follow=True)
+    response = client_for(manager).post(f"/acts/{act.pk}/approve/", {"amount": "75.00", "note": "Go"}, follow=True)
     page = response.content.decode()
     assert "Approved $75.00 for" in page
     assert "$925.00 left in" in page
@@ -188,8 +201,12 @@ def test_receipt_is_served_only_to_the_team(client_for, staff, other_staff):
     from acts import services
 
     act = log_act(staff, cost="10.00")
-    services.act_deliver(user=staff, act=act, actual_cost="10.00",
-                         receipt=SimpleUploadedFile("r.pdf", b"%PDF-1.4 x", content_type="application/pdf"))
+    services.act_deliver(
+        user=staff,
+        act=act,
+        actual_cost="10.00",
+        receipt=SimpleUploadedFile("r.pdf", b"%PDF-1.4 x", content_type="application/pdf"),
+    )
     response = client_for(staff).get(f"/acts/{act.pk}/receipt/")
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
@@ -275,7 +292,7 @@ def _last_month_day():
 def _after(page, act):
     """The card's "after approval" figure and what follows it, tags stripped."""
     start = page.index(f'id="after-{act.pk}"')
-    text = re.sub(r"<[^>]+>", "", page[start:page.index("</p>", start)])
+    text = re.sub(r"<[^>]+>", "", page[start : page.index("</p>", start)])
     return " ".join(text.split()).removeprefix(f'id="after-{act.pk}">')
 
 
@@ -295,16 +312,19 @@ def test_admin_sees_another_teams_request_against_that_teams_budget(
     assert re.search(r'id="budget-remaining">\$960.00<', page)  # the admin's own team on top
 
     # Approving Harbour's inline: Riverside's card keeps Riverside's figure.
-    response = client.post(f"/acts/{harbour.pk}/approve/", {"amount": "120.00", "from": "queue"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/acts/{harbour.pk}/approve/", {"amount": "120.00", "from": "queue"}, HTTP_HX_REQUEST="true"
+    )
     fragment = response.content.decode()
     assert f'<span id="after-{riverside.pk}" hx-swap-oob="true">after approval $350.00 left</span>' in fragment
     # And approving Riverside's says whose budget it came from.
-    response = client.post(f"/acts/{riverside.pk}/approve/", {"amount": "150.00", "from": "queue"},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/acts/{riverside.pk}/approve/", {"amount": "150.00", "from": "queue"}, HTTP_HX_REQUEST="true"
+    )
     message = html.unescape(response.content.decode())
-    assert ("Approved $150.00 for Walter Hughes — $350.00 left in Riverside's budget for "
-            f"{riverside.date:%B}.") in message
+    assert (
+        f"Approved $150.00 for Walter Hughes — $350.00 left in Riverside's budget for {riverside.date:%B}."
+    ) in message
     assert BudgetMonth.objects.get(team=other_team).committed == Decimal("150.00")
 
 
@@ -315,9 +335,7 @@ def test_a_backdated_request_shows_the_budget_of_its_own_month(client_for, manag
     backdated = log_act(staff, cost="75.00", date=last_month)
     current = log_act(staff, cost="80.00")
     page = client_for(manager).get("/approvals/").content.decode()
-    assert _after(page, backdated) == (
-        f"after approval $885.00 left in Harbour's budget for {last_month:%B %Y}"
-    )
+    assert _after(page, backdated) == (f"after approval $885.00 left in Harbour's budget for {last_month:%B %Y}")
     assert _after(page, current) == "after approval $890.00 left"
 
 
@@ -363,8 +381,7 @@ def test_staff_picks_only_their_teams_customers(client_for, staff, customer, oth
 
 
 def test_the_page_marks_each_missing_answer(client_for, staff, customer):
-    response = client_for(staff).post("/acts/new/", _form(customer=customer.pk, cost="75",
-                                                          great_experience="It will"))
+    response = client_for(staff).post("/acts/new/", _form(customer=customer.pk, cost="75", great_experience="It will"))
     page = response.content.decode()
     assert page.count("With a cost, answer this for the approver.") == 2
     assert not Act.objects.exists()

@@ -39,8 +39,12 @@ def test_staff_logs_an_empowered_act_and_a_request(live_server, page, transactio
     expect(questions).to_be_hidden()  # no cost yet, so no questions
 
     page.get_by_label("…or a new customer's name").fill("Elena Petrova")
-    fill_act(page, problem="Her mother is ill; she was worried while checking out.",
-             solution="Sent flowers to her mother's ward with a card.", cost="20")
+    fill_act(
+        page,
+        problem="Her mother is ill; she was worried while checking out.",
+        solution="Sent flowers to her mother's ward with a card.",
+        cost="20",
+    )
     expect(questions).to_be_visible()  # a cost: the three questions appear
     answer_questions(page)
     shot(page, "act-form")
@@ -48,9 +52,7 @@ def test_staff_logs_an_empowered_act_and_a_request(live_server, page, transactio
 
     # The act page: approved at once, empowered, with its timeline.
     expect(page).to_have_url(re.compile(r"/acts/\d+/$"))
-    expect(page.get_by_role("status").first).to_contain_text(
-        "Logged and approved at once: $20.00 for Elena Petrova"
-    )
+    expect(page.get_by_role("status").first).to_contain_text("Logged and approved at once: $20.00 for Elena Petrova")
     expect(page.locator(".page-header .badge")).to_have_text("Approved")
     expect(page.get_by_role("heading", name="Money").locator("..")).to_contain_text("(empowered)")
     timeline = page.locator(".timeline > li")
@@ -82,8 +84,12 @@ def test_staff_logs_an_empowered_act_and_a_request(live_server, page, transactio
     page.set_viewport_size({"width": 390, "height": 844})
     shot(page, "log-act-customer-picker-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
-    fill_act(page, problem="Her flight home was cancelled after her mother's surgery.",
-             solution="Booked a taxi and a hotel night near the hospital.", cost="75")
+    fill_act(
+        page,
+        problem="Her flight home was cancelled after her mother's surgery.",
+        solution="Booked a taxi and a hotel night near the hospital.",
+        cost="75",
+    )
     answer_questions(page)
     page.get_by_role("button", name="Log act").click()
     expect(page).to_have_url(re.compile(r"/acts/\d+/$"))

@@ -23,10 +23,17 @@ document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.
 
 
 def request_for(staff, *, cost, customer, solution, problem, **fields):
-    return log_act(staff, cost=cost, customer=customer, solution=solution, problem=problem, **fields,
-                   right_thing="She has been a customer for twelve years.",
-                   great_experience="She can stay close to her mother tonight.",
-                   how_they_know="I hand her the booking at the desk.")
+    return log_act(
+        staff,
+        cost=cost,
+        customer=customer,
+        solution=solution,
+        problem=problem,
+        **fields,
+        right_thing="She has been a customer for twelve years.",
+        great_experience="She can stay close to her mother tonight.",
+        how_they_know="I hand her the booking at the desk.",
+    )
 
 
 ANSWERS = {
@@ -54,9 +61,7 @@ def log_in_the_browser(page, live_server, *, customer, problem, solution, cost):
 
 
 @pytest.mark.browser
-def test_manager_decides_in_place_and_the_requester_sees_it(
-    live_server, page, browser, transactional_db, login, shot
-):
+def test_manager_decides_in_place_and_the_requester_sees_it(live_server, page, browser, transactional_db, login, shot):
     team = TeamFactory(name="Harbour")
     staff = UserFactory(username="ana", first_name="Ana", team=team, role=Role.STAFF)
     colleague = UserFactory(username="sam", first_name="Sam", team=team, role=Role.STAFF)
@@ -71,9 +76,12 @@ def test_manager_decides_in_place_and_the_requester_sees_it(
         staff_page.set_default_timeout(5000)
         login(staff_page, staff)
         act_id = log_in_the_browser(
-            staff_page, live_server, customer="Elena Petrova",
+            staff_page,
+            live_server,
+            customer="Elena Petrova",
             problem="Her flight home was cancelled after her mother's surgery.",
-            solution="Booked a taxi and a hotel night near the hospital.", cost="75",
+            solution="Booked a taxi and a hotel night near the hospital.",
+            cost="75",
         )
         expect(staff_page.locator(".page-header .badge")).to_have_text("Waiting for a manager")
         expect(staff_page.get_by_role("status").first).to_contain_text(
@@ -82,19 +90,31 @@ def test_manager_decides_in_place_and_the_requester_sees_it(
         shot(staff_page, "approval-requested-phone")
         approve_me = Act.objects.get(pk=act_id)
         assert (approve_me.author, approve_me.cost, approve_me.status, approve_me.approval_level) == (
-            staff, Decimal("75.00"), "pending_approval", "manager"
+            staff,
+            Decimal("75.00"),
+            "pending_approval",
+            "manager",
         )
         assert approve_me.how_they_know == "I hand her the booking at the desk."
 
-        decline_me = request_for(colleague, cost="90", customer=walter,
-                                 problem="His anniversary dinner was on the night we were fully booked.",
-                                 solution="A bottle of champagne delivered to his home.")
-        stays = request_for(staff, cost="60", customer=walter,
-                            problem="The delivery of his new sofa came a week late.",
-                            solution="A cleaning of the old sofa before it is collected.")
+        decline_me = request_for(
+            colleague,
+            cost="90",
+            customer=walter,
+            problem="His anniversary dinner was on the night we were fully booked.",
+            solution="A bottle of champagne delivered to his home.",
+        )
+        stays = request_for(
+            staff,
+            cost="60",
+            customer=walter,
+            problem="The delivery of his new sofa came a week late.",
+            solution="A cleaning of the old sofa before it is collected.",
+        )
         assert {a.status for a in (decline_me, stays)} == {"pending_approval"}
-        _manager_clears_the_queue(page, live_server, login, shot, manager=manager,
-                                  approve_me=approve_me, decline_me=decline_me, stays=stays)
+        _manager_clears_the_queue(
+            page, live_server, login, shot, manager=manager, approve_me=approve_me, decline_me=decline_me, stays=stays
+        )
 
         # The requester sees the approval and the note on the timeline.
         staff_page.goto(f"{live_server.url}/acts/{approve_me.pk}/")
@@ -114,8 +134,7 @@ def test_manager_decides_in_place_and_the_requester_sees_it(
         staff_context.close()
 
 
-def _manager_clears_the_queue(page, live_server, login, shot, *, manager, approve_me, decline_me,
-                              stays):
+def _manager_clears_the_queue(page, live_server, login, shot, *, manager, approve_me, decline_me, stays):
     # The manager's queue, oldest first, with the budget on top.
     page.set_viewport_size(DESKTOP)
     page.add_init_script(CSP_VIOLATIONS)
@@ -206,20 +225,28 @@ def test_queue_refuses_an_approval_beyond_the_budget_in_place(live_server, page,
 
 
 @pytest.mark.browser
-def test_admin_reads_each_request_against_its_own_budget(live_server, page, transactional_db, login,
-                                                          shot):
+def test_admin_reads_each_request_against_its_own_budget(live_server, page, transactional_db, login, shot):
     harbour = TeamFactory(name="Harbour")
     riverside = TeamFactory(name="Riverside", monthly_budget="500.00")
     admin = UserFactory(username="priya", first_name="Priya", team=harbour, role=Role.ADMIN)
     ana = UserFactory(username="ana", first_name="Ana", team=harbour, role=Role.STAFF)
     rita = UserFactory(username="rita", first_name="Rita", team=riverside, role=Role.STAFF)
     last_month = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
-    backdated = request_for(ana, cost="75", customer=CustomerFactory(team=harbour, name="Elena Petrova"),
-                            problem="Her flight was cancelled last month.",
-                            solution="A taxi and a hotel night, paid at the time.", date=last_month)
-    other = request_for(rita, cost="150", customer=CustomerFactory(team=riverside, name="Walter Hughes"),
-                        problem="His clinic appointment was moved twice.",
-                        solution="A taxi both ways to the new appointment.")
+    backdated = request_for(
+        ana,
+        cost="75",
+        customer=CustomerFactory(team=harbour, name="Elena Petrova"),
+        problem="Her flight was cancelled last month.",
+        solution="A taxi and a hotel night, paid at the time.",
+        date=last_month,
+    )
+    other = request_for(
+        rita,
+        cost="150",
+        customer=CustomerFactory(team=riverside, name="Walter Hughes"),
+        problem="His clinic appointment was moved twice.",
+        solution="A taxi both ways to the new appointment.",
+    )
 
     page.set_viewport_size(DESKTOP)
     login(page, admin)

@@ -157,9 +157,12 @@ def test_routine_warning_appears_while_logging(live_server, page, demo, login, s
     page.add_init_script(LISTEN_FOR_CSP)
     staff = demo["staff"]
     recent = (
-        Act.objects.filter(team=staff.team, status__in=GOING_AHEAD,
-                           date__gte=timezone.localdate() - timezone.timedelta(days=20))
-        .select_related("customer").order_by("-date").first()
+        Act.objects.filter(
+            team=staff.team, status__in=GOING_AHEAD, date__gte=timezone.localdate() - timezone.timedelta(days=20)
+        )
+        .select_related("customer")
+        .order_by("-date")
+        .first()
     )
     login(page, staff)
     page.goto(f"{live_server.url}/acts/new/")

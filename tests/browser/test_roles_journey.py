@@ -24,8 +24,14 @@ NAVIGATION = {
 
 
 HREFS = {
-    "Acts": "/acts/", "Customers": "/customers/", "Stories": "/stories/", "Dashboard": "/dashboard/",
-    "Approvals": "/approvals/", "Review": "/stories/review/", "Policy": "/team/policy/", "Admin": "/admin/",
+    "Acts": "/acts/",
+    "Customers": "/customers/",
+    "Stories": "/stories/",
+    "Dashboard": "/dashboard/",
+    "Approvals": "/approvals/",
+    "Review": "/stories/review/",
+    "Policy": "/team/policy/",
+    "Admin": "/admin/",
 }
 
 

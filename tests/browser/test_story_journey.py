@@ -82,20 +82,32 @@ def test_story_journey(live_server, page, browser, login, shot, transactional_db
     elena = CustomerFactory(team=team, name="Elena Petrova")
     # A wall with something on it already: one featured story, one approved.
     for name, text, decision in (
-        ("James Whitfield", "They upgraded us to the harbour suite for our anniversary. We cried. "
-         "We have told everyone at work.", "feature"),
-        ("Mariam Chen", "Lost my luggage on the way; by the evening the staff had bought me essentials.",
-         "approve"),
+        (
+            "James Whitfield",
+            "They upgraded us to the harbour suite for our anniversary. We cried. We have told everyone at work.",
+            "feature",
+        ),
+        ("Mariam Chen", "Lost my luggage on the way; by the evening the staff had bought me essentials.", "approve"),
     ):
         customer = CustomerFactory(team=team, name=name)
-        act = _delivered(staff, customer, solution="A surprise for the guest", problem="Something went wrong",
-                         cost="0")
-        story = services.story_record(user=staff, customer=customer, channel="review", text=text,
-                                      acts=[act], consent=True, url="https://www.tripadvisor.com/r/1")
+        act = _delivered(staff, customer, solution="A surprise for the guest", problem="Something went wrong", cost="0")
+        story = services.story_record(
+            user=staff,
+            customer=customer,
+            channel="review",
+            text=text,
+            acts=[act],
+            consent=True,
+            url="https://www.tripadvisor.com/r/1",
+        )
         services.story_moderate(user=admin, story=story, decision=decision)
-    waiting = services.story_record(user=staff, customer=CustomerFactory(team=team, name="Tom Becker"),
-                                    channel="word_of_mouth", text="Told his brother about the birthday cake.",
-                                    consent=False)
+    waiting = services.story_record(
+        user=staff,
+        customer=CustomerFactory(team=team, name="Tom Becker"),
+        channel="word_of_mouth",
+        text="Told his brother about the birthday cake.",
+        consent=False,
+    )
 
     dialogs: list[str] = []
     _watch(page, dialogs)
@@ -103,8 +115,13 @@ def test_story_journey(live_server, page, browser, login, shot, transactional_db
 
     # Staff logged an act ($38: within the empowerment limit, so approved at once); in the
     # browser, on its page, she marks it delivered, then makes and copies the customer's link.
-    act = log_act(staff, cost="38.00", customer=elena, solution="Had a steak waiting at the arrival gate",
-                  problem="Arriving hungry on a late flight")
+    act = log_act(
+        staff,
+        cost="38.00",
+        customer=elena,
+        solution="Had a steak waiting at the arrival gate",
+        problem="Arriving hungry on a late flight",
+    )
     assert act.status == "approved"
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     login(page, staff)
@@ -145,8 +162,12 @@ def test_story_journey(live_server, page, browser, login, shot, transactional_db
     customer_page.set_viewport_size(DESKTOP)
     shot(customer_page, "survey-desktop")
     customer_page.set_viewport_size(PHONE)
-    _answer(customer_page, survey_url, score=10,
-            text="The steak at the gate! After fourteen hours of travel it felt like coming home.")
+    _answer(
+        customer_page,
+        survey_url,
+        score=10,
+        text="The steak at the gate! After fourteen hours of travel it felt like coming home.",
+    )
     shot(customer_page, "survey-thanks-phone")
     assert customer_page.evaluate("window.__csp") == []
     # A reload shows the thanks again; anyone else finds a used link like any wrong link.
@@ -239,7 +260,7 @@ def test_story_journey(live_server, page, browser, login, shot, transactional_db
         expect(admin_page.locator(f"#review-{hostile.pk}")).to_contain_text("Featured")
     urls = ["/stories/", f"/customers/{elena.pk}/", "/stories/review/", f"/acts/{act.pk}/"]
     urls += [f"/acts/{hostile_act.pk}/" for hostile_act in hostile_acts]
-    urls += [f"/customers/{hostile.customer_id}/" for hostile in hostile_stories[:len(HOSTILE_LINKS)]]
+    urls += [f"/customers/{hostile.customer_id}/" for hostile in hostile_stories[: len(HOSTILE_LINKS)]]
     for url in urls:
         admin_page.goto(f"{live_server.url}{url}")
         expect(admin_page.locator("main")).to_be_visible()

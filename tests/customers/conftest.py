@@ -26,8 +26,13 @@ def deliver(user, *, customer=None, cost="20.00", **fields):
 
 def record(user, customer, *, text="They still talk about the flowers.", acts=(), consent=True, **fields):
     return services.story_record(
-        user=user, customer=customer, channel=fields.pop("channel", "word_of_mouth"), text=text,
-        acts=acts, consent=consent, **fields,
+        user=user,
+        customer=customer,
+        channel=fields.pop("channel", "word_of_mouth"),
+        text=text,
+        acts=acts,
+        consent=consent,
+        **fields,
     )
 
 

@@ -29,34 +29,57 @@ def post(client, url, body):
 
 
 def test_record_a_story(api, staff, customer, delivered_act):
-    response = post(api(staff), "/api/stories", {
-        "customer": customer.pk, "channel": "review", "text": "Five stars", "url": "https://r.example/1",
-        "acts": [delivered_act.pk], "consent": True,
-    })
+    response = post(
+        api(staff),
+        "/api/stories",
+        {
+            "customer": customer.pk,
+            "channel": "review",
+            "text": "Five stars",
+            "url": "https://r.example/1",
+            "acts": [delivered_act.pk],
+            "consent": True,
+        },
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["status"] == "submitted"
     assert body["acts"] == [delivered_act.pk]
     assert body["told_on"] == timezone.localdate().isoformat()
     assert (body["customer"], body["channel"], body["consent"], body["moderated_by"]) == (
-        customer.pk, "review", True, None
+        customer.pk,
+        "review",
+        True,
+        None,
     )
     assert Story.objects.get().recorded_by == staff
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>"])
 def test_a_hostile_link_is_refused(api, staff, customer, url):
-    response = post(api(staff), "/api/stories", {
-        "customer": customer.pk, "channel": "social", "text": "Hi", "url": url,
-    })
+    response = post(
+        api(staff),
+        "/api/stories",
+        {
+            "customer": customer.pk,
+            "channel": "social",
+            "text": "Hi",
+            "url": url,
+        },
+    )
     assert response.status_code == 400
     assert response.json() == {"detail": errors.MSG_STORY_LINK_SCHEME, "field": "url"}
     assert not Story.objects.exists()
 
 
-@pytest.mark.parametrize("body", [
-    {"channel": "fax", "text": "Hi"}, {"channel": "review", "text": ""}, {"channel": "review"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"channel": "fax", "text": "Hi"},
+        {"channel": "review", "text": ""},
+        {"channel": "review"},
+    ],
+)
 def test_bad_story_input_is_422(api, staff, customer, body):
     response = post(api(staff), "/api/stories", {"customer": customer.pk, **body})
     assert response.status_code == 422
@@ -68,9 +91,16 @@ def test_another_teams_customer_or_act_is_404(api, staff, customer, other_staff,
     response = post(client, "/api/stories", {"customer": other_customer.pk, "channel": "review", "text": "Hi"})
     assert response.status_code == 404
     other_act = log_act(other_staff, customer=other_customer)
-    response = post(client, "/api/stories", {
-        "customer": customer.pk, "channel": "review", "text": "Hi", "acts": [other_act.pk],
-    })
+    response = post(
+        client,
+        "/api/stories",
+        {
+            "customer": customer.pk,
+            "channel": "review",
+            "text": "Hi",
+            "acts": [other_act.pk],
+        },
+    )
     assert response.status_code == 404
     assert not Story.objects.exists()
 
@@ -78,12 +108,20 @@ def test_another_teams_customer_or_act_is_404(api, staff, customer, other_staff,
 def test_an_act_done_for_another_customer_is_refused_on_acts(api, staff, customer, team):
     neighbour_act = deliver(staff, customer=CustomerFactory(team=team, name="Noor Neighbour"))
     own_act = deliver(staff, customer=customer)
-    response = post(api(staff), "/api/stories", {
-        "customer": customer.pk, "channel": "review", "text": "Hi", "acts": [own_act.pk, neighbour_act.pk],
-    })
+    response = post(
+        api(staff),
+        "/api/stories",
+        {
+            "customer": customer.pk,
+            "channel": "review",
+            "text": "Hi",
+            "acts": [own_act.pk, neighbour_act.pk],
+        },
+    )
     assert response.status_code == 400
     assert response.json() == {
-        "detail": services.MSG_STORY_ACT_NOT_THEIRS.format(name=customer.name), "field": "acts",
+        "detail": services.MSG_STORY_ACT_NOT_THEIRS.format(name=customer.name),
+        "field": "acts",
     }
     assert not Story.objects.exists()
 
@@ -182,13 +220,23 @@ def test_stories_api_needs_authentication(client, story):
 
 
 def test_record_an_nps_answer(api, staff, customer, delivered_act):
-    response = post(api(staff), "/api/nps", {
-        "customer": customer.pk, "score": 9, "comment": "Great", "act": delivered_act.pk,
-    })
+    response = post(
+        api(staff),
+        "/api/nps",
+        {
+            "customer": customer.pk,
+            "score": 9,
+            "comment": "Great",
+            "act": delivered_act.pk,
+        },
+    )
     assert response.status_code == 201
     body = response.json()
     assert (body["score"], body["act"], body["customer"], body["date"]) == (
-        9, delivered_act.pk, customer.pk, timezone.localdate().isoformat()
+        9,
+        delivered_act.pk,
+        customer.pk,
+        timezone.localdate().isoformat(),
     )
     assert NpsResponse.objects.get().recorded_by == staff
 

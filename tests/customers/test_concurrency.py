@@ -26,10 +26,12 @@ pytestmark = [
 def test_two_admins_deciding_one_story_at_once(team, staff, admin_user, customer):
     other_admin = UserFactory(team=team, role=Role.ADMIN)
     story = record(staff, customer)
-    outcomes = run_at_once([
-        lambda: services.story_moderate(user=admin_user, story=story, decision="approve"),
-        lambda: services.story_moderate(user=other_admin, story=story, decision="reject", reason="No"),
-    ])
+    outcomes = run_at_once(
+        [
+            lambda: services.story_moderate(user=admin_user, story=story, decision="approve"),
+            lambda: services.story_moderate(user=other_admin, story=story, decision="reject", reason="No"),
+        ]
+    )
     kinds = sorted(kind for kind, _ in outcomes)
     assert kinds == ["ok", "refused"], outcomes
     assert all(isinstance(value, errors.Conflict) for kind, value in outcomes if kind == "refused")
@@ -41,11 +43,13 @@ def test_two_admins_deciding_one_story_at_once(team, staff, admin_user, customer
 def test_one_link_submitted_twice_at_once_records_once(staff, customer):
     act = deliver(staff, customer=customer)
     _link, token = services.survey_link_create(user=staff, act=act)
-    outcomes = run_at_once([
-        lambda: services.survey_submit(token=token, score=9, text="First"),
-        lambda: services.survey_submit(token=token, score=2, text="Second"),
-        lambda: services.survey_submit(token=token, score=5),
-    ])
+    outcomes = run_at_once(
+        [
+            lambda: services.survey_submit(token=token, score=9, text="First"),
+            lambda: services.survey_submit(token=token, score=2, text="Second"),
+            lambda: services.survey_submit(token=token, score=5),
+        ]
+    )
     assert sorted(kind for kind, _ in outcomes) == ["ok", "refused", "refused"], outcomes
     assert NpsResponse.objects.count() == 1
     assert Story.objects.count() <= 1
@@ -70,10 +74,12 @@ def test_two_edits_that_would_make_a_loop_at_once_let_exactly_one_win(staff):
     for round_ in range(5):
         a = services.customer_create(user=staff, name=f"A{round_}")
         b = services.customer_create(user=staff, name=f"B{round_}")
-        outcomes = run_at_once([
-            lambda a=a, b=b: services.customer_update(user=staff, customer=a, referred_by=b),
-            lambda a=a, b=b: services.customer_update(user=staff, customer=b, referred_by=a),
-        ])
+        outcomes = run_at_once(
+            [
+                lambda a=a, b=b: services.customer_update(user=staff, customer=a, referred_by=b),
+                lambda a=a, b=b: services.customer_update(user=staff, customer=b, referred_by=a),
+            ]
+        )
         assert sorted(kind for kind, _ in outcomes) == ["ok", "refused"], outcomes
         refused = next(value for kind, value in outcomes if kind == "refused")
         assert refused.field == "referred_by"
@@ -83,11 +89,13 @@ def test_two_edits_that_would_make_a_loop_at_once_let_exactly_one_win(staff):
 
 def test_four_edits_closing_a_ring_at_once_never_close_it(staff):
     ring = [services.customer_create(user=staff, name=f"Ring {index}") for index in range(4)]
-    outcomes = run_at_once([
-        lambda index=index: services.customer_update(
-            user=staff, customer=ring[index], referred_by=ring[(index + 1) % 4]
-        )
-        for index in range(4)
-    ])
+    outcomes = run_at_once(
+        [
+            lambda index=index: services.customer_update(
+                user=staff, customer=ring[index], referred_by=ring[(index + 1) % 4]
+            )
+            for index in range(4)
+        ]
+    )
     assert sorted(kind for kind, _ in outcomes) == ["ok", "ok", "ok", "refused"], outcomes
     assert _loops() == []

@@ -51,9 +51,15 @@ def test_another_teams_customer_is_never_found(client_for, staff, other_customer
 
 
 def test_find_without_javascript_keeps_what_was_typed(client_for, staff, customer):
-    response = client_for(staff).post("/acts/new/", {
-        "customer_q": "elena", "customer_search": "1", "problem": "Sick mother", "solution": "Flowers",
-    })
+    response = client_for(staff).post(
+        "/acts/new/",
+        {
+            "customer_q": "elena",
+            "customer_search": "1",
+            "problem": "Sick mother",
+            "solution": "Flowers",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert f'<input type="radio" name="customer" value="{customer.pk}"' in page
@@ -62,10 +68,19 @@ def test_find_without_javascript_keeps_what_was_typed(client_for, staff, custome
 
 
 def test_typed_but_not_chosen_says_which_to_do(client_for, staff, customer):
-    response = client_for(staff).post("/acts/new/", {
-        "customer_q": "elena", "problem": "Sick mother", "solution": "Flowers", "quadrant": "delivery",
-        "trigger": "proactive", "kind": "gift", "cost": "0", "date": "2026-01-05",
-    })
+    response = client_for(staff).post(
+        "/acts/new/",
+        {
+            "customer_q": "elena",
+            "problem": "Sick mother",
+            "solution": "Flowers",
+            "quadrant": "delivery",
+            "trigger": "proactive",
+            "kind": "gift",
+            "cost": "0",
+            "date": "2026-01-05",
+        },
+    )
     assert escape(MSG_PICK_ONE) in response.content.decode()
 
 

@@ -25,8 +25,13 @@ def _stories(team, admin, count, *, decision=None):
         author = UserFactory(team=team, role=Role.STAFF)
         customer = CustomerFactory(team=team)
         act = deliver(author, customer=customer)
-        story = record(author, customer, text=f"Story {index}", acts=[act, deliver(author, customer=customer)],
-                       url="https://example.com/r")
+        story = record(
+            author,
+            customer,
+            text=f"Story {index}",
+            acts=[act, deliver(author, customer=customer)],
+            url="https://example.com/r",
+        )
         if decision:
             services.story_moderate(user=admin, story=story, decision=decision)
 
@@ -62,10 +67,14 @@ def _chain(staff, root, *, generations: int, width: int):
         for parent in parents[:width]:
             story = record(staff, parent, text=f"Gen {generation} story")
             for index in range(width):
-                children.append(services.customer_create(
-                    user=staff, name=f"Gen {generation + 1} #{index}", referred_by=parent,
-                    referred_by_story=story,
-                ))
+                children.append(
+                    services.customer_create(
+                        user=staff,
+                        name=f"Gen {generation + 1} #{index}",
+                        referred_by=parent,
+                        referred_by_story=story,
+                    )
+                )
         parents = children
 
 

@@ -35,11 +35,21 @@ def test_a_recorded_story_waits_for_review_with_its_first_history_row(staff, cus
     assert (event.actor, event.from_status, event.to_status) == (staff, "", "submitted")
 
 
-@pytest.mark.parametrize("url", [
-    "javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "data:text/html,<script>alert(1)</script>",
-    "vbscript:msgbox(1)", "ftp://example.com/file", "//example.com/x", "http://", "example.com",
-    "https://exa mple.com",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        " javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "ftp://example.com/file",
+        "//example.com/x",
+        "http://",
+        "example.com",
+        "https://exa mple.com",
+    ],
+)
 def test_a_link_that_is_not_http_is_refused(staff, customer, url):
     with pytest.raises(errors.InvalidInput) as refused:
         record(staff, customer, url=url)
@@ -110,16 +120,29 @@ def test_rejecting_needs_a_reason(admin_user, story):
     assert story.moderated_at is not None
     last = story.events.last()
     assert (last.actor, last.from_status, last.to_status, last.note) == (
-        admin_user, "submitted", "rejected", "Not about us"
+        admin_user,
+        "submitted",
+        "rejected",
+        "Not about us",
     )
 
 
-@pytest.mark.parametrize(("start", "decision", "allowed"), [
-    ("submitted", "approve", True), ("submitted", "feature", True), ("submitted", "reject", True),
-    ("approved", "feature", True), ("approved", "approve", False), ("approved", "reject", False),
-    ("featured", "approve", False), ("featured", "feature", False), ("featured", "reject", False),
-    ("rejected", "approve", False), ("rejected", "feature", False),
-])
+@pytest.mark.parametrize(
+    ("start", "decision", "allowed"),
+    [
+        ("submitted", "approve", True),
+        ("submitted", "feature", True),
+        ("submitted", "reject", True),
+        ("approved", "feature", True),
+        ("approved", "approve", False),
+        ("approved", "reject", False),
+        ("featured", "approve", False),
+        ("featured", "feature", False),
+        ("featured", "reject", False),
+        ("rejected", "approve", False),
+        ("rejected", "feature", False),
+    ],
+)
 def test_moderation_transitions(admin_user, story, start, decision, allowed):
     to_reach = {"approved": ["approve"], "featured": ["feature"], "rejected": ["reject"]}.get(start, [])
     for step in to_reach:
@@ -145,7 +168,9 @@ def test_history_is_append_only_and_complete(admin_user, story):
     services.story_moderate(user=admin_user, story=story, decision="approve")
     services.story_moderate(user=admin_user, story=story, decision="feature")
     assert [(e.from_status, e.to_status) for e in story.events.order_by("at", "id")] == [
-        ("", "submitted"), ("submitted", "approved"), ("approved", "featured"),
+        ("", "submitted"),
+        ("submitted", "approved"),
+        ("approved", "featured"),
     ]
 
 
@@ -245,9 +270,7 @@ def test_a_referrer_of_another_team_is_refused(staff, other_customer):
         services.customer_create(user=staff, name="New", referred_by=other_customer)
 
 
-def test_the_story_that_brought_them_is_the_referrers_and_earns_referral_points(
-    staff, customer, story
-):
+def test_the_story_that_brought_them_is_the_referrers_and_earns_referral_points(staff, customer, story):
     stranger = CustomerFactory(team=customer.team)
     with pytest.raises(errors.InvalidInput):
         services.customer_create(user=staff, name="New", referred_by=stranger, referred_by_story=story)
@@ -269,19 +292,21 @@ def test_the_story_can_be_named_later_on_edit(staff, customer, story):
 
 def _answers(customer, scores):
     for score in scores:
-        NpsResponse.objects.create(team=customer.team, customer=customer, score=score,
-                                   date=timezone.localdate())
+        NpsResponse.objects.create(team=customer.team, customer=customer, score=score, date=timezone.localdate())
     return NpsResponse.objects.filter(customer=customer)
 
 
-@pytest.mark.parametrize(("scores", "expected"), [
-    ([7, 8, 7], Decimal("0.0")),           # all passives
-    ([10, 3], Decimal("0.0")),             # one promoter, one detractor
-    ([9, 10, 9, 7], Decimal("75.0")),      # three promoters of four
-    ([9, 7, 8], Decimal("33.3")),          # one decimal
-    ([0, 6, 5], Decimal("-100.0")),
-    ([10, 10, 9, 2, 8, 8], Decimal("33.3")),
-])
+@pytest.mark.parametrize(
+    ("scores", "expected"),
+    [
+        ([7, 8, 7], Decimal("0.0")),  # all passives
+        ([10, 3], Decimal("0.0")),  # one promoter, one detractor
+        ([9, 10, 9, 7], Decimal("75.0")),  # three promoters of four
+        ([9, 7, 8], Decimal("33.3")),  # one decimal
+        ([0, 6, 5], Decimal("-100.0")),
+        ([10, 10, 9, 2, 8, 8], Decimal("33.3")),
+    ],
+)
 def test_nps_formula(customer, scores, expected):
     assert nps_score(_answers(customer, scores)) == expected
 
@@ -327,8 +352,9 @@ def test_nps_guards(staff, customer, other_customer, delivered_act):
     with pytest.raises(errors.InvalidInput, match="not for this customer"):
         services.nps_record(user=staff, customer=CustomerFactory(team=customer.team), score=9, act=delivered_act)
     with pytest.raises(errors.InvalidInput, match="future"):
-        services.nps_record(user=staff, customer=customer, score=9,
-                            date=timezone.localdate() + datetime.timedelta(days=1))
+        services.nps_record(
+            user=staff, customer=customer, score=9, date=timezone.localdate() + datetime.timedelta(days=1)
+        )
     response = services.nps_record(user=staff, customer=customer, score="9")
     assert (response.score, response.date, response.recorded_by) == (9, timezone.localdate(), staff)
 
@@ -408,9 +434,7 @@ def test_after_the_quiet_period_a_new_link_closes_an_old_open_one(settings, staf
     settings.SECONDMILE = {**settings.SECONDMILE, "SURVEY_LINK_DAYS": 365}
     first, token = services.survey_link_create(user=staff, act=delivered_act)
     quiet = settings.SECONDMILE["SURVEY_QUIET_DAYS"]
-    SurveyLink.objects.filter(pk=first.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=quiet + 1)
-    )
+    SurveyLink.objects.filter(pk=first.pk).update(created_at=timezone.now() - datetime.timedelta(days=quiet + 1))
     services.survey_link_create(user=staff, act=deliver(staff, customer=customer))
     first.refresh_from_db()
     assert first.expires_at <= timezone.now()
@@ -434,8 +458,9 @@ def test_quiet_period(settings, staff, customer, delivered_act):
 
 def test_the_link_can_be_emailed_after_commit(staff, delivered_act, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        _, token = services.survey_link_create(user=staff, act=delivered_act, send_email=True,
-                                               site_url="https://second.example/")
+        _, token = services.survey_link_create(
+            user=staff, act=delivered_act, send_email=True, site_url="https://second.example/"
+        )
     assert mailoutbox == []  # nothing leaves before the transaction commits
     for callback in callbacks:
         callback()
@@ -453,11 +478,18 @@ def test_submitting_records_score_story_and_uses_the_link(staff, customer, deliv
     link, token = services.survey_link_create(user=staff, act=delivered_act)
     response = services.survey_submit(token=token, score=10, text="  Best stay ever.  ", consent=True)
     assert (response.score, response.act, response.customer, response.recorded_by) == (
-        10, delivered_act, customer, None
+        10,
+        delivered_act,
+        customer,
+        None,
     )
     story = Story.objects.get()
     assert (story.channel, story.status, story.text, story.consent, story.recorded_by) == (
-        "survey", "submitted", "Best stay ever.", True, None
+        "survey",
+        "submitted",
+        "Best stay ever.",
+        True,
+        None,
     )
     assert list(story.acts.all()) == [delivered_act]
     assert story.events.get().to_status == "submitted"
@@ -563,5 +595,6 @@ def test_a_loop_in_the_database_gives_a_finite_tree(staff, team):
     Customer.objects.filter(pk=a.pk).update(referred_by=c)  # A → C → B → A
     tree = referral_tree(customer=a)
     assert [(row["customer"].name, row["depth"], row["created"]) for row in tree["rows"]] == [
-        ("B", 1, 1), ("C", 2, 0),
+        ("B", 1, 1),
+        ("C", 2, 0),
     ]

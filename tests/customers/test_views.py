@@ -96,15 +96,27 @@ def test_record_a_story_from_the_act_page(client_for, staff, customer, delivered
     page = html(client.get(f"/stories/new/?act={delivered_act.pk}"))
     assert f"Record {customer.name}'s story" in page
     assert re.search(rf'<input type="checkbox" name="acts" value="{delivered_act.pk}"[^>]*checked', page)
-    response = client.post(f"/stories/new/?act={delivered_act.pk}", {
-        "channel": "review", "told_on": timezone.localdate().isoformat(), "text": "Five stars for Ana",
-        "url": "https://reviews.example/r/1", "acts": [delivered_act.pk], "consent": "on",
-    }, follow=True)
+    response = client.post(
+        f"/stories/new/?act={delivered_act.pk}",
+        {
+            "channel": "review",
+            "told_on": timezone.localdate().isoformat(),
+            "text": "Five stars for Ana",
+            "url": "https://reviews.example/r/1",
+            "acts": [delivered_act.pk],
+            "consent": "on",
+        },
+        follow=True,
+    )
     assert response.redirect_chain[-1][0] == f"/acts/{delivered_act.pk}/"
     assert "It reaches the wall once an admin approves it." in html(response)
     story = Story.objects.get()
     assert (story.customer, story.channel, story.status, story.consent, story.recorded_by) == (
-        customer, "review", "submitted", True, staff
+        customer,
+        "review",
+        "submitted",
+        True,
+        staff,
     )
     assert list(story.acts.all()) == [delivered_act]
     # The act page lists it.
@@ -122,19 +134,29 @@ def test_record_a_story_without_an_act_picks_the_customer_first(client_for, staf
     assert customer.name in page
     page = html(client.get(f"/stories/new/?customer={customer.pk}"))
     assert "No act for" in page
-    response = client.post(f"/stories/new/?customer={customer.pk}", {
-        "channel": "word_of_mouth", "told_on": timezone.localdate().isoformat(), "text": "Told a friend",
-    })
+    response = client.post(
+        f"/stories/new/?customer={customer.pk}",
+        {
+            "channel": "word_of_mouth",
+            "told_on": timezone.localdate().isoformat(),
+            "text": "Told a friend",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == f"/customers/{customer.pk}/"
     assert Story.objects.get().consent is False
 
 
 def test_a_hostile_link_is_refused_beside_the_field(client_for, staff, customer):
-    response = client_for(staff).post(f"/stories/new/?customer={customer.pk}", {
-        "channel": "review", "told_on": timezone.localdate().isoformat(), "text": "Hi",
-        "url": "javascript:alert(1)",
-    })
+    response = client_for(staff).post(
+        f"/stories/new/?customer={customer.pk}",
+        {
+            "channel": "review",
+            "told_on": timezone.localdate().isoformat(),
+            "text": "Hi",
+            "url": "javascript:alert(1)",
+        },
+    )
     assert response.status_code == 200
     assert errors.MSG_STORY_LINK_SCHEME.replace("'", "&#x27;") in html(response)
     assert 'class="field field--error"' in html(response)
@@ -142,9 +164,14 @@ def test_a_hostile_link_is_refused_beside_the_field(client_for, staff, customer)
 
 
 def test_a_story_without_text_is_refused(client_for, staff, customer):
-    response = client_for(staff).post(f"/stories/new/?customer={customer.pk}", {
-        "channel": "review", "told_on": timezone.localdate().isoformat(), "text": "",
-    })
+    response = client_for(staff).post(
+        f"/stories/new/?customer={customer.pk}",
+        {
+            "channel": "review",
+            "told_on": timezone.localdate().isoformat(),
+            "text": "",
+        },
+    )
     assert "Write the story or quote" in html(response)
     assert not Story.objects.exists()
 
@@ -155,10 +182,15 @@ def test_an_act_of_another_customer_cannot_be_ticked(client_for, staff, customer
     form = html(client.get(f"/stories/new/?act={delivered_act.pk}"))
     assert f'value="{delivered_act.pk}"' in form
     assert f'value="{elsewhere.pk}"' not in form  # only this customer's acts are offered
-    response = client.post(f"/stories/new/?act={delivered_act.pk}", {
-        "channel": "review", "told_on": timezone.localdate().isoformat(), "text": "Hi",
-        "acts": [elsewhere.pk],
-    })
+    response = client.post(
+        f"/stories/new/?act={delivered_act.pk}",
+        {
+            "channel": "review",
+            "told_on": timezone.localdate().isoformat(),
+            "text": "Hi",
+            "acts": [elsewhere.pk],
+        },
+    )
     assert response.status_code == 200
     page = html(response)
     assert '<p class="error" id="id_acts_error">Tick only acts done for this customer' in page  # beside "acts"
@@ -246,9 +278,7 @@ def test_feature_an_approved_story_from_the_review_page(client_for, admin_user, 
 
 @pytest.mark.parametrize("who", ["staff", "manager"])
 def test_others_cannot_moderate(request, client_for, story, who):
-    response = client_for(request.getfixturevalue(who)).post(
-        f"/stories/{story.pk}/moderate/", {"decision": "approve"}
-    )
+    response = client_for(request.getfixturevalue(who)).post(f"/stories/{story.pk}/moderate/", {"decision": "approve"})
     assert response.status_code == 404
     story.refresh_from_db()
     assert story.status == "submitted"
@@ -265,9 +295,16 @@ def test_record_a_score_on_the_customer_page(client_for, staff, customer, delive
     client = client_for(staff)
     page = html(client.get(f"/customers/{customer.pk}/"))
     assert f'action="/customers/{customer.pk}/nps/"' in page
-    response = client.post(f"/customers/{customer.pk}/nps/", {
-        "score": "9", "comment": "Lovely", "date": timezone.localdate().isoformat(), "act": delivered_act.pk,
-    }, follow=True)
+    response = client.post(
+        f"/customers/{customer.pk}/nps/",
+        {
+            "score": "9",
+            "comment": "Lovely",
+            "date": timezone.localdate().isoformat(),
+            "act": delivered_act.pk,
+        },
+        follow=True,
+    )
     assert "Recorded 9/10 from Elena Petrova." in html(response)
     response_row = NpsResponse.objects.get()
     assert (response_row.score, response_row.act, response_row.recorded_by) == (9, delivered_act, staff)
@@ -279,16 +316,19 @@ def test_record_a_score_on_the_customer_page(client_for, staff, customer, delive
 
 def test_a_detractor_shows_a_follow_up_that_can_be_done(client_for, staff, customer):
     client = client_for(staff)
-    response = client.post(f"/customers/{customer.pk}/nps/", {
-        "score": "4", "date": timezone.localdate().isoformat(),
-    }, follow=True)
+    response = client.post(
+        f"/customers/{customer.pk}/nps/",
+        {
+            "score": "4",
+            "date": timezone.localdate().isoformat(),
+        },
+        follow=True,
+    )
     page = html(response)
     assert "A detractor: a follow-up is due today" in page
     assert "Detractor follow-up · due today" in page
     follow_up = FollowUp.objects.get(kind="detractor")
-    response = client.post(
-        f"/follow-ups/{follow_up.pk}/done/", {"next": f"/customers/{customer.pk}/"}, follow=True
-    )
+    response = client.post(f"/follow-ups/{follow_up.pk}/done/", {"next": f"/customers/{customer.pk}/"}, follow=True)
     assert response.redirect_chain[-1][0] == f"/customers/{customer.pk}/"
     assert "Done: detractor follow-up for Elena Petrova." in html(response)
     follow_up.refresh_from_db()
@@ -296,12 +336,16 @@ def test_a_detractor_shows_a_follow_up_that_can_be_done(client_for, staff, custo
 
 
 def test_a_bad_score_is_shown_beside_the_field(client_for, staff, customer):
-    response = client_for(staff).post(f"/customers/{customer.pk}/nps/", {
-        "score": "11", "date": timezone.localdate().isoformat(),
-    })
+    response = client_for(staff).post(
+        f"/customers/{customer.pk}/nps/",
+        {
+            "score": "11",
+            "date": timezone.localdate().isoformat(),
+        },
+    )
     assert response.status_code == 400
     assert "Select a valid choice" in html(response)
-    assert "<details class=\"nps-new\" open>" in html(response)
+    assert '<details class="nps-new" open>' in html(response)
     assert not NpsResponse.objects.exists()
 
 
@@ -320,9 +364,15 @@ def test_a_new_customer_from_a_story(client_for, staff, customer, story):
     page = html(client.get(f"/customers/new/?story={story.pk}"))
     assert f'value="{customer.referral_code}"' in page
     assert re.search(rf'<option value="{story.pk}" selected>', page)
-    response = client.post("/customers/new/", {
-        "name": "Nina Brought", "referrer_code": customer.referral_code, "referred_by_story": story.pk,
-    }, follow=True)
+    response = client.post(
+        "/customers/new/",
+        {
+            "name": "Nina Brought",
+            "referrer_code": customer.referral_code,
+            "referred_by_story": story.pk,
+        },
+        follow=True,
+    )
     new = Customer.objects.get(name="Nina Brought")
     assert (new.referred_by, new.referred_by_story) == (customer, story)
     assert "Brought by the story" in html(response)
@@ -341,9 +391,14 @@ def test_the_story_pick_follows_the_code_typed(client_for, staff, customer, stor
 
 def test_a_story_of_someone_else_is_refused(client_for, staff, customer, story):
     other = CustomerFactory(team=customer.team, name="Other Referrer")
-    response = client_for(staff).post("/customers/new/", {
-        "name": "Nina", "referrer_code": other.referral_code, "referred_by_story": story.pk,
-    })
+    response = client_for(staff).post(
+        "/customers/new/",
+        {
+            "name": "Nina",
+            "referrer_code": other.referral_code,
+            "referred_by_story": story.pk,
+        },
+    )
     assert response.status_code == 200
     assert "Select a valid choice" in html(response)
     assert not Customer.objects.filter(name="Nina").exists()
@@ -351,9 +406,14 @@ def test_a_story_of_someone_else_is_refused(client_for, staff, customer, story):
 
 def test_name_the_story_on_edit(client_for, staff, customer, story):
     new = services.customer_create(user=staff, name="Later", referred_by=customer)
-    client_for(staff).post(f"/customers/{new.pk}/edit/", {
-        "name": "Later", "referrer_code": customer.referral_code, "referred_by_story": story.pk,
-    })
+    client_for(staff).post(
+        f"/customers/{new.pk}/edit/",
+        {
+            "name": "Later",
+            "referrer_code": customer.referral_code,
+            "referred_by_story": story.pk,
+        },
+    )
     new.refresh_from_db()
     assert new.referred_by_story == story
 
@@ -630,8 +690,11 @@ def test_another_teams_objects_are_404_on_every_page(client_for, staff, other_st
     services.nps_record(user=other_staff, customer=other_customer, score=1)
     their_follow_up = FollowUp.objects.get(kind="detractor")
     client = client_for(staff)
-    for url in (f"/stories/new/?act={their_act.pk}", f"/stories/new/?customer={other_customer.pk}",
-                f"/customers/{other_customer.pk}/"):
+    for url in (
+        f"/stories/new/?act={their_act.pk}",
+        f"/stories/new/?customer={other_customer.pk}",
+        f"/customers/{other_customer.pk}/",
+    ):
         assert client.get(url).status_code == 404, url
     posts = {
         f"/stories/new/?act={their_act.pk}": {"channel": "review", "told_on": "2025-01-01", "text": "x"},

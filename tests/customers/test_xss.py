@@ -73,14 +73,27 @@ def test_hostile_links_are_refused_by_the_service_page_and_api(client_for, staff
     with pytest.raises(errors.InvalidInput) as refused:
         record(staff, customer, url=link)
     assert refused.value.message == errors.MSG_STORY_LINK_SCHEME
-    page = client_for(staff).post(f"/stories/new/?customer={customer.pk}", {
-        "channel": "review", "told_on": "2025-01-01", "text": "Hi", "url": link,
-    })
+    page = client_for(staff).post(
+        f"/stories/new/?customer={customer.pk}",
+        {
+            "channel": "review",
+            "told_on": "2025-01-01",
+            "text": "Hi",
+            "url": link,
+        },
+    )
     assert page.status_code == 200
     assert "field--error" in page.content.decode()
-    api = client_for(staff).post("/api/stories", {
-        "customer": customer.pk, "channel": "review", "text": "Hi", "url": link,
-    }, content_type="application/json")
+    api = client_for(staff).post(
+        "/api/stories",
+        {
+            "customer": customer.pk,
+            "channel": "review",
+            "text": "Hi",
+            "url": link,
+        },
+        content_type="application/json",
+    )
     assert api.status_code == 400
     assert not Story.objects.exists()
 

@@ -20,8 +20,7 @@ def days_ago(days: int) -> datetime.date:
 
 def act(user, *, days: int = 0, customer=None, cost="0", **fields):
     """An act logged by `user`, dated `days` ago."""
-    return log_act(user, cost=cost, customer=customer or CustomerFactory(team=user.team),
-                   date=days_ago(days), **fields)
+    return log_act(user, cost=cost, customer=customer or CustomerFactory(team=user.team), date=days_ago(days), **fields)
 
 
 def delivered(user, *, actual_cost=None, **fields):
@@ -31,10 +30,16 @@ def delivered(user, *, actual_cost=None, **fields):
 
 def tell_story(customer, *, days: int = 0, status: str = "approved", acts=(), moderator=None, text="Lovely"):
     story = Story.objects.create(
-        team=customer.team, customer=customer, channel="review", told_on=days_ago(days), text=text,
-        status=status, moderated_by=moderator if status != "submitted" else None,
+        team=customer.team,
+        customer=customer,
+        channel="review",
+        told_on=days_ago(days),
+        text=text,
+        status=status,
+        moderated_by=moderator if status != "submitted" else None,
         moderated_at=timezone.now() if status != "submitted" else None,
-        reject_reason="Not a story" if status == "rejected" else "", consent=True,
+        reject_reason="Not a story" if status == "rejected" else "",
+        consent=True,
     )
     story.acts.set(acts)
     return story
@@ -45,8 +50,9 @@ def nps(customer, score: int, *, days: int = 0):
 
 
 def referred(user, referrer, *, value=None, name="Referred One"):
-    return customer_create(user=user, name=name, referred_by=referrer,
-                           first_purchase_value=Decimal(value) if value is not None else None)
+    return customer_create(
+        user=user, name=name, referred_by=referrer, first_purchase_value=Decimal(value) if value is not None else None
+    )
 
 
 @contextlib.contextmanager

@@ -54,8 +54,7 @@ def afternoon():
 def world(team, other_team, staff, staff2, manager, admin_user, other_staff):
     c = [None] + [CustomerFactory(team=team, name=f"Customer {i}") for i in range(1, 6)]
     w = SimpleNamespace(team=team, customers=c)
-    w.a1 = delivered(staff, days=10, customer=c[1], cost="20", actual_cost="18", quadrant="reception",
-                     kind="gift")
+    w.a1 = delivered(staff, days=10, customer=c[1], cost="20", actual_cost="18", quadrant="reception", kind="gift")
     w.a2 = act(staff, days=10, customer=c[2], trigger="reactive", quadrant="response", kind="call")
     w.a3 = act(staff2, days=8, customer=c[3], cost="80", quadrant="delivery", kind="upgrade")
     act_services.spend_approve(user=manager, act=w.a3, amount="70")

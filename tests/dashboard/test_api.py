@@ -17,14 +17,35 @@ def test_the_core_figures_as_json(client_for, world, staff, team):
     response = client_for(staff).get("/api/dashboard", {"start": PERIOD["start"], "end": PERIOD["end"]})
     assert response.status_code == 200
     body = response.json()
-    assert {key: body[key] for key in (
-        "start", "end", "team", "team_id", "acts_count", "proactive_share", "spend_total", "stories_count",
-        "referred_customers_count", "cost_per_referred_customer", "nps_with_act", "nps_without_act",
-    )} == {
-        "start": PERIOD["start"].isoformat(), "end": PERIOD["end"].isoformat(), "team": "Harbour",
-        "team_id": team.pk, "acts_count": 5, "proactive_share": 0.6, "spend_total": "88.00",
-        "stories_count": 2, "referred_customers_count": 2, "cost_per_referred_customer": "44.00",
-        "nps_with_act": 33.3, "nps_without_act": -66.7,
+    assert {
+        key: body[key]
+        for key in (
+            "start",
+            "end",
+            "team",
+            "team_id",
+            "acts_count",
+            "proactive_share",
+            "spend_total",
+            "stories_count",
+            "referred_customers_count",
+            "cost_per_referred_customer",
+            "nps_with_act",
+            "nps_without_act",
+        )
+    } == {
+        "start": PERIOD["start"].isoformat(),
+        "end": PERIOD["end"].isoformat(),
+        "team": "Harbour",
+        "team_id": team.pk,
+        "acts_count": 5,
+        "proactive_share": 0.6,
+        "spend_total": "88.00",
+        "stories_count": 2,
+        "referred_customers_count": 2,
+        "cost_per_referred_customer": "44.00",
+        "nps_with_act": 33.3,
+        "nps_without_act": -66.7,
     }
     assert body["referral_revenue"] == "200.00"
     assert body["decline_rate"] == 0.5
@@ -74,8 +95,16 @@ def test_every_figure_of_the_page_is_in_the_api(client_for, world, staff):
     """The same values as the page (conftest's hand-computed world)."""
     body = client_for(staff).get("/api/dashboard", {"start": PERIOD["start"], "end": PERIOD["end"]}).json()
     assert body["acts_by_quadrant"] == {"reception": 1, "delivery": 1, "reliability": 1, "response": 2}
-    assert body["acts_by_kind"] == {"call": 2, "gift": 1, "upgrade": 1, "note": 1, "time": 0, "expertise": 0,
-                                    "waiver": 0, "other": 0}
+    assert body["acts_by_kind"] == {
+        "call": 2,
+        "gift": 1,
+        "upgrade": 1,
+        "note": 1,
+        "time": 0,
+        "expertise": 0,
+        "waiver": 0,
+        "other": 0,
+    }
     assert body["stories_per_act"] == 0.4
     assert body["referral_revenue"] == "200.00"
     assert body["referral_return"] == pytest.approx(200 / 88)

@@ -27,17 +27,28 @@ def _copy_without_waits(original, staff):
     """A second act whose history rows repeat `original`'s, written as before the
     migration: same actions, statuses and times, no `waited`."""
     twin = act(staff, cost="0")
-    ActEvent.objects.bulk_create([
-        ActEvent(act=twin, actor=e.actor, action=e.action, from_status=e.from_status,
-                 to_status=e.to_status, amount=e.amount, note=e.note, at=e.at)
-        for e in original.events.order_by("at", "id")
-    ])
+    ActEvent.objects.bulk_create(
+        [
+            ActEvent(
+                act=twin,
+                actor=e.actor,
+                action=e.action,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                amount=e.amount,
+                note=e.note,
+                at=e.at,
+            )
+            for e in original.events.order_by("at", "id")
+        ]
+    )
     return twin
 
 
 def _decision_waits(act_):
-    return list(act_.events.filter(action__in=["approved", "declined"]).order_by("at", "id")
-                .values_list("waited", flat=True))
+    return list(
+        act_.events.filter(action__in=["approved", "declined"]).order_by("at", "id").values_list("waited", flat=True)
+    )
 
 
 def test_the_backfill_gives_old_decisions_the_waits_the_services_now_record(team, staff, manager):
@@ -59,8 +70,9 @@ def test_the_backfill_gives_old_decisions_the_waits_the_services_now_record(team
     twins = [_copy_without_waits(original, staff) for original in (topped_up, declined)]
     # A decision with no request before it (as no service writes) keeps no wait.
     orphan = act(staff, cost="0")
-    ActEvent.objects.create(act=orphan, action="approved", from_status="pending_approval",
-                            to_status="approved", at=start)
+    ActEvent.objects.create(
+        act=orphan, action="approved", from_status="pending_approval", to_status="approved", at=start
+    )
     assert [_decision_waits(twin) for twin in twins] == [[None, None], [None]]
 
     # The backfill ran with 0003's hand-written triggers, which it drops and re-creates;
@@ -80,8 +92,7 @@ def test_the_backfill_gives_old_decisions_the_waits_the_services_now_record(team
         ActEvent.objects.filter(act=orphan).update(note="changed")
 
 
-def test_approval_time_counts_only_the_scopes_decisions(team, other_team, staff, manager, other_staff,
-                                                       other_manager):
+def test_approval_time_counts_only_the_scopes_decisions(team, other_team, staff, manager, other_staff, other_manager):
     start = timezone.now() - 10 * HOUR
     with at(start):
         ours = act(staff, cost="80")

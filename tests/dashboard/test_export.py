@@ -28,10 +28,16 @@ def test_acts_export_holds_the_periods_acts_of_the_team(client_for, world, admin
     exported = rows(client_for(admin_user).get("/dashboard/export/acts.csv", QUERY))
     # Every status (declined and withdrawn included, with their status), none outside the period or team.
     assert sorted(int(r["id"]) for r in exported) == sorted(
-        a.pk for a in (world.a1, world.a2, world.a3, world.a4, world.a5, world.a6, world.a9))
+        a.pk for a in (world.a1, world.a2, world.a3, world.a4, world.a5, world.a6, world.a9)
+    )
     a1 = next(r for r in exported if int(r["id"]) == world.a1.pk)
     assert (a1["status"], a1["cost"], a1["actual_cost"], a1["spend"], a1["team"]) == (
-        "delivered", "20.00", "18.00", "18.00", "Harbour")
+        "delivered",
+        "20.00",
+        "18.00",
+        "18.00",
+        "Harbour",
+    )
     declined = next(r for r in exported if int(r["id"]) == world.a4.pk)
     assert (declined["status"], declined["spend"]) == ("declined", "0.00")
 
@@ -64,10 +70,10 @@ def test_only_admins_export(client_for, staff, manager, other_team, admin_user):
 
 
 def test_cells_that_a_spreadsheet_would_run_get_an_apostrophe(client_for, team, staff, admin_user):
-    customer = act(staff, problem="=HYPERLINK(\"http://evil\",\"x\")", solution="+1 upgrade").customer
+    customer = act(staff, problem='=HYPERLINK("http://evil","x")', solution="+1 upgrade").customer
     tell_story(customer, text="@SUM(A1:A9) was great", moderator=admin_user)
     [row] = rows(client_for(admin_user).get("/dashboard/export/acts.csv"))
-    assert row["problem"] == "'=HYPERLINK(\"http://evil\",\"x\")"
+    assert row["problem"] == '\'=HYPERLINK("http://evil","x")'
     assert row["solution"] == "'+1 upgrade"
     [story] = rows(client_for(admin_user).get("/dashboard/export/stories.csv"))
     assert story["text"] == "'@SUM(A1:A9) was great"

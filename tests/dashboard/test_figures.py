@@ -45,10 +45,13 @@ def test_the_other_figures(scope):
     assert figures["referral_return"] == Decimal(200) / Decimal(88)  # 2.27…, rounded on the page only
     assert figures["recovery"] == {"reactive": 2, "returned": 1, "recovery_rate": Decimal("0.5")}
     assert {q["value"]: q["count"] for q in figures["quadrants"]} == {
-        "reception": 1, "delivery": 1, "reliability": 1, "response": 2}
+        "reception": 1,
+        "delivery": 1,
+        "reliability": 1,
+        "response": 2,
+    }
     kinds = {k["value"]: k["count"] for k in figures["kinds"]}
-    assert kinds == {"call": 2, "gift": 1, "upgrade": 1, "note": 1, "time": 0, "expertise": 0,
-                     "waiver": 0, "other": 0}
+    assert kinds == {"call": 2, "gift": 1, "upgrade": 1, "note": 1, "time": 0, "expertise": 0, "waiver": 0, "other": 0}
     assert figures["kinds"][0]["value"] == "call"
 
 
@@ -79,10 +82,16 @@ def test_staff_and_managers_see_their_team_only(world, staff, manager, team, oth
             selectors.dashboard_scope(user=user, team="all")
 
 
-@pytest.mark.parametrize(("start", "end", "field"), [
-    ("2026-13-01", "", "start"), ("yesterday", "", "start"), ("", "31/01/2026", "end"),
-    ("2026-03-10", "2026-03-01", "start"), ("2010-01-01", "2026-01-01", "end"),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [
+        ("2026-13-01", "", "start"),
+        ("yesterday", "", "start"),
+        ("", "31/01/2026", "end"),
+        ("2026-03-10", "2026-03-01", "start"),
+        ("2010-01-01", "2026-01-01", "end"),
+    ],
+)
 def test_bad_dates_are_refused_with_the_field(staff, start, end, field):
     with pytest.raises(errors.InvalidInput) as refused:
         selectors.dashboard_scope(user=staff, start=start, end=end)
@@ -92,11 +101,17 @@ def test_bad_dates_are_refused_with_the_field(staff, start, end, field):
 def test_named_periods(staff):
     today = timezone.localdate()
     assert selectors.period_bounds("month", today=datetime.date(2026, 3, 14)) == (
-        datetime.date(2026, 3, 1), datetime.date(2026, 3, 14))
+        datetime.date(2026, 3, 1),
+        datetime.date(2026, 3, 14),
+    )
     assert selectors.period_bounds("3m", today=datetime.date(2026, 2, 14)) == (
-        datetime.date(2025, 12, 1), datetime.date(2026, 2, 14))
+        datetime.date(2025, 12, 1),
+        datetime.date(2026, 2, 14),
+    )
     assert selectors.period_bounds("year", today=datetime.date(2026, 2, 14)) == (
-        datetime.date(2026, 1, 1), datetime.date(2026, 2, 14))
+        datetime.date(2026, 1, 1),
+        datetime.date(2026, 2, 14),
+    )
     scope = selectors.dashboard_scope(user=staff)
     assert (scope.start, scope.end) == (today.replace(day=1), today)
     only_end = selectors.dashboard_scope(user=staff, end="2026-03-14")
@@ -110,8 +125,16 @@ def test_an_empty_period_divides_by_nothing(team, staff):
     figures = selectors.dashboard_figures(scope)
     assert figures["acts_count"] == 0
     assert figures["spend_total"] == Decimal("0.00")
-    for name in ("proactive_share", "empowerment_rate", "decline_rate", "stories_per_act",
-                 "cost_per_referred_customer", "referral_return", "nps_with_act", "nps_without_act"):
+    for name in (
+        "proactive_share",
+        "empowerment_rate",
+        "decline_rate",
+        "stories_per_act",
+        "cost_per_referred_customer",
+        "referral_return",
+        "nps_with_act",
+        "nps_without_act",
+    ):
         assert figures[name] is None, name
     assert figures["recovery"]["recovery_rate"] is None
     assert figures["approval_time"] == {"count": 0, "median": None, "p90": None}
@@ -147,12 +170,14 @@ def test_activity_series_by_week_from_the_first_day(scope):
     series = selectors.activity_series(scope)
     assert series["unit"] == "week"
     assert [(r["start"], r["acts"], r["stories"]) for r in series["rows"]] == [
-        (days_ago(20), 0, 0), (days_ago(13), 3, 0), (days_ago(6), 2, 2)]
+        (days_ago(20), 0, 0),
+        (days_ago(13), 3, 0),
+        (days_ago(6), 2, 2),
+    ]
 
 
 def test_long_periods_go_by_month(staff):
-    series = selectors.activity_series(selectors.dashboard_scope(user=staff, start="2025-01-15",
-                                                                 end="2025-12-31"))
+    series = selectors.activity_series(selectors.dashboard_scope(user=staff, start="2025-01-15", end="2025-12-31"))
     assert series["unit"] == "month"
     assert len(series["rows"]) == 12
     assert series["rows"][0]["start"] == datetime.date(2025, 1, 15)
@@ -164,8 +189,12 @@ def test_budget_by_month_uses_the_months_row_else_the_team_default(team, staff, 
     act_services.budget_set(user=admin_user, team=team, month=today, amount=Decimal("500"))
     scope = selectors.dashboard_scope(user=staff, start=today.replace(day=1), end=today)
     [month] = selectors.budget_by_month(scope)
-    assert month == {"month": today.replace(day=1), "budget": Decimal("500.00"), "spend": Decimal("20.00"),
-                     "share": Decimal("0.04")}
+    assert month == {
+        "month": today.replace(day=1),
+        "budget": Decimal("500.00"),
+        "spend": Decimal("20.00"),
+        "share": Decimal("0.04"),
+    }
     old = selectors.budget_by_month(selectors.dashboard_scope(user=staff, start="2001-01-01", end="2001-02-10"))
     assert [(m["budget"], m["spend"]) for m in old] == [(Decimal("1000.00"), 0), (Decimal("1000.00"), 0)]
 
@@ -203,13 +232,15 @@ def test_a_declined_top_up_is_a_decision_and_the_act_stays_empowered(team, staff
     assert (empowered.status, empowered.approval_level) == ("approved", "manager")
 
     scope = _scope_of_today(staff)
-    assert selectors.decision_totals(scope) == {
-        "requests_decided_count": 1, "declined_count": 1, "empowered_count": 1}
+    assert selectors.decision_totals(scope) == {"requests_decided_count": 1, "declined_count": 1, "empowered_count": 1}
     figures = selectors.dashboard_figures(scope)
     assert figures["decline_rate"] == 1  # 1 declined of 1 decision
     assert figures["empowerment_rate"] == 1  # it needed nobody's approval when logged
-    assert figures["approval_time"] == {"count": 1, "median": datetime.timedelta(hours=3),
-                                        "p90": datetime.timedelta(hours=3)}
+    assert figures["approval_time"] == {
+        "count": 1,
+        "median": datetime.timedelta(hours=3),
+        "p90": datetime.timedelta(hours=3),
+    }
 
 
 def test_a_requests_first_wait_and_its_top_ups_wait_both_count(team, staff, manager, afternoon):
@@ -231,8 +262,11 @@ def test_a_requests_first_wait_and_its_top_ups_wait_both_count(team, staff, mana
     assert figures["decline_rate"] == Decimal("0.5")
     assert figures["empowerment_rate"] == Decimal("0.5")
     # The first wait survives the top-up rewriting requested_at: (1 h + 3 h) / 2, and rank ⌈1.8⌉ = 2.
-    assert figures["approval_time"] == {"count": 2, "median": datetime.timedelta(hours=2),
-                                        "p90": datetime.timedelta(hours=3)}
+    assert figures["approval_time"] == {
+        "count": 2,
+        "median": datetime.timedelta(hours=2),
+        "p90": datetime.timedelta(hours=3),
+    }
 
 
 def test_recovery_counts_a_later_act_going_ahead_and_a_told_story_only(team, staff, manager, admin_user):
@@ -253,6 +287,5 @@ def test_recovery_counts_a_later_act_going_ahead_and_a_told_story_only(team, sta
 def test_proactive_share_keeps_its_precision(team, staff):
     for trigger in ("proactive", "reactive", "reactive"):
         act(staff, days=200, trigger=trigger)
-    figures = selectors.dashboard_figures(
-        selectors.dashboard_scope(user=staff, start=days_ago(200), end=days_ago(200)))
+    figures = selectors.dashboard_figures(selectors.dashboard_scope(user=staff, start=days_ago(200), end=days_ago(200)))
     assert figures["proactive_share"] == Decimal(1) / Decimal(3)

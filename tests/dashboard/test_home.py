@@ -157,9 +157,9 @@ def test_home_shows_my_points_this_month_and_kudos_even_off_the_board(client_for
     kudos_give(user=manager, receiver=staff, note="The steak at the gate")
     leaderboard_visibility_set(user=staff, hidden=True)
     card = _my_recognition(client_for(staff).get("/").content.decode())
-    assert "My points this month</dt><dd class=\"tile__value\">2</dd>" in card
+    assert 'My points this month</dt><dd class="tile__value">2</dd>' in card
     assert '<p class="quote">The steak at the gate</p>' in card
     # A manager with no points sees their own zero, not somebody else's.
     card = _my_recognition(client_for(manager).get("/").content.decode())
-    assert "My points this month</dt><dd class=\"tile__value\">0</dd>" in card
+    assert 'My points this month</dt><dd class="tile__value">0</dd>' in card
     assert "No kudos yet." in card

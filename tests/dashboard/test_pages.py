@@ -72,8 +72,9 @@ def test_a_bad_date_says_so_and_shows_this_month(client_for, staff):
     assert "start: give a date as YYYY-MM-DD. Showing this month instead." in response.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/dashboard/", "/dashboard/export/acts.csv", "/dashboard/export/stories.csv",
-                                 "/api/dashboard"])
+@pytest.mark.parametrize(
+    "url", ["/dashboard/", "/dashboard/export/acts.csv", "/dashboard/export/stories.csv", "/api/dashboard"]
+)
 def test_anonymous_is_sent_to_log_in(client, url):
     response = client.get(url)
     if url.startswith("/api/"):
@@ -132,8 +133,7 @@ def _many_acts(user, manager, count):
     FollowUp.objects.update(due_on=PERIOD["end"])
 
 
-@pytest.mark.parametrize("url", ["/dashboard/", f"/dashboard/{CUSTOM}", "/", "/api/dashboard",
-                                 "/accounts/profile/"])
+@pytest.mark.parametrize("url", ["/dashboard/", f"/dashboard/{CUSTOM}", "/", "/api/dashboard", "/accounts/profile/"])
 def test_query_counts_do_not_grow_with_the_acts(client_for, staff, manager, url):
     delivered(staff, cost="12")
     FollowUp.objects.update(due_on=PERIOD["end"])
@@ -168,16 +168,30 @@ def test_dates_changed_by_hand_are_a_custom_period_without_picking_it(client_for
     month_start = today.replace(day=1).isoformat()
     client = client_for(staff)
     # The form sent "This month" with the From/To it showed, the person changed both dates.
-    html = client.get("/dashboard/", {
-        "period": "month", "start": PERIOD["start"], "end": PERIOD["end"],
-        "shown_start": month_start, "shown_end": today.isoformat()}).content.decode()
+    html = client.get(
+        "/dashboard/",
+        {
+            "period": "month",
+            "start": PERIOD["start"],
+            "end": PERIOD["end"],
+            "shown_start": month_start,
+            "shown_end": today.isoformat(),
+        },
+    ).content.decode()
     assert '<p class="tile__value">5</p>' in tile(html, "acts")
     assert _selected_period(html) == "custom"
     assert f'value="{PERIOD["start"].isoformat()}"' in html
     # Only the period changed (the dates are still those shown): the named period wins.
-    html = client.get("/dashboard/", {
-        "period": "year", "start": month_start, "end": today.isoformat(),
-        "shown_start": month_start, "shown_end": today.isoformat()}).content.decode()
+    html = client.get(
+        "/dashboard/",
+        {
+            "period": "year",
+            "start": month_start,
+            "end": today.isoformat(),
+            "shown_start": month_start,
+            "shown_end": today.isoformat(),
+        },
+    ).content.decode()
     assert _selected_period(html) == "year"
     assert f'value="{today.replace(month=1, day=1).isoformat()}"' in html
     # A link with a named period and other dates (no shown dates): the dates.

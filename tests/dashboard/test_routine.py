@@ -108,8 +108,16 @@ def test_the_form_wires_the_fragment(client_for, staff):
 def test_warnings_after_a_post_with_errors_and_after_logging(client_for, staff, customer):
     act(staff, days=3, customer=customer, kind="gift")
     client = client_for(staff)
-    form = {"customer": customer.pk, "kind": "gift", "quadrant": "delivery", "trigger": "proactive",
-            "problem": "Birthday", "solution": "", "cost": "0", "date": timezone.localdate().isoformat()}
+    form = {
+        "customer": customer.pk,
+        "kind": "gift",
+        "quadrant": "delivery",
+        "trigger": "proactive",
+        "problem": "Birthday",
+        "solution": "",
+        "cost": "0",
+        "date": timezone.localdate().isoformat(),
+    }
     html = client.post("/acts/new/", form).content.decode()
     assert "Say what you did" in html or "This field is required" in html
     assert "already had this kind of gesture (gift) 3 days ago" in html

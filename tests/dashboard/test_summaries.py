@@ -51,8 +51,9 @@ def test_the_summary_has_one_column_per_summed_figure():
     assert names == set(selectors.act_aggregates()) | set(selectors.decision_aggregates())
 
 
-def test_every_service_call_leaves_the_summary_equal_to_a_recomputation(team, staff, staff2, manager,
-                                                                         admin_user, other_staff):
+def test_every_service_call_leaves_the_summary_equal_to_a_recomputation(
+    team, staff, staff2, manager, admin_user, other_staff
+):
     customer = CustomerFactory(team=team)
     steps = []
 
@@ -118,11 +119,14 @@ def test_the_dashboard_figures_from_summaries_equal_those_over_the_acts(team, st
     totals = selectors.act_totals(scope)
 
     assert {k: v for k, v in totals.items() if k != "spend_total"} == {
-        k: v for k, v in from_acts.items() if k != "spend_total"}
+        k: v for k, v in from_acts.items() if k != "spend_total"
+    }
     assert totals["acts_count"] == 6
     assert totals["spend_total"] == Decimal("190.00") == Decimal(from_acts["spend_total"]).quantize(Decimal("0.01"))
     assert selectors.daily_act_totals(scope) == {
-        days_ago(0): (1, Decimal("20.00")), days_ago(1): (2, Decimal("40.00")), days_ago(5): (2, Decimal("110.00")),
+        days_ago(0): (1, Decimal("20.00")),
+        days_ago(1): (2, Decimal("40.00")),
+        days_ago(5): (2, Decimal("110.00")),
         days_ago(12): (1, Decimal("20.00")),
     }
 
@@ -131,9 +135,23 @@ def test_rebuild_summaries_restores_acts_written_around_the_services(team, staff
     log_act(staff, cost="20", date=days_ago(3))
     log_act(other_staff, cost="0", date=days_ago(3))
     bulk = Act.objects.filter(team=team).first()
-    Act.objects.bulk_create([Act(team=team, author=staff, customer=bulk.customer, date=days_ago(2), problem="p",
-                                 solution="s", quadrant="delivery", kind="gift", status="approved",
-                                 approval_level="none", approved_amount=Decimal("0"))])
+    Act.objects.bulk_create(
+        [
+            Act(
+                team=team,
+                author=staff,
+                customer=bulk.customer,
+                date=days_ago(2),
+                problem="p",
+                solution="s",
+                quadrant="delivery",
+                kind="gift",
+                status="approved",
+                approval_level="none",
+                approved_amount=Decimal("0"),
+            )
+        ]
+    )
     DaySummary.objects.filter(team=other_staff.team).delete()
     assert stored() != recomputed()
 

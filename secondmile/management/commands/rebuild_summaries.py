@@ -8,11 +8,14 @@ from secondmile import summaries
 
 
 class Command(BaseCommand):
-    help = ("Rewrite every per-team, per-day summary the dashboard reads from the acts and their "
-            "history. The services keep them up to date; run this after loading acts in bulk.")
+    help = (
+        "Rewrite every per-team, per-day summary the dashboard reads from the acts and their "
+        "history. The services keep them up to date; run this after loading acts in bulk."
+    )
 
     def handle(self, *args, **options):
         started = time.perf_counter()
         rows = summaries.rebuild()
-        self.stdout.write(self.style.SUCCESS(
-            f"Summarised {rows:,} team-days in {time.perf_counter() - started:.1f} s."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Summarised {rows:,} team-days in {time.perf_counter() - started:.1f} s.")
+        )

@@ -40,40 +40,122 @@ PEOPLE = [
 ]
 
 CUSTOMER_NAMES = [
-    "Elena Petrova", "James Whitfield", "Mariam Chen", "Tom Becker", "Aiko Tanaka",
-    "Grace Mensah", "Luis Ortega", "Hannah Kowalski", "David Osei", "Sofia Romano",
-    "Noah Fischer", "Amara Eze", "Oliver Grant", "Chloe Dubois", "Ravi Patel",
-    "Isabel Costa", "Ethan Brooks", "Yara Haddad", "Felix Wagner", "Nadia Rahman",
-    "Ben Carter", "Leila Moradi", "Kofi Asante", "Mia Jensen", "Samuel Adeyemi",
-    "Clara Novak", "Hugo Martin", "Zara Khan", "Peter Lindqvist", "Emma Walsh",
+    "Elena Petrova",
+    "James Whitfield",
+    "Mariam Chen",
+    "Tom Becker",
+    "Aiko Tanaka",
+    "Grace Mensah",
+    "Luis Ortega",
+    "Hannah Kowalski",
+    "David Osei",
+    "Sofia Romano",
+    "Noah Fischer",
+    "Amara Eze",
+    "Oliver Grant",
+    "Chloe Dubois",
+    "Ravi Patel",
+    "Isabel Costa",
+    "Ethan Brooks",
+    "Yara Haddad",
+    "Felix Wagner",
+    "Nadia Rahman",
+    "Ben Carter",
+    "Leila Moradi",
+    "Kofi Asante",
+    "Mia Jensen",
+    "Samuel Adeyemi",
+    "Clara Novak",
+    "Hugo Martin",
+    "Zara Khan",
+    "Peter Lindqvist",
+    "Emma Walsh",
 ]
 
 GESTURES = [
     # problem, solution, quadrant, trigger, kind, cost
-    ("Her mother fell ill during the stay", "Sent flowers and a card to her mother's ward",
-     "response", "proactive", "gift", "45.00"),
-    ("Arriving hungry on a late flight", "Had a steak waiting at the arrival gate",
-     "reception", "proactive", "gift", "38.00"),
-    ("Booked a standard room for an anniversary", "Upgraded them to the harbour suite",
-     "delivery", "proactive", "upgrade", "0"),
-    ("Room was not ready at check-in", "Lunch on us while they waited, and a late checkout",
-     "response", "reactive", "waiver", "32.00"),
-    ("Their child needed medicine at night", "Spent extra time flavouring the medicine",
-     "delivery", "proactive", "time", "0"),
-    ("Left a review about slow breakfast service", "Called to apologise and invited them back",
-     "response", "reactive", "call", "0"),
-    ("Planning a surprise proposal", "Arranged candles and a private table on the terrace",
-     "reception", "proactive", "expertise", "85.00"),
-    ("Lost luggage on the way", "Bought essentials and a change of clothes",
-     "response", "reactive", "gift", "95.00"),
-    ("Regular guest on their tenth stay", "Hand-written note and local chocolates",
-     "reliability", "proactive", "note", "18.00"),
-    ("Conference guest with a cold", "Brought honey tea and soup to the room",
-     "delivery", "proactive", "gift", "12.50"),
-    ("Birthday mentioned in passing", "Cake and the staff sang at dinner",
-     "reliability", "proactive", "gift", "28.00"),
-    ("Billing mistake on checkout", "Refunded the night and sent a follow-up letter",
-     "response", "reactive", "waiver", "140.00"),
+    (
+        "Her mother fell ill during the stay",
+        "Sent flowers and a card to her mother's ward",
+        "response",
+        "proactive",
+        "gift",
+        "45.00",
+    ),
+    (
+        "Arriving hungry on a late flight",
+        "Had a steak waiting at the arrival gate",
+        "reception",
+        "proactive",
+        "gift",
+        "38.00",
+    ),
+    (
+        "Booked a standard room for an anniversary",
+        "Upgraded them to the harbour suite",
+        "delivery",
+        "proactive",
+        "upgrade",
+        "0",
+    ),
+    (
+        "Room was not ready at check-in",
+        "Lunch on us while they waited, and a late checkout",
+        "response",
+        "reactive",
+        "waiver",
+        "32.00",
+    ),
+    (
+        "Their child needed medicine at night",
+        "Spent extra time flavouring the medicine",
+        "delivery",
+        "proactive",
+        "time",
+        "0",
+    ),
+    (
+        "Left a review about slow breakfast service",
+        "Called to apologise and invited them back",
+        "response",
+        "reactive",
+        "call",
+        "0",
+    ),
+    (
+        "Planning a surprise proposal",
+        "Arranged candles and a private table on the terrace",
+        "reception",
+        "proactive",
+        "expertise",
+        "85.00",
+    ),
+    ("Lost luggage on the way", "Bought essentials and a change of clothes", "response", "reactive", "gift", "95.00"),
+    (
+        "Regular guest on their tenth stay",
+        "Hand-written note and local chocolates",
+        "reliability",
+        "proactive",
+        "note",
+        "18.00",
+    ),
+    (
+        "Conference guest with a cold",
+        "Brought honey tea and soup to the room",
+        "delivery",
+        "proactive",
+        "gift",
+        "12.50",
+    ),
+    ("Birthday mentioned in passing", "Cake and the staff sang at dinner", "reliability", "proactive", "gift", "28.00"),
+    (
+        "Billing mistake on checkout",
+        "Refunded the night and sent a follow-up letter",
+        "response",
+        "reactive",
+        "waiver",
+        "140.00",
+    ),
 ]
 
 
@@ -92,10 +174,48 @@ def clock(moment: datetime.datetime):
         timezone.now = real_now
 
 
-FIRST_NAMES = ["Alma", "Bruno", "Carla", "Dev", "Eva", "Farid", "Gina", "Hector", "Iris", "Jonas",
-               "Kira", "Leo", "Mona", "Nils", "Olga", "Pia", "Quentin", "Rosa", "Sven", "Tara"]
-LAST_NAMES = ["Abbott", "Brandt", "Castillo", "Dahl", "Eriksen", "Fontaine", "Gupta", "Holm", "Ivanova",
-              "Jansen", "Keller", "Lopez", "Moreau", "Nakamura", "Owusu", "Perez", "Quinn", "Rossi"]
+FIRST_NAMES = [
+    "Alma",
+    "Bruno",
+    "Carla",
+    "Dev",
+    "Eva",
+    "Farid",
+    "Gina",
+    "Hector",
+    "Iris",
+    "Jonas",
+    "Kira",
+    "Leo",
+    "Mona",
+    "Nils",
+    "Olga",
+    "Pia",
+    "Quentin",
+    "Rosa",
+    "Sven",
+    "Tara",
+]
+LAST_NAMES = [
+    "Abbott",
+    "Brandt",
+    "Castillo",
+    "Dahl",
+    "Eriksen",
+    "Fontaine",
+    "Gupta",
+    "Holm",
+    "Ivanova",
+    "Jansen",
+    "Keller",
+    "Lopez",
+    "Moreau",
+    "Nakamura",
+    "Owusu",
+    "Perez",
+    "Quinn",
+    "Rossi",
+]
 STORY_LINES = {
     "gift": "A little gift from the Harbour Hotel made my day; I showed everyone at work.",
     "upgrade": "They upgraded us without a word about it. We will be back every year.",
@@ -110,6 +230,7 @@ CHANNELS = ["review", "social", "word_of_mouth", "word_of_mouth", "letter"]
 
 
 SILENT_MAIL = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+
 
 class Command(BaseCommand):
     help = "Load demo data (two teams, people, customers, acts). Safe to run twice."
@@ -127,9 +248,7 @@ class Command(BaseCommand):
         # addresses, or the console): the seed sends nothing. The override is the outer
         # block because the mails go out when the transaction commits.
         with override_settings(MAILERS=SILENT_MAIL), transaction.atomic():
-            teams = {
-                name: Team.objects.get_or_create(name=name)[0] for name in (DEMO_TEAM, OTHER_TEAM)
-            }
+            teams = {name: Team.objects.get_or_create(name=name)[0] for name in (DEMO_TEAM, OTHER_TEAM)}
             people = self.seed_people(teams)
             if not Act.objects.filter(team=teams[DEMO_TEAM]).exists():
                 rng = random.Random(2026)
@@ -156,8 +275,13 @@ class Command(BaseCommand):
             user = User.objects.filter(username=username).first()
             if user is None:
                 user = member_create(
-                    username=username, team=teams[team], role=role, password=PASSWORD,
-                    email=f"{username}@example.com", first_name=first, last_name=last,
+                    username=username,
+                    team=teams[team],
+                    role=role,
+                    password=PASSWORD,
+                    email=f"{username}@example.com",
+                    first_name=first,
+                    last_name=last,
                 )
             else:
                 # A second run resets the demo logins: password, and the role alone grants
@@ -173,28 +297,47 @@ class Command(BaseCommand):
         """Requests waiting at both levels, and this month's budget close to its limit."""
         customers = list(team.customers.order_by("id")[:4])
         waiting = [
-            (people["staff"], customers[0], "75.00", "Flew in for a funeral, exhausted",
-             "Book a massage and a quiet room for the evening"),
-            (people["sam"], customers[1], "150.00", "Wedding party's photographer cancelled",
-             "Hire a local photographer for the ceremony hour"),
-            (people["lena"], customers[2], "62.00", "Stuck here two extra nights by a storm",
-             "Dinner for the family at the harbour restaurant"),
+            (
+                people["staff"],
+                customers[0],
+                "75.00",
+                "Flew in for a funeral, exhausted",
+                "Book a massage and a quiet room for the evening",
+            ),
+            (
+                people["sam"],
+                customers[1],
+                "150.00",
+                "Wedding party's photographer cancelled",
+                "Hire a local photographer for the ceremony hour",
+            ),
+            (
+                people["lena"],
+                customers[2],
+                "62.00",
+                "Stuck here two extra nights by a storm",
+                "Dinner for the family at the harbour restaurant",
+            ),
         ]
         # Asked 40 minutes, 3 hours and 7 hours ago: the queue shows real waiting times.
         for (author, customer, cost, problem, solution), waited in zip(waiting, (40, 180, 420), strict=True):
             with clock(self.now - datetime.timedelta(minutes=waited)):
                 act_services.act_log(
-                    user=author, customer=customer, problem=problem, solution=solution,
-                    quadrant="response", trigger="proactive", kind="gift", cost=Decimal(cost),
+                    user=author,
+                    customer=customer,
+                    problem=problem,
+                    solution=solution,
+                    quadrant="response",
+                    trigger="proactive",
+                    kind="gift",
+                    cost=Decimal(cost),
                     right_thing="It is what a friend would do.",
                     great_experience="It turns a hard trip into a story they tell.",
                     how_they_know="We tell them when we hand it over.",
                 )
         today = timezone.localdate()
         committed = act_services.budget_month_locked(team=team, month=today).committed
-        act_services.budget_set(
-            user=people["admin"], team=team, month=today, amount=committed + Decimal("180.00")
-        )
+        act_services.budget_set(user=people["admin"], team=team, month=today, amount=committed + Decimal("180.00"))
 
     def seed_stories(self, team, people) -> None:
         """Stories in every state (some featured), NPS answers across the scale from
@@ -205,9 +348,11 @@ class Command(BaseCommand):
         admin = people["admin"]
         staff = [p for p in people.values() if p.team_id == team.pk and p.role == Role.STAFF]
         today = timezone.localdate()
-        delivered = Act.objects.filter(
-            team=team, status__in=[Status.DELIVERED, Status.CUSTOMER_KNOWS]
-        ).select_related("customer", "author").order_by("date", "id")
+        delivered = (
+            Act.objects.filter(team=team, status__in=[Status.DELIVERED, Status.CUSTOMER_KNOWS])
+            .select_related("customer", "author")
+            .order_by("date", "id")
+        )
         # One act per customer, so that each story comes from someone else.
         acts_by_customer = {}
         for act in delivered:
@@ -219,25 +364,66 @@ class Command(BaseCommand):
 
         stories = [
             # channel, text, link, consent, decision (None: waiting), reason
-            ("review", "The night before my mother's surgery there were flowers at her bedside "
-             "from the hotel, with a card. I don't know how they found out. I will never stay "
-             "anywhere else.", "https://www.tripadvisor.com/ShowUserReviews-harbour-hotel", True,
-             "feature", ""),
-            ("social", "Landed at midnight, starving, and the Harbour Hotel had a steak waiting at "
-             "the gate. Who does that?!", "https://www.instagram.com/p/harbour-steak/", True, "feature", ""),
-            ("word_of_mouth", "Told my sister about the anniversary upgrade; she has booked for her "
-             "own anniversary in June.", "", True, "approve", ""),
-            ("letter", "A hand-written note on our tenth stay. It is on our fridge now.", "", True,
-             "approve", ""),
-            ("review", "They spotted the billing mistake before I did and wrote to apologise. "
-             "Honest people.", "https://www.google.com/maps/reviews/harbour-hotel", True, "approve", ""),
+            (
+                "review",
+                "The night before my mother's surgery there were flowers at her bedside "
+                "from the hotel, with a card. I don't know how they found out. I will never stay "
+                "anywhere else.",
+                "https://www.tripadvisor.com/ShowUserReviews-harbour-hotel",
+                True,
+                "feature",
+                "",
+            ),
+            (
+                "social",
+                "Landed at midnight, starving, and the Harbour Hotel had a steak waiting at the gate. Who does that?!",
+                "https://www.instagram.com/p/harbour-steak/",
+                True,
+                "feature",
+                "",
+            ),
+            (
+                "word_of_mouth",
+                "Told my sister about the anniversary upgrade; she has booked for her own anniversary in June.",
+                "",
+                True,
+                "approve",
+                "",
+            ),
+            ("letter", "A hand-written note on our tenth stay. It is on our fridge now.", "", True, "approve", ""),
+            (
+                "review",
+                "They spotted the billing mistake before I did and wrote to apologise. Honest people.",
+                "https://www.google.com/maps/reviews/harbour-hotel",
+                True,
+                "approve",
+                "",
+            ),
             ("word_of_mouth", "Mentioned the birthday cake to colleagues at lunch.", "", False, "approve", ""),
-            ("social", "Great pool, shame about the parking.", "", True, "reject",
-             "About the car park, not about an act of ours."),
-            ("review", "Best hotel in town!!! Cheap flights on my site", "https://spam.example.com/flights",
-             True, "reject", "Spam with an advertising link."),
-            ("letter", "The trick with the medicine for our son made the whole trip bearable. "
-             "Thank you, really.", "", True, None, ""),
+            (
+                "social",
+                "Great pool, shame about the parking.",
+                "",
+                True,
+                "reject",
+                "About the car park, not about an act of ours.",
+            ),
+            (
+                "review",
+                "Best hotel in town!!! Cheap flights on my site",
+                "https://spam.example.com/flights",
+                True,
+                "reject",
+                "Spam with an advertising link.",
+            ),
+            (
+                "letter",
+                "The trick with the medicine for our son made the whole trip bearable. Thank you, really.",
+                "",
+                True,
+                None,
+                "",
+            ),
             ("word_of_mouth", "Told the whole book club about the map of places to eat.", "", True, None, ""),
         ]
         told = []
@@ -246,8 +432,14 @@ class Command(BaseCommand):
             told_on = told_after(act)
             with clock(self.moment(told_on, rng)):
                 story = customer_services.story_record(
-                    user=act.author, customer=act.customer, channel=channel, text=text, url=url,
-                    acts=[act], consent=consent, told_on=told_on,
+                    user=act.author,
+                    customer=act.customer,
+                    channel=channel,
+                    text=text,
+                    url=url,
+                    acts=[act],
+                    consent=consent,
+                    told_on=told_on,
                 )
             if decision:
                 # Moderated the next morning (points are earned then).
@@ -260,28 +452,50 @@ class Command(BaseCommand):
         surveyed = acts[len(stories)]
         _link, token = customer_services.survey_link_create(user=surveyed.author, act=surveyed)
         customer_services.survey_submit(
-            token=token, score=10, consent=True,
+            token=token,
+            score=10,
+            consent=True,
             text="Nobody has ever kept me company waiting for a taxi at 2 am. Thank you, truly.",
         )
 
         # NPS across the scale: after acts, and from walk-in customers who never had one.
         after_acts = [10, 9, 10, 9, 8, 7, 6, 3, 10, 9, 8, 5, 10, 2, 9, 10, 7, 9]
-        for score, act in zip(after_acts, acts[len(stories) + 1:], strict=False):
+        for score, act in zip(after_acts, acts[len(stories) + 1 :], strict=False):
             customer_services.nps_record(
-                user=act.author, customer=act.customer, score=score, act=act, date=told_after(act, 1),
-                comment={10: "Wonderful stay.", 6: "Fine, nothing special.", 3: "The room was noisy.",
-                         2: "Check-in took an hour."}.get(score, ""),
+                user=act.author,
+                customer=act.customer,
+                score=score,
+                act=act,
+                date=told_after(act, 1),
+                comment={
+                    10: "Wonderful stay.",
+                    6: "Fine, nothing special.",
+                    3: "The room was noisy.",
+                    2: "Check-in took an hour.",
+                }.get(score, ""),
             )
         # However many acts the scores after acts found, the walk-ins cover the whole scale.
-        walk_ins = [("Ines Walker", 7), ("Pavel Novak", 8), ("Ruth Amsel", 6), ("Kenji Mori", 4),
-                    ("Laura Bianchi", 9), ("Omar Farouk", 0), ("Sara Lind", 10), ("Hugo Brandt", 1),
-                    ("Nadia Sokol", 2), ("Felix Ward", 3), ("Maya Ortiz", 5)]
+        walk_ins = [
+            ("Ines Walker", 7),
+            ("Pavel Novak", 8),
+            ("Ruth Amsel", 6),
+            ("Kenji Mori", 4),
+            ("Laura Bianchi", 9),
+            ("Omar Farouk", 0),
+            ("Sara Lind", 10),
+            ("Hugo Brandt", 1),
+            ("Nadia Sokol", 2),
+            ("Felix Ward", 3),
+            ("Maya Ortiz", 5),
+        ]
         for index, (name, score) in enumerate(walk_ins):
             walk_in = customer_services.customer_create(
                 user=staff[0], name=name, email=f"{name.split()[0].lower()}@example.net"
             )
             customer_services.nps_record(
-                user=staff[index % len(staff)], customer=walk_in, score=score,
+                user=staff[index % len(staff)],
+                customer=walk_in,
+                score=score,
                 date=today - datetime.timedelta(days=3 * index),
             )
 
@@ -303,14 +517,23 @@ class Command(BaseCommand):
                 day = today - datetime.timedelta(days=20 - 6 * generation)
                 with clock(self.moment(day, rng, last_hour=12)):
                     customer = customer_services.customer_create(
-                        user=author, name=name, email=f"{name.replace(' ', '.').lower()}@example.org",
-                        referred_by=story.customer, referred_by_story=story,
+                        user=author,
+                        name=name,
+                        email=f"{name.replace(' ', '.').lower()}@example.org",
+                        referred_by=story.customer,
+                        referred_by_story=story,
                         first_purchase_value=Decimal(["240.00", "180.00", "420.00"][generation]),
                     )
                     problem, solution = gestures[generation]
                     act = act_services.act_log(
-                        user=author, customer=customer, problem=problem, solution=solution,
-                        quadrant="reception", trigger="proactive", kind="gift", cost=Decimal("0"),
+                        user=author,
+                        customer=customer,
+                        problem=problem,
+                        solution=solution,
+                        quadrant="reception",
+                        trigger="proactive",
+                        kind="gift",
+                        cost=Decimal("0"),
                         date=day,
                     )
                 with clock(self.moment(day, rng, first_hour=13)):
@@ -318,7 +541,11 @@ class Command(BaseCommand):
                 told_on = act.date + datetime.timedelta(days=1)
                 with clock(self.moment(told_on, rng, last_hour=12)):
                     story = customer_services.story_record(
-                        user=author, customer=customer, channel="word_of_mouth", acts=[act], consent=True,
+                        user=author,
+                        customer=customer,
+                        channel="word_of_mouth",
+                        acts=[act],
+                        consent=True,
                         text=f"{solution} — I told my family about it the same evening.",
                         told_on=told_on,
                     )
@@ -354,9 +581,11 @@ class Command(BaseCommand):
         staff = [p for p in members if p.role == Role.STAFF]
         deciders = [p for p in members if p.role in (Role.MANAGER,)] or [people["admin"]]
         admin = people["admin"]
-        names = CUSTOMER_NAMES if team.name == DEMO_TEAM else [
-            "Walter Hughes", "Irene Sato", "Paolo Ricci", "Dina Levi", "Arjun Rao", "Maya Cohen"
-        ]
+        names = (
+            CUSTOMER_NAMES
+            if team.name == DEMO_TEAM
+            else ["Walter Hughes", "Irene Sato", "Paolo Ricci", "Dina Levi", "Arjun Rao", "Maya Cohen"]
+        )
         creator = staff[0]
         today = self.today
         made = []  # (customer, the day they became a customer)
@@ -367,14 +596,21 @@ class Command(BaseCommand):
             if referrer is None:
                 joined = today - datetime.timedelta(days=150)
             else:
-                joined = min(max(today - datetime.timedelta(days=int(rng.triangular(0, 110, 30))),
-                                 referrer[1] + datetime.timedelta(days=3)), today)
+                joined = min(
+                    max(
+                        today - datetime.timedelta(days=int(rng.triangular(0, 110, 30))),
+                        referrer[1] + datetime.timedelta(days=3),
+                    ),
+                    today,
+                )
             with clock(self.moment(joined, rng)):
                 customer = customer_create(
-                    user=creator, name=name, email=f"{name.split()[0].lower()}@example.org",
-                    phone=f"+1 555 01{index:02d}", referred_by=referrer[0] if referrer else None,
-                    first_purchase_value=Decimal(rng.choice(["180.00", "240.00", "420.00"]))
-                    if referrer else None,
+                    user=creator,
+                    name=name,
+                    email=f"{name.split()[0].lower()}@example.org",
+                    phone=f"+1 555 01{index:02d}",
+                    referred_by=referrer[0] if referrer else None,
+                    first_purchase_value=Decimal(rng.choice(["180.00", "240.00", "420.00"])) if referrer else None,
                 )
             made.append((customer, joined))
         for index in range(acts):
@@ -386,9 +622,14 @@ class Command(BaseCommand):
             with clock(logged_at), contextlib.suppress(BudgetExceeded):
                 act = None  # an empowered act the month's budget cannot cover is not logged
                 act = act_services.act_log(
-                    user=author, customer=rng.choice([c for c, joined in made if joined <= day]),
-                    problem=problem, solution=solution,
-                    quadrant=quadrant, trigger=trigger, kind=kind, cost=Decimal(cost),
+                    user=author,
+                    customer=rng.choice([c for c, joined in made if joined <= day]),
+                    problem=problem,
+                    solution=solution,
+                    quadrant=quadrant,
+                    trigger=trigger,
+                    kind=kind,
+                    cost=Decimal(cost),
                     right_thing="It puts the guest first." if Decimal(cost) else "",
                     great_experience="They will remember it." if Decimal(cost) else "",
                     how_they_know="We tell them in person." if Decimal(cost) else "",
@@ -403,9 +644,7 @@ class Command(BaseCommand):
                 ready_at = self.capped(logged_at + self.approval_wait(rng))
                 with clock(ready_at):
                     if index % 7 == 3:
-                        act_services.spend_decline(
-                            user=decider, act=act, note="Lovely idea, but a call would do here."
-                        )
+                        act_services.spend_decline(user=decider, act=act, note="Lovely idea, but a call would do here.")
                         continue
                     try:
                         act_services.spend_approve(
@@ -431,7 +670,8 @@ class Command(BaseCommand):
                 if days_ago > 5 and index % 3:
                     with clock(self.later(delivered_at, rng, hours=(0.5, 20))):
                         act_services.act_customer_knows(
-                            user=author, act=act,
+                            user=author,
+                            act=act,
                             how=rng.choice(["Told them at checkout", "A card with it", "Follow-up email"]),
                         )
 
@@ -445,18 +685,42 @@ class Command(BaseCommand):
         customers = list(team.customers.order_by("id"))
         today = self.today
         free_gestures = [
-            ("Waiting alone for a late taxi", "Kept them company and called the driver",
-             "reception", "proactive", "time"),
-            ("First visit to the city", "Drew a map of our favourite places to eat",
-             "reception", "proactive", "expertise"),
-            ("Mentioned their daughter's exam", "A note wishing her luck with breakfast",
-             "reliability", "proactive", "note"),
-            ("Checked out after a long week", "Called a week later to ask how the trip home went",
-             "reliability", "proactive", "call"),
-            ("Shower was cold one morning", "Fixed it within the hour and apologised in person",
-             "response", "reactive", "time"),
-            ("Laptop charger left at home", "Lent ours from the office for the stay",
-             "delivery", "proactive", "other"),
+            (
+                "Waiting alone for a late taxi",
+                "Kept them company and called the driver",
+                "reception",
+                "proactive",
+                "time",
+            ),
+            (
+                "First visit to the city",
+                "Drew a map of our favourite places to eat",
+                "reception",
+                "proactive",
+                "expertise",
+            ),
+            (
+                "Mentioned their daughter's exam",
+                "A note wishing her luck with breakfast",
+                "reliability",
+                "proactive",
+                "note",
+            ),
+            (
+                "Checked out after a long week",
+                "Called a week later to ask how the trip home went",
+                "reliability",
+                "proactive",
+                "call",
+            ),
+            (
+                "Shower was cold one morning",
+                "Fixed it within the hour and apologised in person",
+                "response",
+                "reactive",
+                "time",
+            ),
+            ("Laptop charger left at home", "Lent ours from the office for the stay", "delivery", "proactive", "other"),
         ]
         # Extra acts per day grow from about 0.1 four months ago to 3 today; they go to two
         # thirds of the customers, so that the others show up in the surprise suggestions.
@@ -472,8 +736,15 @@ class Command(BaseCommand):
                 logged_at = self.moment(day, rng, last_hour=15)
                 with clock(logged_at):
                     act = act_services.act_log(
-                        user=author, customer=rng.choice(present), problem=problem, solution=solution,
-                        quadrant=quadrant, trigger=trigger, kind=kind, cost=Decimal("0"), date=day,
+                        user=author,
+                        customer=rng.choice(present),
+                        problem=problem,
+                        solution=solution,
+                        quadrant=quadrant,
+                        trigger=trigger,
+                        kind=kind,
+                        cost=Decimal("0"),
+                        date=day,
                     )
                 if days_ago > 1:
                     # Delivered the same day or the next: the point is earned then.
@@ -486,8 +757,12 @@ class Command(BaseCommand):
         # Kudos this month and last, each for an act of the receiver's delivered by then.
         thanks = [
             (people["manager"], people["staff"], 2, "The steak at the arrival gate: they are still talking about it."),
-            (people["manager"], people["sam"], 6,
-             "You turned a billing mistake into a thank-you letter. Great recovery."),
+            (
+                people["manager"],
+                people["sam"],
+                6,
+                "You turned a billing mistake into a thank-you letter. Great recovery.",
+            ),
             (people["manager"], people["lena"], 12, "Calm and kind with the family stranded by the storm."),
             (people["admin"], people["joe"], 4, "Three different gestures this week, and none of them routine."),
             (people["manager"], people["joe"], 35, "The map of places to eat: three guests mentioned it at checkout."),
@@ -495,9 +770,11 @@ class Command(BaseCommand):
         ]
         for giver, receiver, days_ago, note in thanks:
             day = today - datetime.timedelta(days=days_ago)
-            act = (Act.objects.filter(author=receiver, date__lte=day,
-                                      status__in=[Status.DELIVERED, Status.CUSTOMER_KNOWS])
-                   .order_by("-date", "-id").first())
+            act = (
+                Act.objects.filter(author=receiver, date__lte=day, status__in=[Status.DELIVERED, Status.CUSTOMER_KNOWS])
+                .order_by("-date", "-id")
+                .first()
+            )
             with clock(self.moment(day, rng, first_hour=16, last_hour=18)):
                 kudos_give(user=giver, receiver=receiver, note=note, act=act)
 
@@ -512,12 +789,14 @@ class Command(BaseCommand):
         admin = people["admin"]
         today = self.today
         storied = set(team.stories.values_list("acts", flat=True))
-        acts = (Act.objects.filter(team=team, status__in=[Status.DELIVERED, Status.CUSTOMER_KNOWS])
-                .exclude(pk__in=[pk for pk in storied if pk]).select_related("customer", "author")
-                .order_by("date", "id"))
+        acts = (
+            Act.objects.filter(team=team, status__in=[Status.DELIVERED, Status.CUSTOMER_KNOWS])
+            .exclude(pk__in=[pk for pk in storied if pk])
+            .select_related("customer", "author")
+            .order_by("date", "id")
+        )
         # Distinct names, mixed (not twenty Abbotts in a row): unique for 180 customers.
-        names = iter(f"{FIRST_NAMES[i % len(FIRST_NAMES)]} {LAST_NAMES[i * 7 % len(LAST_NAMES)]}"
-                     for i in range(180))
+        names = iter(f"{FIRST_NAMES[i % len(FIRST_NAMES)]} {LAST_NAMES[i * 7 % len(LAST_NAMES)]}" for i in range(180))
         for act in acts:
             days_ago = (today - act.date).days
             # From about one act in eight four months ago to one in three now.
@@ -526,8 +805,13 @@ class Command(BaseCommand):
             told_on = min(act.date + datetime.timedelta(days=rng.randint(1, 6)), today)
             with clock(self.moment(told_on, rng)):
                 story = customer_services.story_record(
-                    user=act.author, customer=act.customer, channel=rng.choice(CHANNELS),
-                    text=STORY_LINES[act.kind], acts=[act], consent=rng.random() < 0.9, told_on=told_on,
+                    user=act.author,
+                    customer=act.customer,
+                    channel=rng.choice(CHANNELS),
+                    text=STORY_LINES[act.kind],
+                    acts=[act],
+                    consent=rng.random() < 0.9,
+                    told_on=told_on,
                 )
             decided_on = told_on + datetime.timedelta(days=1)
             if decided_on > today:
@@ -536,7 +820,9 @@ class Command(BaseCommand):
             decision = "feature" if draw < 0.1 else ("reject" if draw > 0.94 else "approve")
             with clock(self.moment(decided_on, rng, first_hour=9, last_hour=12)):
                 customer_services.story_moderate(
-                    user=admin, story=story, decision=decision,
+                    user=admin,
+                    story=story,
+                    decision=decision,
                     reason="Not about an act of ours." if decision == "reject" else "",
                 )
             if decision == "reject" or rng.random() > 0.38:
@@ -547,8 +833,11 @@ class Command(BaseCommand):
             name = next(names)
             with clock(self.moment(joined, rng)):
                 customer_services.customer_create(
-                    user=act.author, name=name, email=f"{name.replace(' ', '.').lower()}@example.com",
-                    referred_by=act.customer, referred_by_story=story,
+                    user=act.author,
+                    name=name,
+                    email=f"{name.replace(' ', '.').lower()}@example.com",
+                    referred_by=act.customer,
+                    referred_by_story=story,
                     first_purchase_value=Decimal(rng.choice(["120.00", "180.00", "240.00", "310.00", "420.00"])),
                 )
 

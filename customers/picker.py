@@ -20,18 +20,27 @@ MATCHES_SHOWN = 8
 MSG_PICK_ONE = "Choose one of the customers found, or type a new customer's name."
 
 
-def customer_matches(customers: QuerySet[Customer], query: str, *, limit: int = MATCHES_SHOWN) -> list[Customer]:
-    """The first `limit` of `customers` whose name, email, phone or referral code matches."""
+def customer_matches(customers: QuerySet[Customer], query: str, *, chosen=None) -> list[Customer]:
+    """The first MATCHES_SHOWN of `customers` whose name, email, phone or referral code
+    matches `query`, with the customer already chosen (an id, if one of `customers`) first,
+    so that a new search never drops the choice."""
     query = (query or "").strip()
-    if not query:
-        return []
-    found = customers.filter(
-        Q(name__icontains=query)
-        | Q(email__icontains=query)
-        | Q(phone__icontains=query)
-        | Q(referral_code__iexact=query)
-    )
-    return list(found.select_related("team").order_by("name", "id")[:limit])
+    found = []
+    if query:
+        found = list(
+            customers.filter(
+                Q(name__icontains=query)
+                | Q(email__icontains=query)
+                | Q(phone__icontains=query)
+                | Q(referral_code__iexact=query)
+            )
+            .select_related("team")
+            .order_by("name", "id")[:MATCHES_SHOWN]
+        )
+    chosen_pk = id_parse(chosen)
+    if chosen_pk and all(customer.pk != chosen_pk for customer in found):
+        found = [*customers.select_related("team").filter(pk=chosen_pk)[:1], *found]
+    return found
 
 
 class CustomerPicker(forms.Widget):
@@ -83,10 +92,6 @@ class CustomerField(forms.ModelChoiceField):
         widget = self.widget
         widget.label_team = label_team
         widget.query = (data or {}).get(f"{name}_q", "") if data is not None else ""
-        matches = customer_matches(customers, widget.query)
-        chosen_pk = id_parse((data or {}).get(name) if data is not None else initial)
-        if chosen_pk and all(c.pk != chosen_pk for c in matches):
-            chosen = customers.select_related("team").filter(pk=chosen_pk).first()
-            if chosen is not None:
-                matches = [chosen, *matches]
+        chosen = (data or {}).get(name) if data is not None else initial
+        matches = customer_matches(customers, widget.query, chosen=chosen)
         widget.matches = matches

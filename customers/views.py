@@ -45,10 +45,8 @@ def customer_picker_matches(request):
         raise Http404
     customers = selectors.customers_visible_to(request.user)
     query = request.GET.get(f"{name}_q", "")
-    matches = customer_matches(customers, query)
     chosen = id_parse(request.GET.get(name))
-    if chosen and all(c.pk != chosen for c in matches):
-        matches = [*customers.filter(pk=chosen).select_related("team")[:1], *matches]
+    matches = customer_matches(customers, query, chosen=chosen)
     return render(
         request,
         "customers/_customer_matches.html",

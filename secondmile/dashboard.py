@@ -290,8 +290,6 @@ def dashboard_view(request):
     months = selectors.budget_by_month(scope, daily=daily)
     budget_total = sum((m["budget"] for m in months), selectors.ZERO)
     headline, more = _tiles(figures, before, budget_total)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "scope": scope,
@@ -312,7 +310,6 @@ def dashboard_view(request):
         "kinds": charts.kinds_chart(figures["kinds"]),
         "leaderboard": selectors.leaderboard(scope),
         "may_export": may_export(request.user),
-        "querystring": query.urlencode(),
     }
     return render(request, "secondmile/dashboard.html", context)
 

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's widget templates, for the project's form renderer (secondmile/rendering.py).
+    "django.forms",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -94,6 +96,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "secondmile.rendering.FormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'secondmile.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "secondmile",
     "customers",
     "acts",
+    "secondmile.demo",
 ]
 
 MIDDLEWARE = [

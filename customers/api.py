@@ -4,11 +4,13 @@ import datetime
 from decimal import Decimal
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema, Status
+from django.db.models import Q
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from acts import selectors as act_selectors
+from secondmile.inputs import BlankIsAny
 from secondmile.paging import PageNumber
 
 from . import selectors, services
@@ -41,10 +43,19 @@ class CustomerOut(Schema):
     created_at: datetime.datetime
 
 
+class CustomerFilter(FilterSchema):
+    """`GET /api/customers?q=`: customers whose name, email, company or referral code match."""
+
+    q: BlankIsAny = None
+
+    def filter_q(self, value: str | None) -> Q:
+        return selectors.customer_matching(value)
+
+
 @router.get("/customers", response=list[CustomerOut])
 @paginate(PageNumber, page_size=20)
-def customer_list(request, q: str = ""):
-    return selectors.customer_search(user=request.auth, query=q).order_by("-created_at", "-id")
+def customer_list(request, filters: Query[CustomerFilter]):
+    return filters.filter(selectors.customer_search(user=request.auth)).order_by("-created_at", "-id")
 
 
 @router.get("/customers/{customer_id}", response=CustomerOut)
@@ -126,15 +137,25 @@ class ModerateIn(Schema):
     reason: str = Field("", max_length=1000, description="required to reject")
 
 
+class StoryFilter(FilterSchema):
+    status: BlankIsAny = Field(None, description="submitted, approved, featured or rejected")
+
+    def filter_status(self, value: str | None) -> Q:
+        # ninja asks for the expression of an absent filter too (then leaves it out).
+        if value is None:
+            return Q()
+        # An unknown status is 422, not an empty list that looks like "none".
+        if value not in StoryStatus.values:
+            *first, last = StoryStatus.values
+            raise HttpError(422, f"Unknown status '{value}': use {', '.join(first)} or {last}.")
+        return Q(status=value)
+
+
 @router.get("/stories", response=list[StoryOut], tags=["stories"])
 @paginate(PageNumber, page_size=20)
-def story_list(request, status: str = Query("", description="submitted, approved, featured or rejected")):
-    """Stories of your team (every team for an admin), newest first, optionally of one
-    status; an unknown status is 422, not an empty list that looks like "none"."""
-    if status and status not in StoryStatus.values:
-        *first, last = StoryStatus.values
-        raise HttpError(422, f"Unknown status '{status}': use {', '.join(first)} or {last}.")
-    return selectors.story_list(user=request.auth, status=status)
+def story_list(request, filters: Query[StoryFilter]):
+    """Stories of your team (every team for an admin), newest first, optionally of one status."""
+    return filters.filter(selectors.story_list(user=request.auth))
 
 
 @router.post("/stories", response={201: StoryOut}, tags=["stories"])

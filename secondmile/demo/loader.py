@@ -91,10 +91,14 @@ class Demo:
 
     def run(self) -> None:
         rng = random.Random(2026)
-        for trade in data.TRADES:
-            TeamActs(self, trade, rng).load()
+        trades = [TeamActs(self, trade, rng) for trade in data.TRADES]
+        for team_acts in trades:
+            team_acts.customers()
         hotel = self.teams[data.HOTEL]
+        # The scripted stories' acts first, so that no month's budget is spent before them.
         told = self.stories_told(hotel)
+        for team_acts in trades:
+            team_acts.acts()
         self.recognition(hotel)
         self.survey_answered(hotel)
         self.scores(hotel, skip={story.customer_id for story in told})
@@ -412,9 +416,11 @@ class TeamActs:
         self.staff = demo.staff_of(self.team)
         self.joined: list[tuple] = []  # (customer, the day they became a customer)
 
-    def load(self) -> None:
+    def customers(self) -> None:
         for index, name in enumerate(self.trade.customers):
             self.customer(index, name)
+
+    def acts(self) -> None:
         for index in range(self.trade.acts):
             self.act(index)
 

@@ -3,8 +3,10 @@ transaction rolled back at the end; each test runs in a savepoint of its own): e
 state, the whole NPS scale, two referral chains, the logins, and data a newcomer trusts —
 each team's acts fit its trade, no quote twice, each story credits the act it retells."""
 
+import ast
 import io
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -12,6 +14,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.test import override_settings
 
+import secondmile.demo as demo_package
 from acts.models import Act
 from customers.models import Customer, NpsResponse, Story
 from customers.selectors import referral_tree
@@ -151,3 +154,11 @@ def test_demo_admin_is_an_admin_by_role_not_a_superuser(demo, client):
     assert response.status_code == 302
     team.refresh_from_db()
     assert team.monthly_budget == 1200
+
+
+def test_the_loader_is_small_functions():
+    """The demo is data; the code that loads it stays readable: no function over 40 lines."""
+    for path in Path(demo_package.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef):
+                assert node.end_lineno - node.lineno < 40, f"{path.name}: {node.name}"

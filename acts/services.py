@@ -18,6 +18,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from integrations.models import Event
 from secondmile import errors, summaries
 from secondmile.audit import audit_record
 from secondmile.mail import on_commit_safely, subject
@@ -25,7 +26,9 @@ from secondmile.models import AuditEvent, Role, Team, User
 from secondmile.security import security_event
 from secondmile.templatetags.money import money
 
+from .events import act_event_emit
 from .models import Act, ActEvent, ApprovalLevel, BudgetMonth, Status
+from .slack import approval_request_post
 
 logger = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
@@ -289,6 +292,7 @@ def act_log(
             _budget_adjust(act=act, new_commitment=cost)
             act.save()
             _record(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost)
+            act_event_emit(act, Event.ACT_LOGGED)
             if level == ApprovalLevel.EMPOWERED:
                 _record(
                     act,
@@ -298,12 +302,16 @@ def act_log(
                     amount=cost,
                     note=f"Within the empowerment limit of {money(team.empowerment_limit)}.",
                 )
+                act_event_emit(act, Event.ACT_APPROVED)
         else:
             act.status = Status.PENDING_APPROVAL
             act.requested_at = now
             act.save()
             _record(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost, at=now)
+            act_event_emit(act, Event.ACT_LOGGED)
+            act_event_emit(act, Event.ACT_APPROVAL_REQUESTED)
             on_commit_safely(lambda: notify_request_waiting(act.pk))
+            transaction.on_commit(lambda: approval_request_post(act.pk), robust=True)
         summaries.refresh_day(act.team_id, act.date)
     return act
 
@@ -372,6 +380,7 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
             note=note.strip(),
             at=act.decided_at,
         )
+        act_event_emit(act, Event.ACT_APPROVED)
         on_commit_safely(lambda: notify_decided(act.pk))
         summaries.refresh_day(act.team_id, act.date)
     return act
@@ -403,6 +412,7 @@ def spend_decline(*, user: User, act: Act, note: str) -> Act:
             note=note,
             at=act.decided_at,
         )
+        act_event_emit(act, Event.ACT_DECLINED)
         on_commit_safely(lambda: notify_decided(act.pk))
         summaries.refresh_day(act.team_id, act.date)
     return act
@@ -427,6 +437,7 @@ def spend_withdraw(*, user: User, act: Act, note: str = "") -> Act:
             amount=act.cost,
             note=note.strip(),
         )
+        act_event_emit(act, Event.ACT_WITHDRAWN)
         summaries.refresh_day(act.team_id, act.date)
     return act
 
@@ -509,7 +520,9 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
                     at=act.requested_at,
                     note=note or f"Cost {money(actual_cost)}, {money(actual_cost - approved)} more than approved.",
                 )
+                act_event_emit(act, Event.ACT_APPROVAL_REQUESTED)
                 on_commit_safely(lambda: notify_request_waiting(act.pk))
+                transaction.on_commit(lambda: approval_request_post(act.pk), robust=True)
                 summaries.refresh_day(act.team_id, act.date)
                 return act
             act.approved_amount = actual_cost
@@ -526,6 +539,7 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
             amount=actual_cost,
             note=note.strip(),
         )
+        act_event_emit(act, Event.ACT_DELIVERED)
         from secondmile.services import followups_after_delivery, points_for_delivery
 
         points_for_delivery(act=act)
@@ -556,6 +570,7 @@ def act_customer_knows(*, user: User, act: Act, how: str) -> Act:
             amount=act.actual_cost,
             note=how,
         )
+        act_event_emit(act, Event.ACT_CUSTOMER_KNOWS)
         summaries.refresh_day(act.team_id, act.date)
     return act
 

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from integrations.models import Event
 from secondmile import errors
 from secondmile.audit import audit_changes, audit_record
 from secondmile.mail import on_commit_safely, subject
@@ -27,6 +28,7 @@ from secondmile.models import AuditEvent, Role, Team, User
 from secondmile.roles import team_require, visible_to
 from secondmile.services import followup_done  # noqa: F401  (follow-ups are written there)
 
+from .events import customer_referred_emit, nps_detractor_emit, story_event_emit
 from .models import (
     Channel,
     Customer,
@@ -152,6 +154,8 @@ def customer_create(
             from secondmile.services import points_for_referral
 
             points_for_referral(customer=customer)
+        if referred_by is not None:
+            customer_referred_emit(customer)
     return customer
 
 
@@ -187,6 +191,7 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
         if customer is None:
             raise errors.NotAllowed("That customer belongs to another team.")
         had_story = customer.referred_by_story_id is not None
+        had_referrer = customer.referred_by_id is not None
         if REFERRAL_FIELDS[0] in fields or REFERRAL_FIELDS[1] in fields:
             referral_check(
                 customer=customer,
@@ -213,6 +218,8 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
             from secondmile.services import points_for_referral
 
             points_for_referral(customer=customer)
+        if customer.referred_by_id is not None and not had_referrer:
+            customer_referred_emit(customer)
     return customer
 
 
@@ -275,6 +282,7 @@ def _story_create(
     if acts:
         story.acts.set(acts)
     StoryEvent.objects.create(story=story, actor=recorded_by, to_status=StoryStatus.SUBMITTED)
+    story_event_emit(story, Event.STORY_SUBMITTED)
     return story
 
 
@@ -377,6 +385,8 @@ def story_moderate(*, user: User, story: Story, decision: str, reason: str = "")
             from secondmile.services import points_for_story
 
             points_for_story(story=story)
+            featured = new_status == StoryStatus.FEATURED
+            story_event_emit(story, Event.STORY_FEATURED if featured else Event.STORY_APPROVED)
     return story
 
 
@@ -418,6 +428,7 @@ def _nps_create(
             kind=FollowUp.Kind.DETRACTOR,
             due_on=timezone.localdate(),
         )
+        nps_detractor_emit(response)
     return response
 
 

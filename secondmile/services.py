@@ -3,6 +3,7 @@ recognition points."""
 
 import datetime
 import hashlib
+import re
 import secrets
 
 from django.conf import settings
@@ -355,3 +356,42 @@ def followup_done(*, user: User, follow_up):
         follow_up.done_by = user
         follow_up.save(update_fields=["done_at", "done_by"])
     return follow_up
+
+
+# --- Slack member ID --------------------------------------------------------------------
+
+SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,19}")
+MSG_SLACK_USER_ID_FORMAT = (
+    "A Slack member ID looks like U012AB3CD4E: in Slack, open your profile, then ⋮ and Copy member ID."
+)
+MSG_SLACK_USER_ID_TAKEN = "That Slack member ID is already linked to another person in Second Mile."
+
+
+def user_slack_id_set(*, user: User, slack_user_id: str) -> User:
+    """Link the user to their Slack member ID (or unlink, with ""): a button they click in
+    Slack then acts as them. One Second Mile user per Slack member; written to the audit log."""
+    slack_user_id = (slack_user_id or "").strip()
+    if slack_user_id and not SLACK_USER_ID.fullmatch(slack_user_id):
+        raise errors.InvalidInput(MSG_SLACK_USER_ID_FORMAT, field="slack_user_id")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        before = locked.slack_user_id
+        if slack_user_id and User.objects.filter(slack_user_id=slack_user_id).exclude(pk=user.pk).exists():
+            raise errors.Conflict(MSG_SLACK_USER_ID_TAKEN, field="slack_user_id")
+        locked.slack_user_id = slack_user_id
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["slack_user_id"])
+        except IntegrityError:
+            raise errors.Conflict(MSG_SLACK_USER_ID_TAKEN, field="slack_user_id") from None
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.SLACK_CHANGED,
+            target=locked,
+            team=locked.team,
+            before={"slack_user_id": before},
+            after={"slack_user_id": slack_user_id},
+            label=locked.display_name,
+        )
+    user.slack_user_id = slack_user_id
+    return user

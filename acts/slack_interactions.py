@@ -73,9 +73,8 @@ def slack_interactions(request):
     if payload is None:
         return JsonResponse({"detail": "The payload is not JSON."}, status=400)
     actions = payload.get("actions") if payload.get("type") == "block_actions" else None
-    approve = next(
-        (a for a in actions or [] if isinstance(a, dict) and a.get("action_id") == slack.APPROVE_ACTION), None
-    )
+    actions = actions if isinstance(actions, list) else []
+    approve = next((a for a in actions if isinstance(a, dict) and a.get("action_id") == slack.APPROVE_ACTION), None)
     if approve is None:
         # Open (a link button) and anything else: Slack only needs to hear us.
         return HttpResponse(status=200)

@@ -219,7 +219,9 @@ def webhook_delivery_attempt(*, delivery_id: int) -> str:
     )
     if not taken:
         return "not due"
-    delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+    if delivery is None:
+        return "removed"
     if not delivery.endpoint.is_active:
         failed = WebhookDelivery.Status.FAILED
         WebhookDelivery.objects.filter(pk=delivery_id).update(status=failed, next_attempt_at=None)
@@ -231,7 +233,9 @@ def webhook_delivery_attempt(*, delivery_id: int) -> str:
 def _attempt_record(*, delivery_id: int, status_code: int | None, error: str) -> str:
     succeeded = not error
     with transaction.atomic():
-        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
+        delivery = WebhookDelivery.objects.select_for_update().filter(pk=delivery_id).first()
+        if delivery is None:
+            return "removed"  # its endpoint was removed while it was being sent
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
         now = timezone.now()
         WebhookAttempt.objects.create(

@@ -276,3 +276,19 @@ def test_a_team_slack_url_is_public_https_slack_only(dns, admin_user, team):
         slack.team_slack_webhook_set(user=admin_user, team=team, url="https://hooks.slack.com/services/T/B/x")
     with pytest.raises(errors.InvalidInput):
         slack.team_slack_webhook_set(user=admin_user, team=team, url="http://hooks.slack.com/services/T/B/x")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"type": "block_actions", "actions": 5},
+        {"type": "block_actions", "actions": [{"action_id": "approve", "value": {"id": 1}}], "user": "x"},
+        {"type": "view_submission"},
+        [],
+    ],
+)
+def test_odd_payloads_never_break(client, waiting, payload):
+    body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+    response = _post(client, body)
+    assert response.status_code in (200, 400)
+    _unchanged(waiting)

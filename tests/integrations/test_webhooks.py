@@ -360,3 +360,17 @@ def test_the_list_never_shows_a_secret(api, admin_user):
     assert listed.status_code == 200
     assert "whsec_" not in listed.content.decode()
     assert listed.json()["items"][0]["url"] == "https://hooks.example.com/in"
+
+
+def test_a_delivery_whose_endpoint_was_removed_mid_send_is_dropped(admin_user, settings, monkeypatch):
+    settings.WEBHOOK_ALLOW_PRIVATE = True
+    endpoint, _ = _endpoint(admin_user, "http://127.0.0.1:9/hooks", ["act.logged"])
+    [delivery_id] = webhooks.webhook_event_emit(event=Event.ACT_LOGGED, team_id=None, data={})
+
+    def send_while_removed(delivery):
+        webhooks.webhook_endpoint_delete(user=admin_user, endpoint=endpoint)
+        return 200, ""
+
+    monkeypatch.setattr(webhooks, "_send", send_while_removed)
+    assert webhooks.webhook_delivery_attempt(delivery_id=delivery_id) == "removed"
+    assert not WebhookDelivery.objects.exists()

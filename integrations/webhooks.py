@@ -199,7 +199,7 @@ def _send(delivery: WebhookDelivery) -> tuple[int | None, str]:
         return None, refusal.message
     except TimeoutError:
         return None, f"No answer within {transport.TIMEOUT_SECONDS} s."
-    except (OSError, http.client.HTTPException) as failure:
+    except (OSError, http.client.HTTPException, ValueError) as failure:
         return None, f"Could not reach it: {failure}"[:300]
     return status, "" if 200 <= status < 300 else f"Answered {status}."
 

@@ -3,11 +3,11 @@
 from django import forms
 from django.contrib import admin
 
-from secondmile import errors
-from secondmile.admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin
+from core import errors
+from core.admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin
 
 from . import services
-from .models import Act, ActEvent, BudgetMonth
+from .models import Act, ActEvent, BudgetMonth, FollowUp
 
 
 class ActEventInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -78,3 +78,10 @@ class BudgetMonthAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # acts' commitments count against it
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["customer", "kind", "due_on", "done_at"]
+    list_filter = ["kind", "team"]
+    raw_id_fields = ["customer", "act", "nps_response"]

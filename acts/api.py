@@ -11,8 +11,8 @@ from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 from pydantic import BeforeValidator, WithJsonSchema
 
-from secondmile.errors import InvalidInput
-from secondmile.paging import PageNumber
+from core.errors import InvalidInput
+from core.paging import PageNumber
 
 from . import selectors, services
 

@@ -11,11 +11,11 @@ from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.inputs import id_parse
+from core.models import Role, Team, User
+from core.roles import visible_to
 from customers import selectors as customer_selectors
 from customers.models import Customer
-from secondmile.inputs import id_parse
-from secondmile.models import Role, Team, User
-from secondmile.roles import visible_to
 
 from .models import GOING_AHEAD, Act, ActEvent, ApprovalLevel, BudgetMonth, Kind, Status, Trigger
 

@@ -18,18 +18,21 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from secondmile import errors, summaries
-from secondmile.audit import audit_record
-from secondmile.mail import on_commit_safely, subject
-from secondmile.models import AuditEvent, Role, Team, User
-from secondmile.security import security_event
-from secondmile.templatetags.money import money
+from core import errors
+from core.audit import audit_record
+from core.formatting import money
+from core.mail import on_commit_safely, subject
+from core.models import AuditEvent, Role, Team, User
+from core.money import CENT, ZERO
+from core.recognition import points_for_delivery
+from core.roles import require_team_of
+from core.security import security_event
 
+from . import summaries
+from .followups import followups_after_delivery
 from .models import Act, ActEvent, ApprovalLevel, BudgetMonth, Status
 
 logger = logging.getLogger(__name__)
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 _random = secrets.SystemRandom()
 
 
@@ -244,8 +247,7 @@ def act_log(
     approved at once and committed against the month's budget (refused if the budget
     cannot cover it); above, it waits for a manager or, above the manager limit, an admin.
     """
-    if customer.team_id != user.team_id and user.role != Role.ADMIN:
-        raise errors.NotAllowed(MSG_CUSTOMER_OTHER_TEAM)
+    require_team_of(user, customer, MSG_CUSTOMER_OTHER_TEAM)
     cost = cost_parse(cost)
     if not problem.strip():
         raise errors.InvalidInput("Say what the customer expected or needed.", field="problem")
@@ -480,8 +482,7 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
         receipt.name = "receipt" + RECEIPT_EXTENSIONS[receipt_content_type(receipt)]
     with transaction.atomic():
         act = _locked(act)
-        if act.team_id != user.team_id and user.role != Role.ADMIN:
-            raise errors.NotAllowed("This act belongs to another team.")
+        require_team_of(user, act, "This act belongs to another team.")
         if act.status != Status.APPROVED:
             raise errors.Conflict("Only an approved act can be delivered.")
         if actual_cost > act.team.receipt_required_above and not (receipt or act.receipt):
@@ -526,8 +527,6 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
             amount=actual_cost,
             note=note.strip(),
         )
-        from secondmile.services import followups_after_delivery, points_for_delivery
-
         points_for_delivery(act=act)
         followups_after_delivery(act=act)
         summaries.refresh_day(act.team_id, act.date)
@@ -541,8 +540,7 @@ def act_customer_knows(*, user: User, act: Act, how: str) -> Act:
         raise errors.InvalidInput("Say how the customer learned of it.", field="how")
     with transaction.atomic():
         act = _locked(act)
-        if act.team_id != user.team_id and user.role != Role.ADMIN:
-            raise errors.NotAllowed("This act belongs to another team.")
+        require_team_of(user, act, "This act belongs to another team.")
         if act.status != Status.DELIVERED:
             raise errors.Conflict("Only a delivered act can be marked as known to the customer.")
         act.status = Status.CUSTOMER_KNOWS

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import errors
+from core.formatting import money
+from core.models import Role
+from core.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate, team_required
 from customers.services import customer_create
-from secondmile import errors
-from secondmile.models import Role
-from secondmile.templatetags.money import money
-from secondmile.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate, team_required
 
 from . import selectors, services
 from .forms import (

@@ -43,10 +43,15 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from acts.models import Act, ActEvent  # noqa: E402
-from customers.models import Customer, NpsResponse, Story  # noqa: E402
+from acts.models import (  # noqa: E402
+    Act,
+    ActEvent,
+    DaySummary,
+)
+from core.models import PointsEntry, Team, User  # noqa: E402
+from customers.models import Customer  # noqa: E402
 from secondmile import selectors  # noqa: E402
-from secondmile.models import DaySummary, PointsEntry, Team, User  # noqa: E402
+from stories.models import NpsResponse, Story  # noqa: E402
 
 TEAMS = 20
 PEOPLE_PER_TEAM = 12

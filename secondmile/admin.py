@@ -10,9 +10,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from .admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin
-from .models import ApiToken, AuditEvent, Kudos, PointsEntry, Role, Team, User
-from .services import member_set_role, member_set_team
+from core.admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin
+from core.models import ApiToken, AuditEvent, Kudos, PointsEntry, Role, Team, User
+from core.services import member_set_role, member_set_team
 
 MSG_TEAM_REQUIRED = "Every person belongs to a team: choose one."
 ROLE_HELP = (

@@ -13,10 +13,14 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
+from acts.api import router as acts_router
+from core.errors import MSG_MFA_API_PENDING, MSG_SERVER_ERROR, DomainError, NotAllowed
+from core.tokens import api_token_user
+from core.web import client_ip
+from customers.api import router as customers_router
+from stories.api import router as stories_router
+
 from . import mfa
-from .errors import MSG_MFA_API_PENDING, MSG_SERVER_ERROR, DomainError, NotAllowed
-from .services import api_token_user
-from .web import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -190,12 +194,6 @@ def dashboard(request, start: str = "", end: str = "", team: str = ""):
     }
 
 
-def _register_routers():
-    from acts.api import router as acts_router
-    from customers.api import router as customers_router
-
-    api.add_router("/", customers_router)
-    api.add_router("/", acts_router)
-
-
-_register_routers()
+api.add_router("/", customers_router)
+api.add_router("/", stories_router)
+api.add_router("/", acts_router)

@@ -10,7 +10,7 @@ import math
 
 from django.utils.formats import number_format
 
-from .templatetags.money import money
+from core.formatting import money
 
 WIDTH = 480
 FONT = 13

@@ -19,12 +19,15 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
 
-from customers.models import Story
+from acts.summaries import act_spend
+from core import errors
+from core.formatting import money, percent
+from core.models import Role, Team
+from core.money import CENT
+from stories.models import Story
 
-from . import charts, errors, selectors
-from .models import Role, Team
+from . import charts, selectors
 from .selectors import Period, Scope
-from .templatetags.money import money, percent
 
 
 def may_export(user) -> bool:
@@ -320,7 +323,6 @@ def dashboard_view(request):
 # --- CSV exports --------------------------------------------------------------------------
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CENT = Decimal("0.01")
 
 
 def csv_cell(value) -> str:
@@ -402,7 +404,7 @@ def export_acts(request):
         return HttpResponseBadRequest(error.message)
     acts = (
         selectors.scope_acts(scope)
-        .annotate(spend=selectors.act_spend())
+        .annotate(spend=act_spend())
         .order_by("date", "id")
         .values_list(
             "pk",

@@ -15,10 +15,12 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from acts import followups
 from acts import selectors as act_selectors
 from acts.models import Act
+from core import errors, recognition
 
-from . import errors, selectors, services
+from . import selectors
 
 
 def _this_month(user) -> selectors.Scope | None:
@@ -97,7 +99,7 @@ def kudos_give(request, pk):
     form = KudosForm(request.POST)
     if form.is_valid():
         try:
-            services.kudos_give(user=request.user, receiver=teammate, note=form.cleaned_data["note"])
+            recognition.kudos_give(user=request.user, receiver=teammate, note=form.cleaned_data["note"])
         except errors.NotAllowed as error:
             messages.error(request, error.message)
             return redirect("person", pk=teammate.pk)
@@ -113,7 +115,7 @@ def kudos_give(request, pk):
 @require_POST
 def leaderboard_visibility(request):
     hidden = request.POST.get("hidden") == "1"
-    services.leaderboard_visibility_set(user=request.user, hidden=hidden)
+    recognition.leaderboard_visibility_set(user=request.user, hidden=hidden)
     messages.success(
         request,
         "You no longer appear on the leaderboard; your points still count."
@@ -128,7 +130,7 @@ def leaderboard_visibility(request):
 def followup_done(request, pk):
     follow_up = selectors.followup_get(user=request.user, pk=pk)
     try:
-        services.followup_done(user=request.user, follow_up=follow_up)
+        followups.followup_done(user=request.user, follow_up=follow_up)
     except errors.DomainError as error:
         messages.error(request, error.message)
     else:

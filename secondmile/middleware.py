@@ -21,8 +21,8 @@ from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control
 
-from . import errors
-from .inputs import has_control_characters
+from core import errors
+from core.inputs import has_control_characters
 
 API_PREFIX = "/api/"
 API_ERROR_DETAILS = {

@@ -16,9 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     BigIntegerField,
-    Case,
     Count,
-    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
@@ -29,7 +27,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
     Window,
 )
 from django.db.models.functions import Coalesce, Mod, RowNumber
@@ -37,30 +34,29 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from acts.models import GOING_AHEAD, Act, ActEvent, BudgetMonth, Kind, Quadrant, Status, Trigger
-from customers.models import Customer, FollowUp, NpsResponse, Story, StoryStatus
-from customers.selectors import nps_score
+from acts.models import GOING_AHEAD, Act, ActEvent, BudgetMonth, DaySummary, FollowUp, Kind, Quadrant, Trigger
+from acts.summaries import (
+    DECISIONS,
+    GOING,
+    decision_aggregates,
+    summed_fields,
+)
+from core import errors
+from core.inputs import id_parse
+from core.models import Kudos, PointsEntry, Role, Team, User
+from core.money import MONEY_SUM, ZERO, cents
+from core.roles import visible_to
+from customers.models import Customer
+from stories.models import NpsResponse, Story, StoryStatus
+from stories.nps import nps_score
 
-from . import errors
-from .inputs import id_parse
-from .models import DaySummary, Kudos, PointsEntry, Role, Team, User
-from .roles import visible_to
-from .summaries import summed_fields
-
-ZERO = Decimal("0.00")
-MONEY = DecimalField(max_digits=14, decimal_places=2)
-GOING = Q(status__in=GOING_AHEAD)
+MONEY = MONEY_SUM
 TOLD = [StoryStatus.APPROVED, StoryStatus.FEATURED]
 MAX_PERIOD_DAYS = 5 * 366
 # A customer with no proactive act for this long is "not surprised for a while".
 SURPRISE_AFTER_DAYS = 30
 SURPRISE_PICKS = 3
 FOLLOW_UPS_SHOWN = 8
-
-
-def _cents(amount) -> Decimal:
-    # SQLite hands back sums of money without their two decimals; show them as money.
-    return Decimal(amount or 0).quantize(Decimal("0.01"))
 
 
 # --- The scope: a period and a team ---------------------------------------------
@@ -216,57 +212,6 @@ def scope_nps_responses(scope: Scope) -> QuerySet[NpsResponse]:
     return NpsResponse.objects.filter(scope.teams(), date__gte=scope.start, date__lte=scope.end).order_by()
 
 
-# --- Figures over the period's acts: one aggregate query ------------------------------
-
-
-def acts_count() -> Count:
-    """acts_count = COUNT(acts dated in the period WHERE status is going ahead).
-
-    Going ahead: pending approval, approved, delivered, customer knows — declined and
-    withdrawn acts do not count."""
-    return Count("pk", filter=GOING)
-
-
-def proactive_count() -> Count:
-    """COUNT(acts going ahead WHERE trigger = proactive): the unprompted surprises."""
-    return Count("pk", filter=GOING & Q(trigger=Trigger.PROACTIVE))
-
-
-def reactive_count() -> Count:
-    """COUNT(acts going ahead WHERE trigger = reactive): recoveries after a complaint."""
-    return Count("pk", filter=GOING & Q(trigger=Trigger.REACTIVE))
-
-
-def act_spend() -> Case:
-    """One act's spend: actual_cost once delivered (delivered, customer knows), else
-    approved_amount (approved); 0 while pending approval, and for declined or withdrawn."""
-    return Case(
-        When(
-            status__in=[Status.DELIVERED, Status.CUSTOMER_KNOWS],
-            then=Coalesce(F("actual_cost"), Value(ZERO), output_field=MONEY),
-        ),
-        When(status=Status.APPROVED, then=Coalesce(F("approved_amount"), Value(ZERO), output_field=MONEY)),
-        default=Value(ZERO),
-        output_field=MONEY,
-    )
-
-
-def spend_total() -> Coalesce:
-    """spend_total = SUM(act_spend) over the acts going ahead in the period; 0.00 with none."""
-    return Coalesce(Sum(act_spend(), filter=GOING), Value(ZERO), output_field=MONEY)
-
-
-# --- Decisions: read from the acts' history, so that each decision counts once ---------
-# An act's current fields forget earlier decisions: a declined top-up puts the act back to
-# approved, and a top-up rewrites approval_level and requested_at. The history does not.
-
-DECISIONS = [ActEvent.Action.APPROVED, ActEvent.Action.DECLINED]
-# A request for approval: logged above the empowerment limit, or a higher cost at delivery.
-REQUESTS = Q(action__in=[ActEvent.Action.REQUESTED, ActEvent.Action.MORE_REQUESTED]) | Q(
-    action=ActEvent.Action.LOGGED, to_status=Status.PENDING_APPROVAL
-)
-
-
 def scope_act_events(scope: Scope) -> QuerySet[ActEvent]:
     """The history rows of the acts dated in the period (through the acts' (team, date)
     index, then the events' (act, at) index)."""
@@ -275,43 +220,10 @@ def scope_act_events(scope: Scope) -> QuerySet[ActEvent]:
     ).order_by()
 
 
-def decision_aggregates() -> dict:
-    """Counts over the history (ActEvent rows) of a set of acts:
-
-    requests_decided_count = COUNT(approved or declined events): every decision a manager
-    or an admin made, a first request and a top-up (a higher cost at delivery) each once;
-    declined_count = COUNT(declined events), a declined top-up included;
-    empowered_count = COUNT(acts going ahead whose logging approved them at once: no cost,
-    or within the empowerment limit), whatever a later top-up did to their level."""
-    return {
-        "requests_decided_count": Count("pk", filter=Q(action__in=DECISIONS)),
-        "declined_count": Count("pk", filter=Q(action=ActEvent.Action.DECLINED)),
-        "empowered_count": Count(
-            "pk", filter=Q(action=ActEvent.Action.LOGGED, to_status=Status.APPROVED, act__status__in=GOING_AHEAD)
-        ),
-    }
-
-
 def decision_totals(scope: Scope) -> dict:
     """decision_aggregates over the history of the period's acts (one query). The dashboard
     reads the same counts summed per day (act_totals); this is their reference."""
     return scope_act_events(scope).aggregate(**decision_aggregates())
-
-
-def act_aggregates() -> dict:
-    """The counts and the spend over a set of acts, plus the acts going ahead by quadrant
-    (`quadrant_<name>`) and by kind (`kind_<name>`), as aggregate expressions."""
-    aggregates = {
-        "acts_count": acts_count(),
-        "proactive_count": proactive_count(),
-        "reactive_count": reactive_count(),
-        "spend_total": spend_total(),
-    }
-    for quadrant in Quadrant:
-        aggregates[f"quadrant_{quadrant.value}"] = Count("pk", filter=GOING & Q(quadrant=quadrant))
-    for kind in Kind:
-        aggregates[f"kind_{kind.value}"] = Count("pk", filter=GOING & Q(kind=kind))
-    return aggregates
 
 
 def act_totals(scope: Scope) -> dict:
@@ -323,7 +235,7 @@ def act_totals(scope: Scope) -> dict:
         **{name: Coalesce(Sum(name), 0) for name in summed_fields() if name != "spend_total"},
         spend_total=Coalesce(Sum("spend_total"), Value(ZERO), output_field=MONEY),
     )
-    totals["spend_total"] = _cents(totals["spend_total"])
+    totals["spend_total"] = cents(totals["spend_total"])
     return totals
 
 
@@ -419,7 +331,7 @@ def referral_totals(scope: Scope) -> dict:
         referred_customers_count=Count("pk"),
         referral_revenue=Coalesce(Sum("first_purchase_value"), Value(ZERO), output_field=MONEY),
     )
-    totals["referral_revenue"] = _cents(totals["referral_revenue"])
+    totals["referral_revenue"] = cents(totals["referral_revenue"])
     return totals
 
 
@@ -432,7 +344,7 @@ def _had_act_by_then() -> Exists:
 def nps_with_act(scope: Scope) -> Decimal | None:
     """nps_with_act = NPS of the responses given in the period by customers who had an
     act going ahead dated on or before the response (−100…100, one decimal; None with
-    no responses). NPS itself is customers.selectors.nps_score."""
+    no responses). NPS itself is stories.nps.nps_score."""
     return nps_score(scope_nps_responses(scope).filter(_had_act_by_then()))
 
 
@@ -543,7 +455,7 @@ def daily_act_totals(scope: Scope) -> dict[datetime.date, tuple[int, Decimal]]:
     one query over the day summaries (acts_count, spend_total), summed over the teams in
     the database, at most one row per day."""
     return {
-        day: (count, _cents(spend))
+        day: (count, cents(spend))
         for day, count, spend in DaySummary.objects.filter(
             scope.teams(), date__gte=scope.start, date__lte=scope.end, acts_count__gt=0
         )

@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from customers import views as customer_views
+from customers import urls as customer_urls
+from stories import urls as story_urls
+from stories import views as story_views
 
 from . import dashboard, home, mfa, views
 from .api import api
@@ -31,8 +33,8 @@ urlpatterns = [
     path("team/policy/", views.team_policy, name="team_policy"),
     path("audit/", views.audit_log, name="audit_log"),
     path("", include("acts.urls")),
-    path("", include("customers.urls")),
-    path("s/<str:token>", customer_views.survey, name="survey"),
+    path("", include((customer_urls.urlpatterns + story_urls.urlpatterns, "customers"))),
+    path("s/<str:token>", story_views.survey, name="survey"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

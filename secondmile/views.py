@@ -11,13 +11,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from acts import selectors as act_selectors
 from acts import services as act_services
+from core import errors, tokens
+from core.inputs import id_parse
+from core.models import AuditEvent, Role, Team
+from core.web import form_error, paginate
 
-from . import errors, mfa, services
+from . import mfa
 from .forms import BudgetForm, PolicyForm, TokenForm
 from .home import home_context, profile_context
-from .inputs import id_parse
-from .models import AuditEvent, Role, Team
-from .web import form_error, paginate
 
 
 @require_GET
@@ -55,7 +56,7 @@ def profile(request):
 def token_create(request):
     form = TokenForm(request.POST)
     name = form.cleaned_data["name"] if form.is_valid() else "API token"
-    _row, token = services.api_token_create(user=request.user, name=name)
+    _row, token = tokens.api_token_create(user=request.user, name=name)
     # Shown once on the next page, then gone: only its hash is kept.
     request.session["new_api_token"] = token
     messages.success(request, "Token created. Copy it now: it will not be shown again.")
@@ -66,7 +67,7 @@ def token_create(request):
 @require_POST
 def token_revoke(request, pk):
     try:
-        services.api_token_revoke(user=request.user, token_id=pk)
+        tokens.api_token_revoke(user=request.user, token_id=pk)
     except errors.DomainError:
         raise Http404 from None
     messages.success(request, "Token revoked. Clients using it are refused from now on.")

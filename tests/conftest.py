@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from secondmile.models import Role
+from core.models import Role
 
 from .factories import CustomerFactory, TeamFactory, UserFactory
 

@@ -6,9 +6,9 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from acts.models import ActEvent
-from customers import services as customer_services
-from customers.models import StoryEvent
-from secondmile.models import AuditEvent
+from core.models import AuditEvent
+from stories import services as story_services
+from stories.models import StoryEvent
 from tests.factories import UserFactory, log_act
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ TABLES = {ActEvent: "the act history", StoryEvent: "the story history", AuditEve
 @pytest.fixture
 def rows(staff, admin_user, customer):
     log_act(staff, cost="0")
-    customer_services.story_record(user=staff, customer=customer, channel="review", text="Lovely.")
+    story_services.story_record(user=staff, customer=customer, channel="review", text="Lovely.")
     AuditEvent.objects.create(
         actor=admin_user,
         action="budget_set",

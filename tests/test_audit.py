@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 
 from acts import services as act_services
 from acts.models import BudgetMonth
+from core import errors
+from core.models import AuditEvent, Role
+from core.services import member_set_role
 from customers import services as customer_services
-from secondmile import errors
-from secondmile.models import AuditEvent, Role
-from secondmile.services import member_set_role
 from tests.factories import TeamFactory, log_act
 
 pytestmark = pytest.mark.django_db

@@ -20,13 +20,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from acts import services as act_services
-from acts.models import Act, ActEvent, BudgetMonth
-from customers import selectors as customer_selectors
-from customers import services as customer_services
-from customers.models import Customer, SurveyLink
-from secondmile import charts, errors, selectors
-from secondmile.models import DaySummary, PointsEntry
-from secondmile.summaries import rebuild, summed_fields
+from acts.models import Act, ActEvent, BudgetMonth, DaySummary
+from acts.summaries import rebuild, summed_fields
+from core import errors
+from core.models import PointsEntry
+from customers.models import Customer
+from secondmile import charts, selectors
+from stories import survey as survey_links
+from stories.models import SurveyLink
 from tests.factories import CustomerFactory, log_act
 
 pytestmark = pytest.mark.django_db
@@ -276,12 +277,12 @@ def test_the_quiet_period_refuses_day_89_and_allows_day_90(settings, staff, cust
     asked_at = local(2026, 12, 31, 23, 50)
     act = _delivered(staff, customer, asked_at - datetime.timedelta(hours=1))
     with frozen(asked_at):
-        customer_services.survey_link_create(user=staff, act=act)
+        survey_links.survey_link_create(user=staff, act=act)
     refused = r"last asked on 31 Dec 2026; to keep it rare, ask again from 31 Mar\."
     with frozen(local(2027, 3, 30, 23, 59, 59)), pytest.raises(errors.Conflict, match=refused):
-        customer_services.survey_link_create(user=staff, act=act)
+        survey_links.survey_link_create(user=staff, act=act)
     with frozen(local(2027, 3, 31, 0, 0, 0)):
-        link, _token = customer_services.survey_link_create(user=staff, act=act)
+        link, _token = survey_links.survey_link_create(user=staff, act=act)
     assert link.created_at == local(2027, 3, 31)
     assert SurveyLink.objects.count() == 2
 
@@ -290,14 +291,14 @@ def test_the_quiet_period_after_an_answer_on_29_feb_2028(staff, customer):
     """Answered on the leap day: 29 Feb + 90 days is 29 May."""
     act = _delivered(staff, customer, local(2028, 2, 28, 10, 0))
     with frozen(local(2028, 2, 28, 11, 0)):
-        _link, token = customer_services.survey_link_create(user=staff, act=act)
+        _link, token = survey_links.survey_link_create(user=staff, act=act)
     with frozen(local(2028, 2, 29, 22, 0)):  # 1 Mar in UTC
-        response = customer_services.survey_submit(token=token, score=9)
+        response = survey_links.survey_submit(token=token, score=9)
     assert response.date == D(2028, 2, 29)
     with frozen(local(2028, 5, 28, 23, 59)):
-        assert customer_selectors.survey_quiet_until(Customer.objects.get(pk=customer.pk)) == D(2028, 5, 29)
+        assert survey_links.survey_quiet_until(Customer.objects.get(pk=customer.pk)) == D(2028, 5, 29)
     with frozen(local(2028, 5, 29, 0, 0)):
-        assert customer_selectors.survey_quiet_until(Customer.objects.get(pk=customer.pk)) is None
+        assert survey_links.survey_quiet_until(Customer.objects.get(pk=customer.pk)) is None
 
 
 def test_a_survey_link_works_until_the_last_second_of_its_days(settings, team, staff):
@@ -307,17 +308,17 @@ def test_a_survey_link_works_until_the_last_second_of_its_days(settings, team, s
     for _ in range(2):
         act = _delivered(staff, CustomerFactory(team=team), made_at - datetime.timedelta(hours=1))
         with frozen(made_at):
-            tokens.append(customer_services.survey_link_create(user=staff, act=act)[1])
+            tokens.append(survey_links.survey_link_create(user=staff, act=act)[1])
     expires = made_at + datetime.timedelta(days=days)
     assert set(SurveyLink.objects.values_list("expires_at", flat=True)) == {expires}
     with frozen(expires - datetime.timedelta(seconds=1)):
-        assert customer_selectors.survey_link_open(tokens[0]) is not None
-        response = customer_services.survey_submit(token=tokens[0], score=9)
+        assert survey_links.survey_link_open(tokens[0]) is not None
+        response = survey_links.survey_submit(token=tokens[0], score=9)
     assert (response.score, response.date) == (9, D(2027, 1, 30))
     with frozen(expires):
-        assert customer_selectors.survey_link_open(tokens[1]) is None
+        assert survey_links.survey_link_open(tokens[1]) is None
         with pytest.raises(errors.Conflict, match=errors.MSG_SURVEY_LINK_GONE):
-            customer_services.survey_submit(token=tokens[1], score=9)
+            survey_links.survey_submit(token=tokens[1], score=9)
 
 
 # --- Day summaries ---------------------------------------------------------------------

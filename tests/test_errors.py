@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.test import Client
 from django.urls import path
 
-from secondmile import errors
+from core import errors
 from secondmile.urls import urlpatterns as app_urlpatterns
 
 

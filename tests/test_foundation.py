@@ -10,7 +10,7 @@ from django.db.utils import OperationalError
 from django.http import HttpRequest
 
 from acts.models import Act
-from secondmile.models import User
+from core.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -216,7 +216,7 @@ def test_the_roles_migration_reverses_and_applies_again():
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    from secondmile.roles import ROLE_PERMISSIONS
+    from core.roles import ROLE_PERMISSIONS
 
     migration = import_module("secondmile.migrations.0002_role_groups")
     assert migration.Migration.operations[0].reversible

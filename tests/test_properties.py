@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from acts.models import Kind, Quadrant, Trigger
 from acts.services import cost_parse
-from secondmile import errors
-from secondmile.inputs import has_control_characters
+from core import errors
+from core.inputs import has_control_characters
 
 PROPERTIES = settings(
     max_examples=60,

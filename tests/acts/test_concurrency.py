@@ -11,7 +11,7 @@ from django.db import connection
 
 from acts import services
 from acts.models import Act, ActEvent, BudgetMonth
-from secondmile import errors
+from core import errors
 from tests.concurrency import run_at_once
 from tests.factories import CustomerFactory, log_act
 

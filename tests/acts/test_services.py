@@ -8,7 +8,7 @@ from django.db import IntegrityError, connection, transaction
 
 from acts import services
 from acts.models import Act, ActEvent, BudgetMonth
-from secondmile import errors
+from core import errors
 from tests.factories import log_act
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from acts import services as act_services
-from customers import services
+from stories import services as story_services
 from tests.factories import log_act
 
 
@@ -25,7 +25,7 @@ def deliver(user, *, customer=None, cost="20.00", **fields):
 
 
 def record(user, customer, *, text="They still talk about the flowers.", acts=(), consent=True, **fields):
-    return services.story_record(
+    return story_services.story_record(
         user=user,
         customer=customer,
         channel=fields.pop("channel", "word_of_mouth"),

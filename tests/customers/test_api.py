@@ -3,10 +3,12 @@
 import pytest
 from django.utils import timezone
 
+from acts.models import FollowUp
+from core import errors
+from core.tokens import api_token_create
 from customers import services
-from customers.models import FollowUp, NpsResponse, Story
-from secondmile import errors
-from secondmile.services import api_token_create
+from stories import services as story_services
+from stories.models import NpsResponse, Story
 from tests.factories import CustomerFactory, log_act
 
 from .conftest import deliver, record
@@ -120,7 +122,7 @@ def test_an_act_done_for_another_customer_is_refused_on_acts(api, staff, custome
     )
     assert response.status_code == 400
     assert response.json() == {
-        "detail": services.MSG_STORY_ACT_NOT_THEIRS.format(name=customer.name),
+        "detail": story_services.MSG_STORY_ACT_NOT_THEIRS.format(name=customer.name),
         "field": "acts",
     }
     assert not Story.objects.exists()
@@ -137,7 +139,7 @@ def test_an_unknown_status_filter_is_422_not_an_empty_list(api, staff, customer,
 
 def test_each_known_status_filters(api, staff, customer, admin_user):
     waiting = record(staff, customer)
-    services.story_moderate(user=admin_user, story=record(staff, customer), decision="reject", reason="No")
+    story_services.story_moderate(user=admin_user, story=record(staff, customer), decision="reject", reason="No")
     client = api(staff)
     assert [item["id"] for item in client.get("/api/stories?status=submitted").json()["items"]] == [waiting.pk]
     assert client.get("/api/stories?status=rejected").json()["count"] == 1

@@ -7,10 +7,13 @@ PostgreSQL only, as in CI.
 import pytest
 from django.db import connection
 
+from core import errors
+from core.models import Role
 from customers import services
-from customers.models import Customer, NpsResponse, Story, StoryEvent
-from secondmile import errors
-from secondmile.models import Role
+from customers.models import Customer
+from stories import services as story_services
+from stories import survey as survey_links
+from stories.models import NpsResponse, Story, StoryEvent
 from tests.concurrency import run_at_once
 from tests.factories import UserFactory
 
@@ -28,8 +31,8 @@ def test_two_admins_deciding_one_story_at_once(team, staff, admin_user, customer
     story = record(staff, customer)
     outcomes = run_at_once(
         [
-            lambda: services.story_moderate(user=admin_user, story=story, decision="approve"),
-            lambda: services.story_moderate(user=other_admin, story=story, decision="reject", reason="No"),
+            lambda: story_services.story_moderate(user=admin_user, story=story, decision="approve"),
+            lambda: story_services.story_moderate(user=other_admin, story=story, decision="reject", reason="No"),
         ]
     )
     kinds = sorted(kind for kind, _ in outcomes)
@@ -42,12 +45,12 @@ def test_two_admins_deciding_one_story_at_once(team, staff, admin_user, customer
 
 def test_one_link_submitted_twice_at_once_records_once(staff, customer):
     act = deliver(staff, customer=customer)
-    _link, token = services.survey_link_create(user=staff, act=act)
+    _link, token = survey_links.survey_link_create(user=staff, act=act)
     outcomes = run_at_once(
         [
-            lambda: services.survey_submit(token=token, score=9, text="First"),
-            lambda: services.survey_submit(token=token, score=2, text="Second"),
-            lambda: services.survey_submit(token=token, score=5),
+            lambda: survey_links.survey_submit(token=token, score=9, text="First"),
+            lambda: survey_links.survey_submit(token=token, score=2, text="Second"),
+            lambda: survey_links.survey_submit(token=token, score=5),
         ]
     )
     assert sorted(kind for kind, _ in outcomes) == ["ok", "refused", "refused"], outcomes

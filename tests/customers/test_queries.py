@@ -4,8 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.models import Role
 from customers import services
-from secondmile.models import Role
+from stories import nps as stories_nps
+from stories import services as story_services
 from tests.factories import CustomerFactory, UserFactory
 
 from .conftest import deliver, record
@@ -33,7 +35,7 @@ def _stories(team, admin, count, *, decision=None):
             url="https://example.com/r",
         )
         if decision:
-            services.story_moderate(user=admin, story=story, decision=decision)
+            story_services.story_moderate(user=admin, story=story, decision=decision)
 
 
 def test_the_wall_does_not_grow_with_stories(client_for, staff, admin_user, team, django_assert_num_queries):
@@ -82,7 +84,7 @@ def _history(staff, customer, count):
     for index in range(count):
         act = deliver(staff, customer=customer)
         record(staff, customer, text=f"Told {index}", acts=[act])
-        services.nps_record(user=staff, customer=customer, score=index % 11, act=act, comment="Hm")
+        stories_nps.nps_record(user=staff, customer=customer, score=index % 11, act=act, comment="Hm")
 
 
 def test_the_customer_page_is_a_fixed_count_per_generation(client_for, staff, team, django_assert_num_queries):
@@ -131,7 +133,7 @@ def test_the_review_queue_is_paginated_oldest_first(client_for, admin_user, team
 
 
 def test_moderating_on_a_page_comes_back_to_it(client_for, admin_user, team):
-    from customers.models import Story
+    from stories.models import Story
 
     client = client_for(admin_user)
     _stories(team, admin_user, 12)

@@ -9,12 +9,19 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from acts import followups
+from acts.models import FollowUp
+from core import errors
+from core.formatting import day
+from core.models import PointsEntry
 from customers import services
-from customers.models import Customer, FollowUp, NpsResponse, Story, StoryEvent, SurveyLink
-from customers.selectors import nps_score, referral_tree
-from secondmile import errors
-from secondmile.models import PointsEntry
-from secondmile.templatetags.money import day
+from customers.models import Customer
+from customers.selectors import referral_tree
+from stories import nps as stories_nps
+from stories import services as story_services
+from stories import survey as survey_links
+from stories.models import NpsResponse, Story, StoryEvent, SurveyLink
+from stories.nps import nps_score
 from tests.factories import CustomerFactory, log_act
 
 from .conftest import deliver, record
@@ -89,7 +96,7 @@ def test_a_story_retells_only_acts_done_for_its_customer(staff, customer, team):
     with pytest.raises(errors.InvalidInput) as refused:
         record(staff, customer, acts=[own_act, their_act])
     assert refused.value.field == "acts"
-    assert refused.value.message == services.MSG_STORY_ACT_NOT_THEIRS.format(name=customer.name)
+    assert refused.value.message == story_services.MSG_STORY_ACT_NOT_THEIRS.format(name=customer.name)
     assert not Story.objects.exists()
     assert list(record(staff, customer, acts=[own_act]).acts.all()) == [own_act]
 
@@ -101,7 +108,7 @@ def test_a_story_retells_only_acts_done_for_its_customer(staff, customer, team):
 def test_only_admins_moderate(request, story, who):
     user = request.getfixturevalue(who)
     with pytest.raises(errors.NotAllowed) as refused:
-        services.story_moderate(user=user, story=story, decision="approve")
+        story_services.story_moderate(user=user, story=story, decision="approve")
     assert refused.value.message == errors.MSG_ONLY_ADMINS_MODERATE
     story.refresh_from_db()
     assert story.status == "submitted"
@@ -110,9 +117,9 @@ def test_only_admins_moderate(request, story, who):
 
 def test_rejecting_needs_a_reason(admin_user, story):
     with pytest.raises(errors.InvalidInput) as refused:
-        services.story_moderate(user=admin_user, story=story, decision="reject", reason="  ")
+        story_services.story_moderate(user=admin_user, story=story, decision="reject", reason="  ")
     assert refused.value.message == errors.MSG_REJECT_NEEDS_REASON
-    story = services.story_moderate(user=admin_user, story=story, decision="reject", reason="Not about us")
+    story = story_services.story_moderate(user=admin_user, story=story, decision="reject", reason="Not about us")
     story.refresh_from_db()
     assert story.status == "rejected"
     assert story.reject_reason == "Not about us"
@@ -146,14 +153,14 @@ def test_rejecting_needs_a_reason(admin_user, story):
 def test_moderation_transitions(admin_user, story, start, decision, allowed):
     to_reach = {"approved": ["approve"], "featured": ["feature"], "rejected": ["reject"]}.get(start, [])
     for step in to_reach:
-        services.story_moderate(user=admin_user, story=story, decision=step, reason="No")
+        story_services.story_moderate(user=admin_user, story=story, decision=step, reason="No")
     events_before = story.events.count()
     if allowed:
-        story = services.story_moderate(user=admin_user, story=story, decision=decision, reason="Off topic")
+        story = story_services.story_moderate(user=admin_user, story=story, decision=decision, reason="Off topic")
         assert story.events.count() == events_before + 1
     else:
         with pytest.raises(errors.Conflict):
-            services.story_moderate(user=admin_user, story=story, decision=decision, reason="Off topic")
+            story_services.story_moderate(user=admin_user, story=story, decision=decision, reason="Off topic")
         story.refresh_from_db()
         assert story.status == start
         assert story.events.count() == events_before
@@ -161,12 +168,12 @@ def test_moderation_transitions(admin_user, story, start, decision, allowed):
 
 def test_an_unknown_decision_is_refused(admin_user, story):
     with pytest.raises(errors.InvalidInput):
-        services.story_moderate(user=admin_user, story=story, decision="publish")
+        story_services.story_moderate(user=admin_user, story=story, decision="publish")
 
 
 def test_history_is_append_only_and_complete(admin_user, story):
-    services.story_moderate(user=admin_user, story=story, decision="approve")
-    services.story_moderate(user=admin_user, story=story, decision="feature")
+    story_services.story_moderate(user=admin_user, story=story, decision="approve")
+    story_services.story_moderate(user=admin_user, story=story, decision="feature")
     assert [(e.from_status, e.to_status) for e in story.events.order_by("at", "id")] == [
         ("", "submitted"),
         ("submitted", "approved"),
@@ -175,7 +182,7 @@ def test_history_is_append_only_and_complete(admin_user, story):
 
 
 def test_story_history_is_append_only_in_the_database(admin_user, story):
-    services.story_moderate(user=admin_user, story=story, decision="approve")
+    story_services.story_moderate(user=admin_user, story=story, decision="approve")
     event = story.events.get(to_status="approved")
     with pytest.raises(DatabaseError), transaction.atomic():
         StoryEvent.objects.filter(pk=event.pk).update(to_status="featured", note="rewritten")
@@ -194,15 +201,15 @@ def test_story_history_is_append_only_in_the_database(admin_user, story):
 
 
 def test_approving_and_featuring_earn_points_for_the_act_author(admin_user, staff, story):
-    services.story_moderate(user=admin_user, story=story, decision="approve")
-    services.story_moderate(user=admin_user, story=story, decision="feature")
+    story_services.story_moderate(user=admin_user, story=story, decision="approve")
+    story_services.story_moderate(user=admin_user, story=story, decision="feature")
     reasons = set(PointsEntry.objects.filter(user=staff, story=story).values_list("reason", flat=True))
     assert reasons == {"story_approved", "story_featured"}
 
 
 def test_admins_moderate_any_team(admin_user, other_staff, other_customer):
     story = record(other_staff, other_customer)
-    assert services.story_moderate(user=admin_user, story=story, decision="approve").status == "approved"
+    assert story_services.story_moderate(user=admin_user, story=story, decision="approve").status == "approved"
 
 
 # --- Referrals ----------------------------------------------------------------------
@@ -323,7 +330,7 @@ def test_nps_is_one_query(customer, django_assert_num_queries):
 
 
 def test_a_detractor_opens_a_follow_up_due_today(staff, customer, delivered_act):
-    response = services.nps_record(user=staff, customer=customer, score=6, comment="Slow", act=delivered_act)
+    response = stories_nps.nps_record(user=staff, customer=customer, score=6, comment="Slow", act=delivered_act)
     follow_up = FollowUp.objects.get(kind="detractor")
     assert follow_up.nps_response == response
     assert follow_up.customer == customer
@@ -334,48 +341,48 @@ def test_a_detractor_opens_a_follow_up_due_today(staff, customer, delivered_act)
 
 @pytest.mark.parametrize("score", [7, 8, 9, 10])
 def test_passives_and_promoters_open_no_follow_up(staff, customer, score):
-    services.nps_record(user=staff, customer=customer, score=score)
+    stories_nps.nps_record(user=staff, customer=customer, score=score)
     assert not FollowUp.objects.filter(kind="detractor").exists()
 
 
 @pytest.mark.parametrize("score", [-1, 11, "abc", "", None, 7.5, True])
 def test_a_score_is_0_to_10(staff, customer, score):
     with pytest.raises(errors.InvalidInput) as refused:
-        services.nps_record(user=staff, customer=customer, score=score)
+        stories_nps.nps_record(user=staff, customer=customer, score=score)
     assert refused.value.message == errors.MSG_NPS_SCORE_RANGE
     assert not NpsResponse.objects.exists()
 
 
 def test_nps_guards(staff, customer, other_customer, delivered_act):
     with pytest.raises(errors.NotAllowed):
-        services.nps_record(user=staff, customer=other_customer, score=9)
+        stories_nps.nps_record(user=staff, customer=other_customer, score=9)
     with pytest.raises(errors.InvalidInput, match="not for this customer"):
-        services.nps_record(user=staff, customer=CustomerFactory(team=customer.team), score=9, act=delivered_act)
+        stories_nps.nps_record(user=staff, customer=CustomerFactory(team=customer.team), score=9, act=delivered_act)
     with pytest.raises(errors.InvalidInput, match="future"):
-        services.nps_record(
+        stories_nps.nps_record(
             user=staff, customer=customer, score=9, date=timezone.localdate() + datetime.timedelta(days=1)
         )
-    response = services.nps_record(user=staff, customer=customer, score="9")
+    response = stories_nps.nps_record(user=staff, customer=customer, score="9")
     assert (response.score, response.date, response.recorded_by) == (9, timezone.localdate(), staff)
 
 
 def test_followup_done_once(staff, customer, other_staff):
-    services.nps_record(user=staff, customer=customer, score=2)
+    stories_nps.nps_record(user=staff, customer=customer, score=2)
     follow_up = FollowUp.objects.get()
     with pytest.raises(errors.NotAllowed):
-        services.followup_done(user=other_staff, follow_up=follow_up)
-    services.followup_done(user=staff, follow_up=follow_up)
+        followups.followup_done(user=other_staff, follow_up=follow_up)
+    followups.followup_done(user=staff, follow_up=follow_up)
     follow_up.refresh_from_db()
     assert follow_up.done_by == staff
     with pytest.raises(errors.Conflict):
-        services.followup_done(user=staff, follow_up=follow_up)
+        followups.followup_done(user=staff, follow_up=follow_up)
 
 
 # --- Survey links -------------------------------------------------------------------
 
 
 def test_a_survey_link_stores_only_the_hash_of_a_long_token(settings, staff, delivered_act):
-    link, token = services.survey_link_create(user=staff, act=delivered_act)
+    link, token = survey_links.survey_link_create(user=staff, act=delivered_act)
     assert len(token) >= 43  # 32 random bytes, url-safe base64: 256 bits
     assert link.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert not SurveyLink.objects.filter(token_hash=token).exists()
@@ -386,60 +393,60 @@ def test_a_survey_link_stores_only_the_hash_of_a_long_token(settings, staff, del
 
 
 def test_tokens_differ(staff, team):
-    _, first = services.survey_link_create(user=staff, act=deliver(staff, customer=CustomerFactory(team=team)))
-    _, second = services.survey_link_create(user=staff, act=deliver(staff, customer=CustomerFactory(team=team)))
+    _, first = survey_links.survey_link_create(user=staff, act=deliver(staff, customer=CustomerFactory(team=team)))
+    _, second = survey_links.survey_link_create(user=staff, act=deliver(staff, customer=CustomerFactory(team=team)))
     assert first != second
 
 
 def test_a_survey_link_needs_a_delivered_act_of_the_team(staff, other_staff, customer):
     approved = log_act(staff, cost="0", customer=customer)
     with pytest.raises(errors.Conflict) as refused:
-        services.survey_link_create(user=staff, act=approved)
+        survey_links.survey_link_create(user=staff, act=approved)
     assert refused.value.message == errors.MSG_SURVEY_NOT_DELIVERED
     with pytest.raises(errors.NotAllowed):
-        services.survey_link_create(user=other_staff, act=deliver(staff, customer=customer))
+        survey_links.survey_link_create(user=other_staff, act=deliver(staff, customer=customer))
     assert not SurveyLink.objects.exists()
 
 
 def test_a_link_made_is_asking_a_second_link_within_the_quiet_period_is_refused(
     settings, staff, customer, delivered_act
 ):
-    first, token = services.survey_link_create(user=staff, act=delivered_act)
+    first, token = survey_links.survey_link_create(user=staff, act=delivered_act)
     quiet = settings.SECONDMILE["SURVEY_QUIET_DAYS"]
     until = timezone.localtime(first.created_at).date() + datetime.timedelta(days=quiet)
     for act in (delivered_act, deliver(staff, customer=customer)):
         with pytest.raises(errors.Conflict) as refused:
-            services.survey_link_create(user=staff, act=act)
+            survey_links.survey_link_create(user=staff, act=act)
         # When they were last asked, and when they can be asked again.
-        assert refused.value.message == services.MSG_SURVEY_ASKED_RECENTLY.format(
+        assert refused.value.message == survey_links.MSG_SURVEY_ASKED_RECENTLY.format(
             name=customer.name, asked=day(first.created_at), until=day(until)
         )
     assert SurveyLink.objects.get() == first
     # The link they have still works: asking once is not undone by being refused.
-    services.survey_submit(token=token, score=9)
+    survey_links.survey_submit(token=token, score=9)
     assert NpsResponse.objects.get().score == 9
 
 
 def test_an_emailed_link_is_asking_too(staff, delivered_act, customer, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.survey_link_create(user=staff, act=delivered_act, send_email=True, site_url="https://x.example/")
+        survey_links.survey_link_create(user=staff, act=delivered_act, send_email=True, site_url="https://x.example/")
     assert len(mailoutbox) == 1
     with pytest.raises(errors.Conflict, match="was last asked on"):
-        services.survey_link_create(user=staff, act=delivered_act, send_email=True, site_url="https://x.example/")
+        survey_links.survey_link_create(user=staff, act=delivered_act, send_email=True, site_url="https://x.example/")
     assert len(mailoutbox) == 1
     assert SurveyLink.objects.count() == 1
 
 
 def test_after_the_quiet_period_a_new_link_closes_an_old_open_one(settings, staff, customer, delivered_act):
     settings.SECONDMILE = {**settings.SECONDMILE, "SURVEY_LINK_DAYS": 365}
-    first, token = services.survey_link_create(user=staff, act=delivered_act)
+    first, token = survey_links.survey_link_create(user=staff, act=delivered_act)
     quiet = settings.SECONDMILE["SURVEY_QUIET_DAYS"]
     SurveyLink.objects.filter(pk=first.pk).update(created_at=timezone.now() - datetime.timedelta(days=quiet + 1))
-    services.survey_link_create(user=staff, act=deliver(staff, customer=customer))
+    survey_links.survey_link_create(user=staff, act=deliver(staff, customer=customer))
     first.refresh_from_db()
     assert first.expires_at <= timezone.now()
     with pytest.raises(errors.Conflict):
-        services.survey_submit(token=token, score=9)
+        survey_links.survey_submit(token=token, score=9)
 
 
 def test_quiet_period(settings, staff, customer, delivered_act):
@@ -447,18 +454,18 @@ def test_quiet_period(settings, staff, customer, delivered_act):
     customer.last_surveyed_at = timezone.now() - datetime.timedelta(days=quiet - 1)
     customer.save()
     with pytest.raises(errors.Conflict) as refused:
-        services.survey_link_create(user=staff, act=delivered_act)
+        survey_links.survey_link_create(user=staff, act=delivered_act)
     assert "to keep it rare" in refused.value.message
     assert customer.name in refused.value.message
     assert not SurveyLink.objects.exists()
     customer.last_surveyed_at = timezone.now() - datetime.timedelta(days=quiet + 1)
     customer.save()
-    services.survey_link_create(user=staff, act=delivered_act)
+    survey_links.survey_link_create(user=staff, act=delivered_act)
 
 
 def test_the_link_can_be_emailed_after_commit(staff, delivered_act, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        _, token = services.survey_link_create(
+        _, token = survey_links.survey_link_create(
             user=staff, act=delivered_act, send_email=True, site_url="https://second.example/"
         )
     assert mailoutbox == []  # nothing leaves before the transaction commits
@@ -471,12 +478,12 @@ def test_the_link_can_be_emailed_after_commit(staff, delivered_act, mailoutbox, 
 def test_emailing_needs_an_address(staff, team):
     act = deliver(staff, customer=CustomerFactory(team=team, email=""))
     with pytest.raises(errors.InvalidInput, match="no email"):
-        services.survey_link_create(user=staff, act=act, send_email=True)
+        survey_links.survey_link_create(user=staff, act=act, send_email=True)
 
 
 def test_submitting_records_score_story_and_uses_the_link(staff, customer, delivered_act):
-    link, token = services.survey_link_create(user=staff, act=delivered_act)
-    response = services.survey_submit(token=token, score=10, text="  Best stay ever.  ", consent=True)
+    link, token = survey_links.survey_link_create(user=staff, act=delivered_act)
+    response = survey_links.survey_submit(token=token, score=10, text="  Best stay ever.  ", consent=True)
     assert (response.score, response.act, response.customer, response.recorded_by) == (
         10,
         delivered_act,
@@ -501,48 +508,48 @@ def test_submitting_records_score_story_and_uses_the_link(staff, customer, deliv
 
 
 def test_a_token_is_single_use(staff, delivered_act):
-    _, token = services.survey_link_create(user=staff, act=delivered_act)
-    services.survey_submit(token=token, score=8)
+    _, token = survey_links.survey_link_create(user=staff, act=delivered_act)
+    survey_links.survey_submit(token=token, score=8)
     with pytest.raises(errors.Conflict):
-        services.survey_submit(token=token, score=10, text="Again")
+        survey_links.survey_submit(token=token, score=10, text="Again")
     assert NpsResponse.objects.count() == 1
     assert not Story.objects.exists()
 
 
 def test_an_expired_token_is_refused(staff, delivered_act):
-    link, token = services.survey_link_create(user=staff, act=delivered_act)
+    link, token = survey_links.survey_link_create(user=staff, act=delivered_act)
     SurveyLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     with pytest.raises(errors.Conflict):
-        services.survey_submit(token=token, score=9)
+        survey_links.survey_submit(token=token, score=9)
     assert not NpsResponse.objects.exists()
 
 
 def test_a_wrong_token_is_refused(staff, delivered_act):
-    services.survey_link_create(user=staff, act=delivered_act)
+    survey_links.survey_link_create(user=staff, act=delivered_act)
     with pytest.raises(errors.Conflict):
-        services.survey_submit(token="not-the-token", score=9)
+        survey_links.survey_submit(token="not-the-token", score=9)
 
 
 def test_a_survey_detractor_without_text_opens_a_follow_up_and_no_story(staff, delivered_act):
-    _, token = services.survey_link_create(user=staff, act=delivered_act)
-    response = services.survey_submit(token=token, score=3, text="   ", consent=True)
+    _, token = survey_links.survey_link_create(user=staff, act=delivered_act)
+    response = survey_links.survey_submit(token=token, score=3, text="   ", consent=True)
     assert FollowUp.objects.get(kind="detractor").nps_response == response
     assert not Story.objects.exists()
 
 
 def test_a_bad_score_leaves_the_link_open(staff, delivered_act):
-    link, token = services.survey_link_create(user=staff, act=delivered_act)
+    link, token = survey_links.survey_link_create(user=staff, act=delivered_act)
     with pytest.raises(errors.InvalidInput):
-        services.survey_submit(token=token, score=12)
+        survey_links.survey_submit(token=token, score=12)
     link.refresh_from_db()
     assert link.used_at is None
 
 
 def test_after_answering_the_customer_is_quiet(staff, customer, delivered_act):
-    _, token = services.survey_link_create(user=staff, act=delivered_act)
-    services.survey_submit(token=token, score=9)
+    _, token = survey_links.survey_link_create(user=staff, act=delivered_act)
+    survey_links.survey_submit(token=token, score=9)
     with pytest.raises(errors.Conflict):
-        services.survey_link_create(user=staff, act=deliver(staff, customer=customer))
+        survey_links.survey_link_create(user=staff, act=deliver(staff, customer=customer))
 
 
 # --- The referral tree ----------------------------------------------------------------

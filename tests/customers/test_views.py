@@ -8,11 +8,16 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from acts.models import FollowUp
+from core import errors
+from core.formatting import day
 from customers import services
-from customers.models import Customer, FollowUp, NpsResponse, Story, SurveyLink
+from customers.models import Customer
 from customers.selectors import REFERRAL_TREE_DEPTH
-from secondmile import errors
-from secondmile.templatetags.money import day
+from stories import nps as stories_nps
+from stories import services as story_services
+from stories import survey as survey_links
+from stories.models import NpsResponse, Story, SurveyLink
 from tests.factories import CustomerFactory, log_act
 
 from .conftest import deliver, record
@@ -42,7 +47,7 @@ def test_the_wall_shows_approved_and_featured_stories_with_consent(
     waiting = record(staff, customer, text="Still waiting")
     rejected = record(staff, customer, text="Rejected one")
     for story, decision in ((shown, "approve"), (star, "feature"), (private, "approve"), (rejected, "reject")):
-        services.story_moderate(user=admin_user, story=story, decision=decision, reason="Off topic")
+        story_services.story_moderate(user=admin_user, story=story, decision=decision, reason="Off topic")
     page = html(client_for(staff).get("/stories/"))
     assert "Approved and shared" in page
     assert "Featured and shared" in page
@@ -61,9 +66,11 @@ def test_the_wall_shows_approved_and_featured_stories_with_consent(
 def test_the_wall_links_the_credited_staff_to_their_page(
     client_for, staff, staff2, admin_user, customer, delivered_act
 ):
-    services.story_moderate(user=admin_user, story=record(staff, customer, acts=[delivered_act]), decision="approve")
+    story_services.story_moderate(
+        user=admin_user, story=record(staff, customer, acts=[delivered_act]), decision="approve"
+    )
     heard = record(staff2, customer, text="Heard at the desk", acts=[])
-    services.story_moderate(user=admin_user, story=heard, decision="approve")
+    story_services.story_moderate(user=admin_user, story=heard, decision="approve")
     client = client_for(admin_user)
     page = html(client.get("/stories/"))
     person = '<a class="story__person" href="/people/{pk}/"><strong>{name}</strong></a>'
@@ -74,7 +81,7 @@ def test_the_wall_links_the_credited_staff_to_their_page(
 
 def test_the_wall_of_another_team_is_not_shown(client_for, staff, other_staff, other_customer, admin_user):
     theirs = record(other_staff, other_customer, text="Riverside secret")
-    services.story_moderate(user=admin_user, story=theirs, decision="approve")
+    story_services.story_moderate(user=admin_user, story=theirs, decision="approve")
     assert "Riverside secret" not in html(client_for(staff).get("/stories/"))
 
 
@@ -352,7 +359,7 @@ def test_a_bad_score_is_shown_beside_the_field(client_for, staff, customer):
 def test_nps_and_follow_ups_are_post_only(client_for, staff, customer):
     client = client_for(staff)
     assert client.get(f"/customers/{customer.pk}/nps/").status_code == 405
-    services.nps_record(user=staff, customer=customer, score=1)
+    stories_nps.nps_record(user=staff, customer=customer, score=1)
     assert client.get(f"/follow-ups/{FollowUp.objects.get().pk}/done/").status_code == 405
 
 
@@ -569,7 +576,7 @@ def test_survey_link_creation_is_post_only(client_for, staff, delivered_act):
 
 @pytest.fixture
 def token(staff, delivered_act):
-    return services.survey_link_create(user=staff, act=delivered_act)[1]
+    return survey_links.survey_link_create(user=staff, act=delivered_act)[1]
 
 
 def test_the_survey_page_needs_no_login(client, token, delivered_act, team):
@@ -616,7 +623,7 @@ def test_bad_expired_and_used_tokens_look_the_same(client, staff, customer, toke
     used = token
     Client().post(f"/s/{used}", {"score": "8"})
     expired_act = deliver(staff, customer=CustomerFactory(team=customer.team))
-    link, expired = services.survey_link_create(user=staff, act=expired_act)
+    link, expired = survey_links.survey_link_create(user=staff, act=expired_act)
     SurveyLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
     bodies = set()
     for candidate in (used, expired, "x" * 43, "short", "a" * 500):
@@ -687,7 +694,7 @@ def test_a_detractor_through_the_link_opens_a_follow_up(client, token):
 def test_another_teams_objects_are_404_on_every_page(client_for, staff, other_staff, other_customer):
     their_act = deliver(other_staff, customer=other_customer)
     their_story = record(other_staff, other_customer, acts=[their_act])
-    services.nps_record(user=other_staff, customer=other_customer, score=1)
+    stories_nps.nps_record(user=other_staff, customer=other_customer, score=1)
     their_follow_up = FollowUp.objects.get(kind="detractor")
     client = client_for(staff)
     for url in (

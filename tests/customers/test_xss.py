@@ -8,9 +8,11 @@ that are not http(s) are refused by the service and never rendered as an href.
 import pytest
 from django.test import Client
 
-from customers import services
-from customers.models import Story
-from secondmile import errors
+from core import errors
+from stories import nps as stories_nps
+from stories import services as story_services
+from stories import survey as survey_links
+from stories.models import Story
 
 from .conftest import deliver, record
 
@@ -49,7 +51,7 @@ def assert_inert(page: str, text: str) -> None:
 @pytest.mark.parametrize("text", HOSTILE_TEXTS)
 def test_hostile_survey_text_is_escaped_everywhere(client_for, staff, admin_user, customer, text):
     act = deliver(staff, customer=customer, solution="<b>Flowers</b> for <i>mum</i>")
-    _link, token = services.survey_link_create(user=staff, act=act)
+    _link, token = survey_links.survey_link_create(user=staff, act=act)
     stranger = Client()
     assert stranger.post(f"/s/{token}", {"score": "3", "text": text, "consent": "on"}).status_code == 302
     story = Story.objects.get()
@@ -103,7 +105,7 @@ def test_a_hostile_link_that_reached_the_database_is_not_an_href(client_for, sta
     # Say an import or an old version let one through: the templates still refuse to link it.
     story = record(staff, customer, url="https://example.com/ok")
     Story.objects.filter(pk=story.pk).update(url=link)
-    services.story_moderate(user=admin_user, story=story, decision="feature")
+    story_services.story_moderate(user=admin_user, story=story, decision="feature")
     for client, url in ((client_for(staff), "/stories/"), (client_for(staff), f"/customers/{customer.pk}/")):
         page = client.get(url).content.decode()
         assert 'href="javascript' not in page.lower()
@@ -114,14 +116,14 @@ def test_a_hostile_link_that_reached_the_database_is_not_an_href(client_for, sta
 
 def test_a_safe_link_is_rendered_with_a_rel_that_gives_it_no_weight(client_for, staff, admin_user, customer):
     story = record(staff, customer, url="https://www.tripadvisor.com/review/123")
-    services.story_moderate(user=admin_user, story=story, decision="approve")
+    story_services.story_moderate(user=admin_user, story=story, decision="approve")
     page = client_for(staff).get("/stories/").content.decode()
     assert '<a href="https://www.tripadvisor.com/review/123" rel="nofollow noopener ugc" target="_blank">' in page
 
 
 def test_hostile_nps_comments_are_escaped(client_for, staff, customer):
     for text in HOSTILE_TEXTS:
-        services.nps_record(user=staff, customer=customer, score=2, comment=text)
+        stories_nps.nps_record(user=staff, customer=customer, score=2, comment=text)
     page = client_for(staff).get(f"/customers/{customer.pk}/").content.decode()
     assert_inert(page, "")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -8,9 +8,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from acts import services as act_services
-from secondmile import errors, selectors
-from secondmile.models import PointsEntry
-from secondmile.services import kudos_give, leaderboard_visibility_set
+from core import errors
+from core.models import PointsEntry
+from core.recognition import kudos_give, leaderboard_visibility_set
+from secondmile import selectors
 from tests.factories import CustomerFactory
 
 from .builders import act, at, days_ago, delivered, tell_story

@@ -6,10 +6,10 @@ import re
 import pytest
 from django.utils import timezone
 
-from customers.models import FollowUp
-from secondmile.models import Kudos
+from acts.models import FollowUp
+from core.models import Kudos
+from core.recognition import kudos_give, leaderboard_visibility_set
 from secondmile.selectors import surprise_suggestions
-from secondmile.services import kudos_give, leaderboard_visibility_set
 from tests.factories import CustomerFactory
 
 from .builders import act, delivered

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from acts import services as act_services
-from customers.models import FollowUp
+from acts.models import FollowUp
 from tests.factories import CustomerFactory
 
 from .builders import act, delivered, nps, tell_story

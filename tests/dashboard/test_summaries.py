@@ -1,7 +1,7 @@
 """The day summaries the dashboard reads: kept equal to the acts by the services.
 
 Each test compares DaySummary rows with a fresh computation over the acts and their
-history (selectors.act_aggregates and decision_aggregates, the figures' definitions),
+history (summaries.act_aggregates and decision_aggregates, the figures' definitions),
 so a service that forgot to refresh its day, or refreshed it before its history row,
 shows up as a difference.
 """
@@ -14,10 +14,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from acts import services
-from acts.models import Act, ActEvent
-from secondmile import selectors, summaries
-from secondmile.models import DaySummary
+from acts import services, summaries
+from acts.models import Act, ActEvent, DaySummary
+from secondmile import selectors
 from tests.concurrency import run_at_once
 from tests.factories import CustomerFactory, log_act
 
@@ -28,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def recomputed() -> dict:
     """{(team, date): figures} computed from scratch over the acts and their history."""
-    on_acts, on_events = selectors.act_aggregates(), selectors.decision_aggregates()
+    on_acts, on_events = summaries.act_aggregates(), selectors.decision_aggregates()
     result = {}
     for team_id, date in Act.objects.order_by().values_list("team_id", "date").distinct():
         totals = Act.objects.filter(team_id=team_id, date=date).aggregate(**on_acts)
@@ -48,7 +47,7 @@ def stored() -> dict:
 
 def test_the_summary_has_one_column_per_summed_figure():
     names = set(summaries.summed_fields())
-    assert names == set(selectors.act_aggregates()) | set(selectors.decision_aggregates())
+    assert names == set(summaries.act_aggregates()) | set(selectors.decision_aggregates())
 
 
 def test_every_service_call_leaves_the_summary_equal_to_a_recomputation(
@@ -114,7 +113,7 @@ def test_the_dashboard_figures_from_summaries_equal_those_over_the_acts(team, st
     log_act(other_staff, cost="30", date=days_ago(1))
     scope = selectors.Scope(start=days_ago(20), end=days_ago(0), team=team)
 
-    from_acts = selectors.scope_acts(scope).aggregate(**selectors.act_aggregates())
+    from_acts = selectors.scope_acts(scope).aggregate(**summaries.act_aggregates())
     from_acts.update(selectors.decision_totals(scope))
     totals = selectors.act_totals(scope)
 

@@ -18,18 +18,18 @@ _STAFF = [
     ("acts", "view_act"),
     ("acts", "add_act"),
     ("acts", "change_act"),
-    ("customers", "view_story"),
-    ("customers", "add_story"),
-    ("customers", "view_npsresponse"),
-    ("customers", "add_npsresponse"),
-    ("customers", "view_followup"),
-    ("customers", "change_followup"),
+    ("stories", "view_story"),
+    ("stories", "add_story"),
+    ("stories", "view_npsresponse"),
+    ("stories", "add_npsresponse"),
+    ("acts", "view_followup"),
+    ("acts", "change_followup"),
 ]
 _MANAGER = [*_STAFF, ("acts", "decide_spend"), ("acts", "view_budgetmonth"), ("secondmile", "add_kudos")]
 _ADMIN = [
     *_MANAGER,
-    ("customers", "moderate_story"),
-    ("customers", "change_story"),
+    ("stories", "moderate_story"),
+    ("stories", "change_story"),
     ("acts", "change_budgetmonth"),
     ("acts", "add_budgetmonth"),
     ("secondmile", "view_team"),
@@ -39,7 +39,7 @@ _ADMIN = [
     ("secondmile", "change_user"),
     ("secondmile", "add_user"),
     ("acts", "view_actevent"),
-    ("customers", "view_storyevent"),
+    ("stories", "view_storyevent"),
 ]
 
 ROLE_PERMISSIONS = {Role.STAFF: _STAFF, Role.MANAGER: _MANAGER, Role.ADMIN: _ADMIN}
@@ -72,3 +72,11 @@ def team_require(user) -> None:
     they have none (someone made by `createsuperuser` before an admin gave them a team)."""
     if user.team_id is None:
         raise errors.NotAllowed(MSG_NO_TEAM)
+
+
+def require_team_of(user, obj, message: str) -> None:
+    """Refuse, with NotAllowed(`message`), a write on `obj` (anything with a `team_id`)
+    of another team than the user's, unless the user sees every team (an admin). The one
+    scoping rule of the services; selectors scope reads through `visible_to`."""
+    if obj.team_id != user.team_id and not sees_all_teams(user):
+        raise errors.NotAllowed(message)

@@ -85,3 +85,20 @@ def append_only(table: str, message: str) -> migrations.RunPython:
             schema_editor.execute(sql)
 
     return migrations.RunPython(forwards, backwards)
+
+
+def content_types_move(old_label: str, new_label: str, models: list[str]) -> migrations.RunPython:
+    """The migration operation that hands the content types of `models` from app
+    `old_label` to `new_label` (reversible), for a model moved between apps with its
+    table: its permissions, the groups that hold them and the admin's log follow it."""
+
+    def move(apps, source: str, target: str) -> None:
+        content_type = apps.get_model("contenttypes", "ContentType")
+        for model in models:
+            if not content_type.objects.filter(app_label=target, model=model).exists():
+                content_type.objects.filter(app_label=source, model=model).update(app_label=target)
+
+    return migrations.RunPython(
+        lambda apps, schema_editor: move(apps, old_label, new_label),
+        lambda apps, schema_editor: move(apps, new_label, old_label),
+    )

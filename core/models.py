@@ -1,6 +1,4 @@
-"""Teams, people and their roles, API tokens, and recognition (points, kudos)."""
-
-from decimal import Decimal
+"""Teams, people and their roles, API tokens, recognition (points, kudos) and the audit log."""
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -152,7 +150,7 @@ class PointsEntry(models.Model):
     points = models.IntegerField()
     reason = models.CharField(max_length=20, choices=Reason.choices)
     act = models.ForeignKey("acts.Act", null=True, blank=True, on_delete=models.CASCADE)
-    story = models.ForeignKey("customers.Story", null=True, blank=True, on_delete=models.CASCADE)
+    story = models.ForeignKey("stories.Story", null=True, blank=True, on_delete=models.CASCADE)
     customer = models.ForeignKey(
         "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
@@ -187,56 +185,10 @@ class Kudos(models.Model):
         return f"Kudos from {self.giver} to {self.receiver}"
 
 
-ZERO = Decimal("0.00")
-
-
-class DaySummary(models.Model):
-    """One team's day of acts, summed: what the dashboard adds up instead of reading every act.
-
-    Each column is the figure of the same name in secondmile/selectors.py computed over
-    the acts dated that day (acts going ahead, their spend, counts by trigger, approval,
-    quadrant and kind, decisions). secondmile.summaries.refresh_day rewrites a row from
-    its acts whenever a service changes one of them; `manage.py rebuild_summaries`
-    rewrites them all (after bulk loads).
-    """
-
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
-    date = models.DateField()
-    acts_count = models.PositiveIntegerField(default=0)
-    proactive_count = models.PositiveIntegerField(default=0)
-    reactive_count = models.PositiveIntegerField(default=0)
-    spend_total = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
-    empowered_count = models.PositiveIntegerField(default=0)
-    requests_decided_count = models.PositiveIntegerField(default=0)
-    declined_count = models.PositiveIntegerField(default=0)
-    quadrant_reception = models.PositiveIntegerField(default=0)
-    quadrant_delivery = models.PositiveIntegerField(default=0)
-    quadrant_reliability = models.PositiveIntegerField(default=0)
-    quadrant_response = models.PositiveIntegerField(default=0)
-    kind_gift = models.PositiveIntegerField(default=0)
-    kind_time = models.PositiveIntegerField(default=0)
-    kind_upgrade = models.PositiveIntegerField(default=0)
-    kind_note = models.PositiveIntegerField(default=0)
-    kind_call = models.PositiveIntegerField(default=0)
-    kind_expertise = models.PositiveIntegerField(default=0)
-    kind_waiver = models.PositiveIntegerField(default=0)
-    kind_other = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name_plural = "day summaries"
-        constraints = [
-            # Also the index that reads a period: (team, date) ranges.
-            models.UniqueConstraint(fields=["team", "date"], name="day_summary_one_per_team_day"),
-        ]
-
-    def __str__(self):
-        return f"{self.team_id} {self.date}: {self.acts_count} acts"
-
-
 class AuditEvent(models.Model):
     """Who changed a setting or a record that has no history of its own, when, and from
     what to what: budgets, spend policies, roles, teams of people, customers and their
-    referrals. Append-only in the database (secondmile.db.append_only); written by the
+    referrals. Append-only in the database (core.db.append_only); written by the
     services only.
 
     `before` and `after` hold the changed fields only, as JSON: money as decimal strings,

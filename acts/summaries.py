@@ -4,8 +4,8 @@ The dashboard's summable figures (acts going ahead, proactive and reactive count
 spend, empowered acts, decisions, counts by quadrant and kind) are sums over days, so
 they are read from `DaySummary` — at most teams × days rows for a period, whatever the
 number of acts — instead of from every act of the period. Each column is computed by
-the same aggregate expression as the figure in secondmile/selectors.py
-(`selectors.act_aggregates`), so a figure is still defined once.
+the aggregate expressions defined here (`act_aggregates`, `decision_aggregates`), which
+the dashboard's figures (secondmile/selectors.py) use too, so a figure is defined once.
 
 Keeping them right: `refresh_day(team_id, date)` recomputes one team-day's row from
 that day's acts (a team logs a handful a day: a cheap, indexed query). Recomputing
@@ -34,13 +34,103 @@ change. SQLite serialises writers, so it cannot interleave at all.
 """
 
 import datetime
-from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Case, Count, F, Q, Sum, Value, When
+from django.db.models.functions import Coalesce
 
-from acts.models import Act, ActEvent
+from core.money import MONEY_SUM as MONEY
+from core.money import ZERO, cents
 
-from .models import DaySummary
+from .models import GOING_AHEAD, Act, ActEvent, DaySummary, Kind, Quadrant, Status, Trigger
+
+# The acts that count: declined and withdrawn acts do not.
+GOING = Q(status__in=GOING_AHEAD)
+
+
+# --- Figures over the period's acts: one aggregate query ------------------------------
+
+
+def acts_count() -> Count:
+    """acts_count = COUNT(acts dated in the period WHERE status is going ahead).
+
+    Going ahead: pending approval, approved, delivered, customer knows — declined and
+    withdrawn acts do not count."""
+    return Count("pk", filter=GOING)
+
+
+def proactive_count() -> Count:
+    """COUNT(acts going ahead WHERE trigger = proactive): the unprompted surprises."""
+    return Count("pk", filter=GOING & Q(trigger=Trigger.PROACTIVE))
+
+
+def reactive_count() -> Count:
+    """COUNT(acts going ahead WHERE trigger = reactive): recoveries after a complaint."""
+    return Count("pk", filter=GOING & Q(trigger=Trigger.REACTIVE))
+
+
+def act_spend() -> Case:
+    """One act's spend: actual_cost once delivered (delivered, customer knows), else
+    approved_amount (approved); 0 while pending approval, and for declined or withdrawn."""
+    return Case(
+        When(
+            status__in=[Status.DELIVERED, Status.CUSTOMER_KNOWS],
+            then=Coalesce(F("actual_cost"), Value(ZERO), output_field=MONEY),
+        ),
+        When(status=Status.APPROVED, then=Coalesce(F("approved_amount"), Value(ZERO), output_field=MONEY)),
+        default=Value(ZERO),
+        output_field=MONEY,
+    )
+
+
+def spend_total() -> Coalesce:
+    """spend_total = SUM(act_spend) over the acts going ahead in the period; 0.00 with none."""
+    return Coalesce(Sum(act_spend(), filter=GOING), Value(ZERO), output_field=MONEY)
+
+
+# --- Decisions: read from the acts' history, so that each decision counts once ---------
+# An act's current fields forget earlier decisions: a declined top-up puts the act back to
+# approved, and a top-up rewrites approval_level and requested_at. The history does not.
+
+DECISIONS = [ActEvent.Action.APPROVED, ActEvent.Action.DECLINED]
+# A request for approval: logged above the empowerment limit, or a higher cost at delivery.
+REQUESTS = Q(action__in=[ActEvent.Action.REQUESTED, ActEvent.Action.MORE_REQUESTED]) | Q(
+    action=ActEvent.Action.LOGGED, to_status=Status.PENDING_APPROVAL
+)
+
+
+def decision_aggregates() -> dict:
+    """Counts over the history (ActEvent rows) of a set of acts:
+
+    requests_decided_count = COUNT(approved or declined events): every decision a manager
+    or an admin made, a first request and a top-up (a higher cost at delivery) each once;
+    declined_count = COUNT(declined events), a declined top-up included;
+    empowered_count = COUNT(acts going ahead whose logging approved them at once: no cost,
+    or within the empowerment limit), whatever a later top-up did to their level."""
+    return {
+        "requests_decided_count": Count("pk", filter=Q(action__in=DECISIONS)),
+        "declined_count": Count("pk", filter=Q(action=ActEvent.Action.DECLINED)),
+        "empowered_count": Count(
+            "pk", filter=Q(action=ActEvent.Action.LOGGED, to_status=Status.APPROVED, act__status__in=GOING_AHEAD)
+        ),
+    }
+
+
+def act_aggregates() -> dict:
+    """The counts and the spend over a set of acts, plus the acts going ahead by quadrant
+    (`quadrant_<name>`) and by kind (`kind_<name>`), as aggregate expressions."""
+    aggregates = {
+        "acts_count": acts_count(),
+        "proactive_count": proactive_count(),
+        "reactive_count": reactive_count(),
+        "spend_total": spend_total(),
+    }
+    for quadrant in Quadrant:
+        aggregates[f"quadrant_{quadrant.value}"] = Count("pk", filter=GOING & Q(quadrant=quadrant))
+    for kind in Kind:
+        aggregates[f"kind_{kind.value}"] = Count("pk", filter=GOING & Q(kind=kind))
+    return aggregates
+
 
 BATCH = 2_000
 
@@ -53,16 +143,13 @@ def summed_fields(model=DaySummary) -> list[str]:
 def _value(name: str, value):
     # SQLite sums money as a float-like number; the column keeps cents.
     if name == "spend_total":
-        return Decimal(value or 0).quantize(Decimal("0.01"))
+        return cents(value)
     return value or 0
 
 
 def _aggregates() -> tuple[dict, dict]:
-    """(aggregates over acts, aggregates over their history rows): the figures' own
-    definitions in selectors, which imports this module (hence the late import)."""
-    from . import selectors
-
-    return selectors.act_aggregates(), selectors.decision_aggregates()
+    """(aggregates over acts, aggregates over their history rows)."""
+    return act_aggregates(), decision_aggregates()
 
 
 def refresh_day(team_id: int, date: datetime.date) -> None:
@@ -91,7 +178,7 @@ def rebuild(*, act_model=Act, event_model=ActEvent, summary_model=DaySummary) ->
     names = summed_fields(summary_model)
     on_acts, on_events = _aggregates()
     if set(on_acts) | set(on_events) != set(names):
-        raise RuntimeError("DaySummary's columns no longer match the figures in selectors.")
+        raise RuntimeError("DaySummary's columns no longer match the figures above.")
     with transaction.atomic():
         days: dict[tuple[int, datetime.date], dict] = {}
         acts = (

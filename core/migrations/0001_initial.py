@@ -7,7 +7,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import secondmile.models
+import core.models
 
 
 class Migration(migrations.Migration):
@@ -68,11 +68,11 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, unique=True)),
-                ('monthly_budget', models.DecimalField(decimal_places=2, default=secondmile.models.default_monthly_budget, help_text='Budget of a month that has no budget of its own.', max_digits=12)),
-                ('empowerment_limit', models.DecimalField(decimal_places=2, default=secondmile.models.default_empowerment_limit, help_text='Staff spend up to this without asking.', max_digits=12)),
-                ('manager_limit', models.DecimalField(decimal_places=2, default=secondmile.models.default_manager_limit, help_text='A manager approves up to this; above it an admin does.', max_digits=12)),
-                ('receipt_required_above', models.DecimalField(decimal_places=2, default=secondmile.models.default_receipt_required_above, help_text='Delivering an act that cost more than this needs a receipt.', max_digits=12)),
-                ('review_share', models.DecimalField(decimal_places=2, default=secondmile.models.default_review_share, help_text='Share of empowered acts put in front of a manager for a look (0 to 1).', max_digits=3)),
+                ('monthly_budget', models.DecimalField(decimal_places=2, default=core.models.default_monthly_budget, help_text='Budget of a month that has no budget of its own.', max_digits=12)),
+                ('empowerment_limit', models.DecimalField(decimal_places=2, default=core.models.default_empowerment_limit, help_text='Staff spend up to this without asking.', max_digits=12)),
+                ('manager_limit', models.DecimalField(decimal_places=2, default=core.models.default_manager_limit, help_text='A manager approves up to this; above it an admin does.', max_digits=12)),
+                ('receipt_required_above', models.DecimalField(decimal_places=2, default=core.models.default_receipt_required_above, help_text='Delivering an act that cost more than this needs a receipt.', max_digits=12)),
+                ('review_share', models.DecimalField(decimal_places=2, default=core.models.default_review_share, help_text='Share of empowered acts put in front of a manager for a look (0 to 1).', max_digits=3)),
             ],
             options={
                 'ordering': ['name'],

@@ -1,6 +1,6 @@
 """The security log: sign-in failures, lock-outs, refused requests and unusual API use.
 
-Each event is one JSON object a line on stdout (logger `secondmile.security`), with the
+Each event is one JSON object a line on stdout (logger `core.security`), with the
 event's name, the user, the client's address and the request id, so that a log shipper
 can search it without parsing prose. What a line never holds: passwords, API tokens and
 the customer's survey links (`/s/<token>`), which are redacted from every log line.

@@ -1,25 +1,26 @@
-"""Money and time as people read them: "$1,250.00", "12 Mar", "3 h ago"."""
+"""Money and time as people read them: "$1,250.00", "12 Mar", "3 h ago".
+
+Plain functions, so that services and pages format alike; core/templatetags/money.py
+makes them template filters.
+"""
 
 from decimal import Decimal
 
-from django import template
 from django.conf import settings
 from django.utils import timezone
 
-register = template.Library()
+from .money import CENT
 
 
-@register.filter
 def money(value) -> str:
     """An amount with its currency sign and two decimals; "—" for nothing."""
     if value is None or value == "":
         return "—"
-    amount = Decimal(value).quantize(Decimal("0.01"))
+    amount = Decimal(value).quantize(CENT)
     sign = "−" if amount < 0 else ""
     return f"{sign}{settings.CURRENCY_SYMBOL}{abs(amount):,.2f}"
 
 
-@register.filter
 def day(value) -> str:
     """A date as "12 Mar" (with the year when it is not this year)."""
     if not value:
@@ -31,7 +32,6 @@ def day(value) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
-@register.filter
 def ago(value) -> str:
     """How long ago a moment was, in one short unit: "just now", "3 h ago", "2 d ago"."""
     if not value:
@@ -46,14 +46,12 @@ def ago(value) -> str:
     return f"{int(seconds // 86400)} d ago"
 
 
-@register.filter
 def waited(value) -> str:
     """How long something has waited: "12 min", "3 h", "2 d"."""
     text = ago(value)
     return text.removesuffix(" ago") if text != "just now" else "under a minute"
 
 
-@register.filter
 def percent(value) -> str:
     """A fraction 0..1 as a whole percentage; "—" when there is none."""
     if value is None:
@@ -61,13 +59,11 @@ def percent(value) -> str:
     return f"{Decimal(value) * 100:.0f}%"
 
 
-@register.filter
 def sub(value, other):
     """value − other, for "left after approval" figures."""
     return Decimal(value or 0) - Decimal(other or 0)
 
 
-@register.filter
 def after_approval(remaining, cost) -> str:
     """What a request would leave of the budget, in words an approver reads at a glance."""
     left = Decimal(remaining or 0) - Decimal(cost or 0)

@@ -3,7 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from secondmile.roles import ADMIN_SIGN_IN_PERMISSIONS
+from core.roles import ADMIN_SIGN_IN_PERMISSIONS
 
 
 def _permissions(apps):

@@ -3,6 +3,9 @@
 from urllib.parse import urlsplit
 
 from django import template
+from django.conf import settings
+
+from stories import survey as survey_links
 
 register = template.Library()
 
@@ -28,21 +31,15 @@ def link_host(value) -> str:
 @register.filter
 def survey_quiet_until(customer):
     """The first day a customer may be asked for their voice again, or None."""
-    from customers.selectors import survey_quiet_until as quiet_until
-
-    return quiet_until(customer)
+    return survey_links.survey_quiet_until(customer)
 
 
 @register.filter
 def survey_quiet(customer):
     """While a customer is in their quiet period: {"asked": when, "until": first day}."""
-    from customers.selectors import survey_quiet as quiet
-
-    return quiet(customer)
+    return survey_links.survey_quiet(customer)
 
 
 @register.simple_tag
 def survey_link_days() -> int:
-    from django.conf import settings
-
     return settings.SECONDMILE["SURVEY_LINK_DAYS"]

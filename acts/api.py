@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 import pydantic
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
@@ -256,8 +257,6 @@ def budget(request, month: str = ""):
         except ValueError:
             raise InvalidInput("month is YYYY-MM, like 2026-03.", field="month") from None
     else:
-        from django.utils import timezone
-
         day = timezone.localdate()
     summary = selectors.budget_summary(team=user.team, month=day)
     return {**summary, "month": summary["month"].strftime("%Y-%m")}

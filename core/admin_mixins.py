@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 
 from .errors import DomainError
+from .web import form_error
 
 
 class ReadOnlyAdminMixin:
@@ -60,8 +61,6 @@ class ServiceAdminMixin:
 
 def service_check(form, check, **kwargs) -> None:
     """Run a service's check from a form's clean(); its refusal goes beside its field."""
-    from .web import form_error
-
     try:
         check(**kwargs)
     except DomainError as error:

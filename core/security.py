@@ -1,6 +1,6 @@
 """The security log: sign-in failures, lock-outs, refused requests and unusual API use.
 
-Each event is one JSON object a line on stdout (logger `core.security`), with the
+Each event is one JSON object a line on stdout (logger `secondmile.security`), with the
 event's name, the user, the client's address and the request id, so that a log shipper
 can search it without parsing prose. What a line never holds: passwords, API tokens and
 the customer's survey links (`/s/<token>`), which are redacted from every log line.
@@ -14,6 +14,7 @@ import re
 import uuid
 
 from django.conf import settings
+from django.http import HttpRequest
 
 logger = logging.getLogger("secondmile.security")
 
@@ -59,8 +60,6 @@ class RedactSecrets(logging.Filter):
 def security_event(event: str, *, request=None, user=None, level: int = logging.WARNING, **fields) -> None:
     """Log `event` with the user, the client's address and the request id. `request`
     defaults to the one being served; `user` to its user. Never pass secrets in `fields`."""
-    from .web import client_ip
-
     request = request if request is not None else _current_request.get()
     if user is None and request is not None:
         user = getattr(request, "user", None)
@@ -107,3 +106,21 @@ def request_context(get_response):
         return response
 
     return middleware
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address of the client, as far as the configured proxies vouch for it.
+
+    With TRUSTED_PROXY_COUNT = 0 (no proxy) it is REMOTE_ADDR, whatever X-Forwarded-For
+    says. Behind N trusted proxies, each appending the address it saw, the client is the
+    N-th address from the right of X-Forwarded-For: entries further left are whatever the
+    client sent and prove nothing. A header with fewer entries than that did not come
+    through every proxy, so none of it is trusted: REMOTE_ADDR (the nearest hop) counts.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    return forwarded[-proxies] if len(forwarded) >= proxies else remote

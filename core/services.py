@@ -3,7 +3,7 @@
 API tokens are in tokens.py, points and kudos in recognition.py."""
 
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django_otp import user_has_device
 from django_otp.oath import TOTP
@@ -163,8 +163,6 @@ def role_group(role: str) -> Group:
     database), it is made again with the role's permissions."""
     group, created = Group.objects.get_or_create(name=role)
     if created:
-        from django.contrib.auth.models import Permission
-
         extra = ADMIN_SIGN_IN_PERMISSIONS if role == Role.ADMIN else []
         for app_label, codename in [*ROLE_PERMISSIONS[Role(role)], *extra]:
             group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))

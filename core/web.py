@@ -1,10 +1,9 @@
 """Small helpers the page views share: pagination, turning domain errors into messages,
-turning away people who have no team yet from pages that write a team's data, and the
-client's address (for rate limits, lock-outs and the security log)."""
+turning away people who have no team yet from pages that write a team's data. The
+client's address is core.security.client_ip."""
 
 from functools import wraps
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest
@@ -57,21 +56,3 @@ def team_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The address of the client, as far as the configured proxies vouch for it.
-
-    With TRUSTED_PROXY_COUNT = 0 (no proxy) it is REMOTE_ADDR, whatever X-Forwarded-For
-    says. Behind N trusted proxies, each appending the address it saw, the client is the
-    N-th address from the right of X-Forwarded-For: entries further left are whatever the
-    client sent and prove nothing. A header with fewer entries than that did not come
-    through every proxy, so none of it is trusted: REMOTE_ADDR (the nearest hop) counts.
-    """
-    remote = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    return forwarded[-proxies] if len(forwarded) >= proxies else remote

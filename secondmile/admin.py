@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from acts import services as act_services
 from core.admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin
 from core.models import ApiToken, AuditEvent, Kudos, PointsEntry, Role, Team, User
 from core.services import member_set_role, member_set_team
@@ -39,8 +40,6 @@ class TeamAdmin(ServiceAdminMixin, admin.ModelAdmin):
         return ["name"] if obj is not None else []
 
     def save_through_service(self, request, obj, form, change):
-        from acts import services as act_services
-
         policy = {f: form.cleaned_data[f] for f in act_services.POLICY_FIELDS if f in form.cleaned_data}
         if not change:
             return act_services.team_create(user=request.user, name=form.cleaned_data["name"], **policy)

@@ -15,12 +15,12 @@ from ninja.security import HttpBearer, SessionAuth
 
 from acts.api import router as acts_router
 from core.errors import MSG_MFA_API_PENDING, MSG_SERVER_ERROR, DomainError, NotAllowed
+from core.security import client_ip
 from core.tokens import api_token_user
-from core.web import client_ip
 from customers.api import router as customers_router
 from stories.api import router as stories_router
 
-from . import mfa
+from . import mfa, selectors
 
 logger = logging.getLogger(__name__)
 
@@ -145,8 +145,6 @@ def dashboard(request, start: str = "", end: str = "", team: str = ""):
     Decisions (`requests_decided_count`, `declined_count`, approval times) count each
     approval or decline once, a top-up's included; `recovered_count` of `reactive_count`
     reactive acts saw their customer come back."""
-    from . import selectors
-
     scope = selectors.dashboard_scope(user=request.auth, team=team, start=start, end=end)
     figures = selectors.dashboard_figures(scope)
     budget = sum((m["budget"] for m in selectors.budget_by_month(scope)), selectors.ZERO)

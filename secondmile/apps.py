@@ -14,7 +14,7 @@ class SecondmileConfig(AppConfig):
     def ready(self):
         # ready() is Django's place to connect signals: these modules import models, which
         # cannot be imported before the app registry is ready.
-        from . import mfa  # noqa: F401  (connects the sign-in signals that start the second step)
-        from .middleware import stamp_session_at_login
+        from . import mfa  # noqa: F401, PLC0415  (connects the sign-in signals that start the second step)
+        from .middleware import stamp_session_at_login  # noqa: PLC0415
 
         user_logged_in.connect(stamp_session_at_login, dispatch_uid="secondmile.stamp_session_at_login")

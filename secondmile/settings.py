@@ -257,7 +257,7 @@ MIDDLEWARE += [
 
 # --- Sign-in hardening ----------------------------------------------------------------
 # Behind N proxies that each append to X-Forwarded-For, the client is the N-th address
-# from the right; 0 (no proxy) trusts only REMOTE_ADDR. See core/web.py client_ip.
+# from the right; 0 (no proxy) trusts only REMOTE_ADDR. See core/security.py client_ip.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Login throttling (django-axes): a username from one address is locked out after
@@ -273,7 +273,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # password login must not wipe them.
 AXES_RESET_ON_SUCCESS = False
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "core.web.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 # Masked in what axes stores and logs of a failed attempt (the password always is).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_LOCKOUT_CALLABLE = "secondmile.mfa.lockout_response"

@@ -149,10 +149,3 @@ def audit_log(request):
             **paginate(request, events),
         },
     )
-
-
-@login_required
-def dashboard(request):
-    from .dashboard import dashboard_view
-
-    return dashboard_view(request)

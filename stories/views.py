@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from acts import selectors as act_selectors
 from core import errors, tokens
 from core.inputs import id_parse
-from core.web import QUEUE_PAGE_SIZE, client_ip, form_error, page_url, paginate
+from core.security import client_ip
+from core.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate
 from customers import selectors as customer_selectors
 
 from . import nps, selectors, services

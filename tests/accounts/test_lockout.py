@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from core import errors
-from core.web import client_ip
+from core.security import client_ip
 from tests.factories import PASSWORD
 
 LOCKED = errors.MSG_LOGIN_LOCKED_OUT.format(minutes=15)

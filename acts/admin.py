@@ -3,10 +3,10 @@
 from django import forms
 from django.contrib import admin
 
-from core import errors
+from core import errors, formatting
 from core.admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin
 
-from . import services
+from . import budgets
 from .models import Act, ActEvent, BudgetMonth, FollowUp
 
 
@@ -54,7 +54,7 @@ class BudgetMonthForm(forms.ModelForm):
         budget = self.cleaned_data["budget"]
         if self.instance.pk and budget < self.instance.committed:
             raise forms.ValidationError(
-                errors.MSG_BUDGET_BELOW_COMMITTED.format(committed=services.money(self.instance.committed))
+                errors.MSG_BUDGET_BELOW_COMMITTED.format(committed=formatting.money(self.instance.committed))
             )
         return budget
 
@@ -72,9 +72,7 @@ class BudgetMonthAdmin(ServiceAdminMixin, admin.ModelAdmin):
         return ["team", "month", "committed"] if obj is not None else ["committed"]
 
     def save_through_service(self, request, obj, form, change):
-        return services.budget_set(
-            user=request.user, team=obj.team, month=obj.month, amount=form.cleaned_data["budget"]
-        )
+        return budgets.budget_set(user=request.user, team=obj.team, month=obj.month, amount=form.cleaned_data["budget"])
 
     def has_delete_permission(self, request, obj=None):
         return False  # acts' commitments count against it

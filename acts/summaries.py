@@ -5,7 +5,7 @@ spend, empowered acts, decisions, counts by quadrant and kind) are sums over day
 they are read from `DaySummary` — at most teams × days rows for a period, whatever the
 number of acts — instead of from every act of the period. Each column is computed by
 the aggregate expressions defined here (`act_aggregates`, `decision_aggregates`), which
-the dashboard's figures (secondmile/selectors.py) use too, so a figure is defined once.
+the dashboard's figures (secondmile/dashboard/figures.py) use too, so a figure is defined once.
 
 Keeping them right: `refresh_day(team_id, date)` recomputes one team-day's row from
 that day's acts (a team logs a handful a day: a cheap, indexed query). Recomputing

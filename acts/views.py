@@ -17,7 +17,7 @@ from core.models import Role
 from core.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate, team_required
 from customers.services import customer_create
 
-from . import selectors, services
+from . import routine, selectors, services
 from .forms import (
     ActForm,
     ApproveForm,
@@ -91,7 +91,7 @@ def _routine_warnings(request, data) -> list[str]:
     customer = selectors.customer_for_logging(user=request.user, pk=data.get("customer") or "")
     if customer is None:
         return []
-    return selectors.routine_warnings(user=request.user, customer=customer, kind=data.get("kind") or "")
+    return routine.routine_warnings(user=request.user, customer=customer, kind=data.get("kind") or "")
 
 
 @login_required

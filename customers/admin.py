@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from core.admin_mixins import ServiceAdminMixin, service_check
 
-from . import services
+from . import referrals, services
 from .models import Customer
 
 EDITABLE = ["name", "email", "phone", "company", "notes", "referred_by", "referred_by_story", "first_purchase_value"]
@@ -26,7 +26,7 @@ class CustomerAdminForm(forms.ModelForm):
         if team is not None:
             service_check(
                 self,
-                services.referral_check,
+                referrals.referral_check,
                 team=team,
                 customer=self.instance if self.instance.pk else None,
                 referred_by=cleaned_data.get("referred_by"),

@@ -3,7 +3,6 @@
 Stories, NPS answers and survey links are written in stories/."""
 
 import logging
-import secrets
 
 from django.db import transaction
 
@@ -16,63 +15,9 @@ from core.roles import team_require, visible_to
 from .models import (
     Customer,
 )
+from .referrals import REFERRAL_FIELDS, referral_check, referral_code_new
 
 logger = logging.getLogger(__name__)
-
-
-# No 0/O or 1/I/L: codes are read aloud and typed from paper.
-_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
-def referral_code_new() -> str:
-    while True:
-        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
-        if not Customer.objects.filter(referral_code=code).exists():
-            return code
-
-
-def _check_referral(*, customer: Customer | None, referrer: Customer | None, team: Team) -> None:
-    """The referral guards: same team, not oneself, no loop, referred at most once.
-
-    The referrer's ancestry is read afresh from the database, one step at a time (never
-    from a cached `referred_by`): with the team locked by the caller, it is what other
-    edits have committed.
-    """
-    if referrer is None:
-        return
-    if referrer.team_id != team.pk:
-        raise errors.InvalidInput("That referrer is not a customer of this team.", field="referred_by")
-    if customer is None or customer.pk is None:
-        return
-    if referrer.pk == customer.pk:
-        raise errors.InvalidInput(errors.MSG_SELF_REFERRAL, field="referred_by")
-    if customer.referred_by_id and customer.referred_by_id != referrer.pk:
-        raise errors.InvalidInput(errors.MSG_ALREADY_REFERRED, field="referred_by")
-    # Walk up from the referrer: meeting the customer means the referral would loop. The
-    # `seen` set ends the walk even on a loop that somehow already exists.
-    seen: set[int] = set()
-    ancestor_id: int | None = referrer.pk
-    while ancestor_id is not None and ancestor_id not in seen:
-        if ancestor_id == customer.pk:
-            raise errors.InvalidInput(errors.MSG_REFERRAL_LOOP.format(name=referrer.name), field="referred_by")
-        seen.add(ancestor_id)
-        ancestor_id = Customer.objects.filter(pk=ancestor_id).values_list("referred_by_id", flat=True).first()
-
-
-MSG_STORY_NOT_REFERRERS = "The story that brought them must be one their referrer told."
-REFERRAL_FIELDS = ("referred_by", "referred_by_story")
-
-
-def referral_check(*, customer: Customer | None, team: Team, referred_by, referred_by_story) -> None:
-    """Every rule a customer's referral must keep, given the referrer and story it would
-    have: the guards of `_check_referral`, a referrer once set stays, and the story
-    that brought them is one their referrer told. Raises InvalidInput naming the field.
-    Reads only; the services call it with the rows locked, forms to show the message."""
-    _check_referral(customer=customer, referrer=referred_by, team=team)
-    if referred_by is None and customer is not None and customer.referred_by_id:
-        raise errors.InvalidInput(errors.MSG_ALREADY_REFERRED, field="referred_by")
-    if referred_by_story is not None and (referred_by is None or referred_by_story.customer_id != referred_by.pk):
-        raise errors.InvalidInput(MSG_STORY_NOT_REFERRERS, field="referred_by_story")
 
 
 def customer_create(

@@ -8,8 +8,10 @@ from customers import urls as customer_urls
 from stories import urls as story_urls
 from stories import views as story_views
 
-from . import dashboard, home, mfa, views
+from . import home, mfa, views
 from .api import api
+from .dashboard import exports as dashboard_exports
+from .dashboard import views as dashboard
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,8 +30,8 @@ urlpatterns = [
     path("people/<int:pk>/kudos/", home.kudos_give, name="kudos_give"),
     path("follow-ups/<int:pk>/done/", home.followup_done, name="followup_done"),
     path("dashboard/", dashboard.dashboard_view, name="dashboard"),
-    path("dashboard/export/acts.csv", dashboard.export_acts, name="dashboard_export_acts"),
-    path("dashboard/export/stories.csv", dashboard.export_stories, name="dashboard_export_stories"),
+    path("dashboard/export/acts.csv", dashboard_exports.export_acts, name="dashboard_export_acts"),
+    path("dashboard/export/stories.csv", dashboard_exports.export_stories, name="dashboard_export_stories"),
     path("team/policy/", views.team_policy, name="team_policy"),
     path("audit/", views.audit_log, name="audit_log"),
     path("", include("acts.urls")),

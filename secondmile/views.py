@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from acts import budgets as team_budgets
+from acts import policy as spend_policy
 from acts import selectors as act_selectors
-from acts import services as act_services
-from core import errors, tokens
+from core import errors, formatting, tokens
 from core.inputs import id_parse
 from core.models import AuditEvent, Role, Team
 from core.web import form_error, paginate
@@ -103,15 +104,15 @@ def team_policy(request):
     if request.method == "POST":
         try:
             if request.POST.get("form") == "policy" and policy_form.is_valid():
-                act_services.team_policy_update(user=request.user, team=team, **policy_form.cleaned_data)
+                spend_policy.team_policy_update(user=request.user, team=team, **policy_form.cleaned_data)
                 messages.success(request, f"Saved the spend policy of {team}.")
                 return redirect(f"{request.path}?team={team.pk}")
             if request.POST.get("form") == "budget" and budget_form.is_valid():
                 data = budget_form.cleaned_data
-                act_services.budget_set(user=request.user, team=team, month=data["month"], amount=data["budget"])
+                team_budgets.budget_set(user=request.user, team=team, month=data["month"], amount=data["budget"])
                 messages.success(
                     request,
-                    f"{team}'s budget for {data['month']:%B %Y} is now {act_services.money(data['budget'])}.",
+                    f"{team}'s budget for {data['month']:%B %Y} is now {formatting.money(data['budget'])}.",
                 )
                 return redirect(f"{request.path}?team={team.pk}")
         except errors.DomainError as error:

@@ -9,7 +9,7 @@ from acts.models import Act
 from core.models import Role, User
 from core.roles import visible_to
 from customers.models import Customer
-from customers.selectors import referral_tree
+from customers.referrals import referral_tree
 
 from .models import Story, StoryStatus
 from .nps import nps_score

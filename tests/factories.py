@@ -8,7 +8,7 @@ from acts import services as act_services
 from core.models import Role, Team, User
 from core.services import member_set_role
 from customers.models import Customer
-from customers.services import referral_code_new
+from customers.referrals import referral_code_new
 
 PASSWORD = "test-pass-123"
 

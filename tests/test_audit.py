@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from acts import services as act_services
+from acts import budgets as team_budgets
+from acts import policy as spend_policy
 from acts.models import BudgetMonth
 from core import errors
 from core.models import AuditEvent, Role
@@ -22,8 +23,8 @@ DECEMBER = datetime.date(2026, 12, 1)
 
 
 def test_budget_and_policy_changes_are_audited_with_money_as_decimal_strings(admin_user, team):
-    act_services.budget_set(user=admin_user, team=team, month=DECEMBER, amount=Decimal("900"))
-    act_services.team_policy_update(
+    team_budgets.budget_set(user=admin_user, team=team, month=DECEMBER, amount=Decimal("900"))
+    spend_policy.team_policy_update(
         user=admin_user, team=team, empowerment_limit=Decimal("40.00"), review_share=team.review_share
     )
     budget, policy = AuditEvent.objects.filter(team=team).exclude(action="role_changed").order_by("id")
@@ -38,7 +39,7 @@ def test_a_refused_budget_writes_no_audit_row(staff, admin_user, team):
     log_act(staff, cost="40.00")
     month = datetime.date.today().replace(day=1)
     with pytest.raises(errors.InvalidInput):
-        act_services.budget_set(user=admin_user, team=team, month=month, amount=Decimal("10"))
+        team_budgets.budget_set(user=admin_user, team=team, month=month, amount=Decimal("10"))
     assert not AuditEvent.objects.filter(action="budget_set").exists()
 
 
@@ -74,8 +75,8 @@ def test_a_new_customer_with_a_referrer_is_audited(staff, customer):
 
 
 def test_the_audit_page_lists_changes_newest_first_and_filters_by_action(client_for, admin_user, team):
-    act_services.budget_set(user=admin_user, team=team, month=DECEMBER, amount=Decimal("900"))
-    act_services.team_policy_update(user=admin_user, team=team, manager_limit=Decimal("300.00"))
+    team_budgets.budget_set(user=admin_user, team=team, month=DECEMBER, amount=Decimal("900"))
+    spend_policy.team_policy_update(user=admin_user, team=team, manager_limit=Decimal("300.00"))
     client = client_for(admin_user)
     page = client.get("/audit/").content.decode()
     assert page.index("Spend policy changed: Harbour") < page.index("Budget set: Harbour, December 2026")
@@ -89,7 +90,7 @@ def test_the_audit_page_lists_changes_newest_first_and_filters_by_action(client_
 
 def test_the_audit_page_is_paginated(client_for, admin_user, team):
     for amount in range(600, 625):
-        act_services.budget_set(user=admin_user, team=team, month=DECEMBER, amount=Decimal(amount))
+        team_budgets.budget_set(user=admin_user, team=team, month=DECEMBER, amount=Decimal(amount))
     client = client_for(admin_user)
     first = client.get("/audit/?action=budget_set").content.decode()
     assert "Budget: 623.00 → 624.00" in first
@@ -106,7 +107,7 @@ def test_staff_and_managers_have_no_audit_link(client_for, manager):
 
 
 def test_a_budget_edited_in_the_admin_is_set_by_the_service_and_audited(client_for, admin_user, team):
-    budget = act_services.budget_set(user=admin_user, team=team, month=DECEMBER, amount=Decimal("500"))
+    budget = team_budgets.budget_set(user=admin_user, team=team, month=DECEMBER, amount=Decimal("500"))
     client = client_for(admin_user)
     response = client.post(f"/admin/acts/budgetmonth/{budget.pk}/change/", {"budget": "750.00"})
     assert response.status_code == 302
@@ -177,7 +178,7 @@ def test_moving_someone_to_another_team_in_the_admin_is_audited(client_for, admi
 
 
 def test_the_audit_log_is_read_only_in_the_admin(client_for, admin_user, team):
-    act_services.budget_set(user=admin_user, team=team, month=DECEMBER, amount=Decimal("900"))
+    team_budgets.budget_set(user=admin_user, team=team, month=DECEMBER, amount=Decimal("900"))
     event = AuditEvent.objects.get(action="budget_set")
     client = client_for(admin_user)
     assert client.get("/admin/secondmile/auditevent/").status_code == 200
@@ -188,12 +189,12 @@ def test_the_audit_log_is_read_only_in_the_admin(client_for, admin_user, team):
 
 def test_the_audit_page_does_not_grow_with_events(client_for, admin_user, team, other_team, django_assert_num_queries):
     client = client_for(admin_user)
-    act_services.budget_set(user=admin_user, team=team, month=DECEMBER, amount=Decimal("900"))
+    team_budgets.budget_set(user=admin_user, team=team, month=DECEMBER, amount=Decimal("900"))
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/audit/").status_code == 200
     for index, each in enumerate([team, other_team] * 6):
-        act_services.budget_set(user=admin_user, team=each, month=DECEMBER, amount=Decimal(700 + index))
-        act_services.team_policy_update(user=admin_user, team=each, manager_limit=Decimal(200 + index))
+        team_budgets.budget_set(user=admin_user, team=each, month=DECEMBER, amount=Decimal(700 + index))
+        spend_policy.team_policy_update(user=admin_user, team=each, manager_limit=Decimal(200 + index))
     with django_assert_num_queries(len(queries)):
         page = client.get("/audit/").content.decode()
     assert page.count("<tr>") == 1 + 20  # the header and a page of twenty

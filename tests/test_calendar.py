@@ -25,7 +25,9 @@ from acts.summaries import rebuild, summed_fields
 from core import errors
 from core.models import PointsEntry
 from customers.models import Customer
-from secondmile import charts, selectors
+from secondmile.dashboard import charts
+from secondmile.dashboard import figures as metrics
+from secondmile.dashboard.scope import Scope, dashboard_scope
 from stories import survey as survey_links
 from stories.models import SurveyLink
 from tests.factories import CustomerFactory, log_act
@@ -102,7 +104,7 @@ PERIODS = [
 def test_named_periods_and_the_default_follow_the_local_calendar(staff, now, month, quarter, year):
     with frozen(now):
         for period, expected in (("", month), ("month", month), ("3m", quarter), ("year", year)):
-            scope = selectors.dashboard_scope(user=staff, period=period)
+            scope = dashboard_scope(user=staff, period=period)
             assert (scope.start, scope.end) == expected, period
 
 
@@ -122,7 +124,7 @@ def test_the_api_defaults_to_the_local_month_to_date(client_for, staff, now, sta
 
 def test_a_period_given_only_its_end_starts_on_the_first_of_the_end_s_month(staff):
     with frozen(local(2028, 3, 5, 12, 0)):
-        scope = selectors.dashboard_scope(user=staff, end="2028-02-29")
+        scope = dashboard_scope(user=staff, end="2028-02-29")
         assert (scope.start, scope.end) == (D(2028, 2, 1), D(2028, 2, 29))
         previous = scope.previous()  # 29 days just before: 3 Jan .. 31 Jan
         assert (previous.start, previous.end) == (D(2028, 1, 3), D(2028, 1, 31))
@@ -133,10 +135,10 @@ def test_an_act_late_on_new_year_s_eve_counts_in_december_not_in_january(staff):
     month's default period."""
     with frozen(local(2026, 12, 31, 23, 50)):
         december = log_act(staff, cost="30")
-        assert selectors.dashboard_figures(selectors.dashboard_scope(user=staff))["acts_count"] == 1
+        assert metrics.dashboard_figures(dashboard_scope(user=staff))["acts_count"] == 1
     with frozen(local(2027, 1, 1, 0, 10)):
         january = log_act(staff, cost="45")
-        this_month = selectors.dashboard_figures(selectors.dashboard_scope(user=staff))
+        this_month = metrics.dashboard_figures(dashboard_scope(user=staff))
     assert (december.date, january.date) == (D(2026, 12, 31), D(2027, 1, 1))
     assert (this_month["acts_count"], this_month["spend_total"]) == (1, Decimal("45.00"))
 
@@ -182,7 +184,7 @@ SUMMED = [
 def test_a_period_over_the_year_end_is_the_sum_of_its_two_parts(staff, year_end_acts):
     with frozen(local(2027, 3, 10, 12, 0)):
         both, december, january = (
-            selectors.dashboard_figures(selectors.dashboard_scope(user=staff, start=start, end=end))
+            metrics.dashboard_figures(dashboard_scope(user=staff, start=start, end=end))
             for start, end in (("2026-12-01", "2027-01-31"), ("2026-12-01", "2026-12-31"), ("2027-01-01", "2027-01-31"))
         )
     assert {name: december[name] for name in SUMMED} == {
@@ -209,7 +211,7 @@ def test_a_period_over_the_year_end_is_the_sum_of_its_two_parts(staff, year_end_
 
 def test_the_budget_chart_of_a_year_end_period_has_each_month_s_own_spend(staff, year_end_acts):
     with frozen(local(2027, 3, 10, 12, 0)):
-        months = selectors.budget_by_month(selectors.dashboard_scope(user=staff, start="2026-12-01", end="2027-01-31"))
+        months = metrics.budget_by_month(dashboard_scope(user=staff, start="2026-12-01", end="2027-01-31"))
     assert [(m["month"], m["spend"], m["budget"]) for m in months] == [
         (D(2026, 12, 1), Decimal("80.00"), Decimal("1000.00")),
         (D(2027, 1, 1), Decimal("18.00"), Decimal("1000.00")),
@@ -427,7 +429,7 @@ def test_three_months_from_any_start_day_have_13_or_14_weekly_buckets(team):
     counts = set()
     while day <= D(2028, 12, 31):
         end = _three_months_from(day)
-        series = selectors.activity_series(selectors.Scope(start=day, end=end, team=team), daily={})
+        series = metrics.activity_series(Scope(start=day, end=end, team=team), daily={})
         buckets = _buckets(series)
         assert series["unit"] == "week"
         assert len(buckets) in (13, 14), (day, end)
@@ -450,8 +452,8 @@ def test_three_months_from_any_start_day_have_13_or_14_weekly_buckets(team):
 )
 def test_the_last_3_months_period_has_a_weekly_bucket_per_started_week(staff, now, weeks):
     with frozen(now):
-        scope = selectors.dashboard_scope(user=staff, period="3m")
-        series = selectors.activity_series(scope)
+        scope = dashboard_scope(user=staff, period="3m")
+        series = metrics.activity_series(scope)
     assert len(series["rows"]) == weeks == math.ceil(scope.days / 7)
     _check_partition(_buckets(series), scope.start, scope.end)
     assert len(charts.activity_chart(series)["bars"]) == weeks
@@ -466,7 +468,7 @@ def test_the_last_3_months_period_has_a_weekly_bucket_per_started_week(staff, no
     ],
 )
 def test_a_year_has_twelve_monthly_buckets_each_a_calendar_month(team, start, end):
-    series = selectors.activity_series(selectors.Scope(start=start, end=end, team=team), daily={})
+    series = metrics.activity_series(Scope(start=start, end=end, team=team), daily={})
     buckets = _buckets(series)
     assert series["unit"] == "month"
     assert len(buckets) == 12
@@ -478,9 +480,9 @@ def test_a_year_has_twelve_monthly_buckets_each_a_calendar_month(team, start, en
 
 def test_this_year_on_new_year_s_eve_is_twelve_months_and_on_new_year_s_day_one_week(staff):
     with frozen(local(2026, 12, 31, 23, 59)):
-        december = selectors.activity_series(selectors.dashboard_scope(user=staff, period="year"))
+        december = metrics.activity_series(dashboard_scope(user=staff, period="year"))
     with frozen(local(2027, 1, 1, 0, 0)):
-        january = selectors.activity_series(selectors.dashboard_scope(user=staff, period="year"))
+        january = metrics.activity_series(dashboard_scope(user=staff, period="year"))
     assert (december["unit"], len(december["rows"])) == ("month", 12)
     assert (december["rows"][0]["start"], december["rows"][-1]["end"]) == (D(2026, 1, 1), D(2026, 12, 31))
     assert (january["unit"], _buckets(january)) == ("week", [(D(2027, 1, 1), D(2027, 1, 1))])
@@ -488,9 +490,9 @@ def test_this_year_on_new_year_s_eve_is_twelve_months_and_on_new_year_s_day_one_
 
 def test_a_week_across_the_year_end_is_one_bucket_with_both_years_acts(staff, year_end_acts):
     with frozen(local(2027, 3, 10, 12, 0)):
-        scope = selectors.dashboard_scope(user=staff, start="2026-12-01", end="2027-01-31")
-        series = selectors.activity_series(scope)
-        months = selectors.activity_series(selectors.dashboard_scope(user=staff, start="2026-07-01", end="2027-06-30"))
+        scope = dashboard_scope(user=staff, start="2026-12-01", end="2027-01-31")
+        series = metrics.activity_series(scope)
+        months = metrics.activity_series(dashboard_scope(user=staff, start="2026-07-01", end="2027-06-30"))
     assert [(row["start"], row["end"], row["acts"]) for row in series["rows"]] == [
         (D(2026, 12, 1), D(2026, 12, 7), 1),
         (D(2026, 12, 8), D(2026, 12, 14), 0),

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acts.models import Kind, Quadrant, Trigger
-from acts.services import cost_parse
+from acts.policy import cost_parse
 from core import errors
 from core.inputs import has_control_characters
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from customers.models import Customer
-from customers.selectors import referral_tree
+from customers.referrals import referral_tree
 from stories.models import NpsResponse, Story
 
 pytestmark = pytest.mark.django_db

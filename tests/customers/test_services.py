@@ -16,7 +16,7 @@ from core.formatting import day
 from core.models import PointsEntry
 from customers import services
 from customers.models import Customer
-from customers.selectors import referral_tree
+from customers.referrals import referral_tree
 from stories import nps as stories_nps
 from stories import services as story_services
 from stories import survey as survey_links

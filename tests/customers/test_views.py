@@ -13,7 +13,7 @@ from core import errors
 from core.formatting import day
 from customers import services
 from customers.models import Customer
-from customers.selectors import REFERRAL_TREE_DEPTH
+from customers.referrals import REFERRAL_TREE_DEPTH
 from stories import nps as stories_nps
 from stories import services as story_services
 from stories import survey as survey_links

@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from acts.models import FollowUp
+from acts.suggestions import surprise_suggestions
 from core.models import Kudos
 from core.recognition import kudos_give, leaderboard_visibility_set
-from secondmile.selectors import surprise_suggestions
 from tests.factories import CustomerFactory
 
 from .builders import act, delivered

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from acts import services as act_services
 from acts.models import Act
-from acts.selectors import routine_warnings
+from acts.routine import routine_warnings
 from tests.factories import CustomerFactory
 
 from .builders import act

@@ -16,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 
 from acts import services, summaries
 from acts.models import Act, ActEvent, DaySummary
-from secondmile import selectors
+from secondmile.dashboard import figures as metrics
+from secondmile.dashboard.scope import Scope
 from tests.concurrency import run_at_once
 from tests.factories import CustomerFactory, log_act
 
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db
 
 def recomputed() -> dict:
     """{(team, date): figures} computed from scratch over the acts and their history."""
-    on_acts, on_events = summaries.act_aggregates(), selectors.decision_aggregates()
+    on_acts, on_events = summaries.act_aggregates(), metrics.decision_aggregates()
     result = {}
     for team_id, date in Act.objects.order_by().values_list("team_id", "date").distinct():
         totals = Act.objects.filter(team_id=team_id, date=date).aggregate(**on_acts)
@@ -47,7 +48,7 @@ def stored() -> dict:
 
 def test_the_summary_has_one_column_per_summed_figure():
     names = set(summaries.summed_fields())
-    assert names == set(summaries.act_aggregates()) | set(selectors.decision_aggregates())
+    assert names == set(summaries.act_aggregates()) | set(metrics.decision_aggregates())
 
 
 def test_every_service_call_leaves_the_summary_equal_to_a_recomputation(
@@ -111,18 +112,18 @@ def test_the_dashboard_figures_from_summaries_equal_those_over_the_acts(team, st
     request = log_act(staff, cost="90", date=days_ago(5))
     services.spend_approve(user=manager, act=request)
     log_act(other_staff, cost="30", date=days_ago(1))
-    scope = selectors.Scope(start=days_ago(20), end=days_ago(0), team=team)
+    scope = Scope(start=days_ago(20), end=days_ago(0), team=team)
 
-    from_acts = selectors.scope_acts(scope).aggregate(**summaries.act_aggregates())
-    from_acts.update(selectors.decision_totals(scope))
-    totals = selectors.act_totals(scope)
+    from_acts = metrics.scope_acts(scope).aggregate(**summaries.act_aggregates())
+    from_acts.update(metrics.decision_totals(scope))
+    totals = metrics.act_totals(scope)
 
     assert {k: v for k, v in totals.items() if k != "spend_total"} == {
         k: v for k, v in from_acts.items() if k != "spend_total"
     }
     assert totals["acts_count"] == 6
     assert totals["spend_total"] == Decimal("190.00") == Decimal(from_acts["spend_total"]).quantize(Decimal("0.01"))
-    assert selectors.daily_act_totals(scope) == {
+    assert metrics.daily_act_totals(scope) == {
         days_ago(0): (1, Decimal("20.00")),
         days_ago(1): (2, Decimal("40.00")),
         days_ago(5): (2, Decimal("110.00")),
@@ -159,19 +160,19 @@ def test_rebuild_summaries_restores_acts_written_around_the_services(team, staff
 
     assert stored() == recomputed()
     assert "Summarised 3 team-days" in out.getvalue()
-    scope = selectors.Scope(start=days_ago(10), end=days_ago(0), team=team)
-    assert selectors.act_totals(scope)["acts_count"] == 2
+    scope = Scope(start=days_ago(10), end=days_ago(0), team=team)
+    assert metrics.act_totals(scope)["acts_count"] == 2
 
 
 def test_reading_the_period_is_one_query_whatever_the_number_of_acts(team, staff):
-    scope = selectors.Scope(start=days_ago(60), end=days_ago(0), team=team)
+    scope = Scope(start=days_ago(60), end=days_ago(0), team=team)
     counts = []
     for how_many in (1, 40):
         for i in range(how_many):
             log_act(staff, cost="5", date=days_ago(i % 60))
         with CaptureQueriesContext(connection) as queries:
-            selectors.act_totals(scope)
-            selectors.daily_act_totals(scope)
+            metrics.act_totals(scope)
+            metrics.daily_act_totals(scope)
         counts.append(len(queries))
     assert counts == [2, 2]
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from acts import budgets
 from acts import services as act_services
 from acts.followups import followup_done
 from acts.models import Act, ApprovalLevel, FollowUp, Status
@@ -340,8 +341,8 @@ class Command(BaseCommand):
                     how_they_know="We tell them when we hand it over.",
                 )
         today = timezone.localdate()
-        committed = act_services.budget_month_locked(team=team, month=today).committed
-        act_services.budget_set(user=people["admin"], team=team, month=today, amount=committed + Decimal("180.00"))
+        committed = budgets.budget_month_locked(team=team, month=today).committed
+        budgets.budget_set(user=people["admin"], team=team, month=today, amount=committed + Decimal("180.00"))
 
     def seed_stories(self, team, people) -> None:
         """Stories in every state (some featured), NPS answers across the scale from

@@ -10,180 +10,41 @@ Ratios are None (shown as "—") when what they divide by is zero.
 
 import bisect
 import datetime
-import hashlib
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
-    BigIntegerField,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     Window,
 )
-from django.db.models.functions import Coalesce, Mod, RowNumber
-from django.http import Http404
+from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
-from acts.models import GOING_AHEAD, Act, ActEvent, BudgetMonth, DaySummary, FollowUp, Kind, Quadrant, Trigger
+from acts.models import GOING_AHEAD, Act, ActEvent, BudgetMonth, DaySummary, Kind, Quadrant, Trigger
 from acts.summaries import (
     DECISIONS,
     GOING,
     decision_aggregates,
     summed_fields,
 )
-from core import errors
-from core.inputs import id_parse
-from core.models import Kudos, PointsEntry, Role, Team, User
+from core.models import Kudos, PointsEntry, Team, User
 from core.money import MONEY_SUM, ZERO, cents
 from core.roles import visible_to
 from customers.models import Customer
 from stories.models import NpsResponse, Story, StoryStatus
 from stories.nps import nps_score
 
+from .scope import Scope
+
 MONEY = MONEY_SUM
 TOLD = [StoryStatus.APPROVED, StoryStatus.FEATURED]
-MAX_PERIOD_DAYS = 5 * 366
 # A customer with no proactive act for this long is "not surprised for a while".
-SURPRISE_AFTER_DAYS = 30
-SURPRISE_PICKS = 3
-FOLLOW_UPS_SHOWN = 8
-
-
-# --- The scope: a period and a team ---------------------------------------------
-
-
-class Period:
-    """The period picker's choices; a custom period names its own start and end."""
-
-    MONTH = "month"
-    QUARTER = "3m"
-    YEAR = "year"
-    CUSTOM = "custom"
-    CHOICES = [(MONTH, "This month"), (QUARTER, "Last 3 months"), (YEAR, "This year"), (CUSTOM, "Custom dates")]
-
-
-def period_bounds(period: str, *, today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The dates of a named period, ending today: this month, the last 3 months (this one
-    and the two before, from their first day), or this year."""
-    if period == Period.YEAR:
-        return today.replace(month=1, day=1), today
-    if period == Period.QUARTER:
-        month = today.month - 2
-        year = today.year + (month - 1) // 12
-        month = (month - 1) % 12 + 1
-        return datetime.date(year, month, 1), today
-    return today.replace(day=1), today
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What the figures are about: the dates (inclusive) and one team, or every team
-    (team None; team_ids then lists them, so queries still use the (team, date) indexes)."""
-
-    start: datetime.date
-    end: datetime.date
-    team: Team | None = None
-    team_ids: tuple[int, ...] = field(default=())
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def previous(self) -> "Scope":
-        """The period of the same length just before this one, for "change against" figures."""
-        end = self.start - datetime.timedelta(days=1)
-        return Scope(
-            start=end - datetime.timedelta(days=self.days - 1), end=end, team=self.team, team_ids=self.team_ids
-        )
-
-    def teams(self, prefix: str = "") -> Q:
-        if self.team is not None:
-            return Q(**{f"{prefix}team_id": self.team.pk})
-        return Q(**{f"{prefix}team_id__in": self.team_ids})
-
-    def moments(self) -> tuple[datetime.datetime, datetime.datetime]:
-        """The period as aware datetimes [start 00:00, the day after end 00:00) in local time."""
-        zone = timezone.get_current_timezone()
-        first = datetime.datetime.combine(self.start, datetime.time.min, tzinfo=zone)
-        after = datetime.datetime.combine(self.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-        return first, after
-
-
-DATE_FIRST = datetime.date(1900, 1, 1)
-DATE_LAST = datetime.date(2999, 12, 31)
-
-
-def _parse_date(value, name: str) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        day = datetime.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise errors.InvalidInput(f"{name}: give a date as YYYY-MM-DD.", field=name) from None
-    # The previous period and the day after the end are computed from these dates: at
-    # year 1 or 9999 that arithmetic leaves the calendar.
-    if not DATE_FIRST <= day <= DATE_LAST:
-        raise errors.InvalidInput(f"{name}: give a date between {DATE_FIRST:%Y} and {DATE_LAST:%Y}.", field=name)
-    return day
-
-
-def dashboard_scope(*, user: User, team=None, start=None, end=None, period: str = "") -> Scope:
-    """The scope a user asked for, checked.
-
-    Dates: `start`/`end` (YYYY-MM-DD, inclusive) when given (a missing end is today, a
-    missing start the first day of the end's month), else the named `period`, else the
-    current month to date. A bad date, a start after the end or a period over five
-    years raises InvalidInput. Team: the caller's by default; "all" or any team's id
-    for an admin; staff and managers asking for another team get a 404 (it does not
-    exist for them).
-    """
-    today = timezone.localdate()
-    start_date, end_date = _parse_date(start, "start"), _parse_date(end, "end")
-    if start_date or end_date:
-        end_date = end_date or today
-        start_date = start_date or end_date.replace(day=1)
-    else:
-        start_date, end_date = period_bounds(period, today=today)
-    if start_date > end_date:
-        raise errors.InvalidInput("start: the start is after the end.", field="start")
-    if (end_date - start_date).days >= MAX_PERIOD_DAYS:
-        raise errors.InvalidInput("end: a period is at most five years.", field="end")
-
-    team_value = str(team).strip() if team not in (None, "") else ""
-    if user.role == Role.ADMIN:
-        if team_value == "all" or (not team_value and user.team_id is None):
-            return Scope(
-                start=start_date,
-                end=end_date,
-                team=None,
-                team_ids=tuple(Team.objects.order_by("pk").values_list("pk", flat=True)),
-            )
-        if not team_value:
-            return Scope(start=start_date, end=end_date, team=user.team)
-        team_id = id_parse(team_value)
-        if team_id is None:
-            raise Http404("No such team.")
-        found = Team.objects.filter(pk=team_id).first()
-        if found is None:
-            raise Http404("No such team.")
-        return Scope(start=start_date, end=end_date, team=found)
-    if team_value and team_value != str(user.team_id):
-        raise Http404("No such team.")
-    if user.team is None:
-        raise Http404("You are in no team yet.")
-    return Scope(start=start_date, end=end_date, team=user.team)
 
 
 # --- The period's rows ------------------------------------------------------------
@@ -229,7 +90,7 @@ def decision_totals(scope: Scope) -> dict:
 def act_totals(scope: Scope) -> dict:
     """act_aggregates and decision_aggregates over the period's acts, read from the day
     summaries: SUM of each column over the scope's (team, day) rows — at most teams × days
-    rows whatever the number of acts (one query). secondmile/summaries.py keeps each row
+    rows whatever the number of acts (one query). acts/summaries.py keeps each row
     equal to those aggregates over its day's acts and their history."""
     totals = DaySummary.objects.filter(scope.teams(), date__gte=scope.start, date__lte=scope.end).aggregate(
         **{name: Coalesce(Sum(name), 0) for name in summed_fields() if name != "spend_total"},
@@ -582,97 +443,3 @@ def teammates(*, user: User) -> QuerySet[User]:
 def teammate_get(*, user: User, pk) -> User:
     """A person of the user's team (any team for an admin), or 404."""
     return get_object_or_404(visible_to(user, User.objects.select_related("team").filter(is_active=True)), pk=pk)
-
-
-# --- Home: follow-ups due and today's surprise suggestions ----------------------------
-
-
-def followups_due(*, user: User, today: datetime.date) -> QuerySet[FollowUp]:
-    """The follow-ups of the user's team not done and due today or earlier, oldest first."""
-    return (
-        FollowUp.objects.filter(team_id=user.team_id, done_at__isnull=True, due_on__lte=today)
-        .select_related("customer", "act")
-        .order_by("due_on", "id")
-    )
-
-
-def followup_get(*, user: User, pk) -> FollowUp:
-    """A follow-up of the user's team (any team for an admin), or 404."""
-    return get_object_or_404(visible_to(user, FollowUp.objects.select_related("customer")), pk=pk)
-
-
-_PRIME = 2_147_483_647  # 2**31 − 1: (id × multiplier + shift) mod it shuffles ids, stably.
-
-
-def _daily_shuffle(team_id: int, today: datetime.date) -> tuple[int, int]:
-    digest = hashlib.sha256(f"surprise:{team_id}:{today.isoformat()}".encode()).digest()
-    multiplier = 1 + int.from_bytes(digest[:8]) % (_PRIME - 1)
-    shift = int.from_bytes(digest[8:16]) % _PRIME
-    return multiplier, shift
-
-
-def surprise_suggestions(*, team: Team | None, today: datetime.date, count: int = SURPRISE_PICKS) -> list[Customer]:
-    """A random pick of the team's customers with no proactive act going ahead in the
-    last SURPRISE_AFTER_DAYS days, so that surprises are spread, not scheduled.
-
-    Random but stable within a day: the database orders the candidates by
-    (id × m + s) mod (2³¹ − 1), with m and s drawn from a hash of the team and the date,
-    so everyone sees the same three today and another three tomorrow. Each customer
-    comes with `last_surprise` (date), `last_kind`, `acts_total` and `referrals_total`,
-    from which the page says why they were picked. One query.
-    """
-    if team is None:
-        return []
-    since = today - datetime.timedelta(days=SURPRISE_AFTER_DAYS)
-    proactive = Act.objects.filter(customer_id=OuterRef("pk"), trigger=Trigger.PROACTIVE, status__in=GOING_AHEAD)
-    multiplier, shift = _daily_shuffle(team.pk, today)
-    order = Mod(
-        ExpressionWrapper(F("pk") * Value(multiplier) + Value(shift), output_field=BigIntegerField()),
-        Value(_PRIME),
-    )
-    last_surprise = proactive.order_by("-date", "-id")
-    acts_total = (
-        Act.objects.filter(customer_id=OuterRef("pk"), status__in=GOING_AHEAD)
-        .order_by()
-        .values("customer_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    referrals_total = (
-        Customer.objects.filter(referred_by_id=OuterRef("pk"))
-        .order_by()
-        .values("referred_by_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    candidates = (
-        Customer.objects.filter(team=team)
-        .filter(~Exists(proactive.filter(date__gt=since)))
-        .annotate(
-            last_surprise=Subquery(last_surprise.values("date")[:1]),
-            last_kind=Subquery(last_surprise.values("kind")[:1]),
-            acts_total=Coalesce(Subquery(acts_total, output_field=IntegerField()), 0),
-            referrals_total=Coalesce(Subquery(referrals_total, output_field=IntegerField()), 0),
-            shuffle=order,
-        )
-        .order_by("shuffle", "pk")
-    )
-    picks = list(candidates[:count])
-    for customer in picks:
-        customer.why = _why_picked(customer, today)
-    return picks
-
-
-def _why_picked(customer: Customer, today: datetime.date) -> str:
-    if customer.last_surprise is None:
-        reason = "Never surprised yet"
-        if customer.acts_total == 1:
-            reason += " (one act so far: a recovery)"
-        elif customer.acts_total:
-            reason += f" ({customer.acts_total} acts so far, all recoveries)"
-    else:
-        days = (today - customer.last_surprise).days
-        reason = f"Last surprise {days} days ago ({Kind(customer.last_kind).label.lower()})"
-    if customer.referrals_total:
-        reason += f"; has sent us {customer.referrals_total} customer{'s' if customer.referrals_total != 1 else ''}"
-    return reason + "."

@@ -12,8 +12,8 @@ from django.test import Client
 from core.models import ApiToken
 from core.tokens import api_token_create
 from stories import survey as survey_links
-from tests.customers.conftest import deliver
 from tests.factories import log_act
+from tests.stories.conftest import deliver
 
 
 @pytest.fixture

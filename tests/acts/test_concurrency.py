@@ -7,7 +7,6 @@ PostgreSQL only, as in CI.
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from acts import services
 from acts.models import Act, ActEvent, BudgetMonth
@@ -18,7 +17,6 @@ from tests.factories import CustomerFactory, log_act
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
 
 

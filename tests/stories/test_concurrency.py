@@ -5,7 +5,6 @@ PostgreSQL only, as in CI.
 """
 
 import pytest
-from django.db import connection
 
 from core import errors
 from core.models import Role
@@ -22,7 +21,6 @@ from .conftest import deliver, record
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
 
 

@@ -1,24 +1,17 @@
 """List pages render with a fixed number of queries, whatever the number of rows."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from core.models import Role
 from customers import services
 from stories import nps as stories_nps
 from stories import services as story_services
 from tests.factories import CustomerFactory, UserFactory
+from tests.queries import page_queries
 
 from .conftest import deliver, record
 
 pytestmark = pytest.mark.django_db
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def _stories(team, admin, count, *, decision=None):
@@ -41,7 +34,7 @@ def _stories(team, admin, count, *, decision=None):
 def test_the_wall_does_not_grow_with_stories(client_for, staff, admin_user, team, django_assert_num_queries):
     client = client_for(staff)
     _stories(team, admin_user, 1, decision="approve")
-    one = count_queries(client, "/stories/")
+    one = page_queries(client, "/stories/")
     _stories(team, admin_user, 8, decision="feature")
     _stories(team, admin_user, 4, decision="approve")
     with django_assert_num_queries(one):
@@ -53,7 +46,7 @@ def test_the_review_queue_does_not_grow_with_stories(client_for, admin_user, tea
     client = client_for(admin_user)
     _stories(team, admin_user, 1)
     _stories(team, admin_user, 1, decision="approve")
-    one = count_queries(client, "/stories/review/")
+    one = page_queries(client, "/stories/review/")
     _stories(team, admin_user, 9)
     _stories(team, admin_user, 5, decision="approve")
     with django_assert_num_queries(one):
@@ -92,7 +85,7 @@ def test_the_customer_page_is_a_fixed_count_per_generation(client_for, staff, te
     small = services.customer_create(user=staff, name="Small Root")
     _chain(staff, small, generations=4, width=1)
     _history(staff, small, 1)
-    one = count_queries(client, f"/customers/{small.pk}/")
+    one = page_queries(client, f"/customers/{small.pk}/")
     big = services.customer_create(user=staff, name="Big Root")
     _chain(staff, big, generations=4, width=3)
     _history(staff, big, 6)
@@ -108,7 +101,7 @@ def test_the_customer_page_is_a_fixed_count_whatever_the_chain_length(
     client = client_for(staff)
     short = services.customer_create(user=staff, name="Short Root")
     _chain(staff, short, generations=1, width=1)
-    one = count_queries(client, f"/customers/{short.pk}/")
+    one = page_queries(client, f"/customers/{short.pk}/")
     long = services.customer_create(user=staff, name="Long Root")
     _chain(staff, long, generations=9, width=1)
     with django_assert_num_queries(one):

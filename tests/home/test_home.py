@@ -10,9 +10,8 @@ from acts.models import FollowUp
 from acts.suggestions import surprise_suggestions
 from core.models import Kudos
 from core.recognition import kudos_give, leaderboard_visibility_set
+from tests.dashboard.builders import act, delivered
 from tests.factories import CustomerFactory
-
-from .builders import act, delivered
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,8 @@ from django.utils import timezone
 from acts import services as act_services
 from acts.models import Act
 from acts.routine import routine_warnings
+from tests.dashboard.builders import act
 from tests.factories import CustomerFactory
-
-from .builders import act
 
 pytestmark = pytest.mark.django_db
 

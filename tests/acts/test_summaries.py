@@ -19,9 +19,8 @@ from acts.models import Act, ActEvent, DaySummary
 from secondmile.dashboard import figures as metrics
 from secondmile.dashboard.scope import Scope
 from tests.concurrency import run_at_once
+from tests.dashboard.builders import days_ago
 from tests.factories import CustomerFactory, log_act
-
-from .builders import days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -191,7 +190,6 @@ def test_refreshing_a_day_is_a_fixed_number_of_small_queries(team, staff):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_requests_logged_at_once_on_one_day_all_reach_the_summary(team, staff, staff2, manager):
     """Logging a request locks neither a budget nor the team: without the summary row's
     lock, each would sum the day before the others committed, and the last one written

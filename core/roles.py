@@ -1,8 +1,11 @@
-"""Roles as groups with model permissions, and who may see or decide what.
+"""Roles, and who may see or decide what: one source of truth.
 
-The groups and their permissions are created by a data migration from
-ROLE_PERMISSIONS; services re-check the rules that matter (nobody decides their
-own spend) whatever permissions a user was given by hand.
+A person's role is the name of the group they are in (staff, manager, admin;
+`User.role`). Every rule of the product checks the role by name, here and in the
+services (`user.is_manager`, `user.role == Role.ADMIN`, `require_team_of`); no code
+checks a model permission. The groups' model permissions (ROLE_PERMISSIONS, including
+`acts.decide_spend` and `stories.moderate_story`) are for the Django admin only: they
+decide what each role sees and may do there, and nowhere else.
 """
 
 from . import errors

@@ -4,8 +4,8 @@ with the three answers, the amount, the budget left and Approve / Open buttons."
 from django.conf import settings
 from django.urls import reverse
 
+from core.formatting import money
 from integrations import slack
-from secondmile.templatetags.money import money
 
 from . import selectors
 from .models import Act, Status

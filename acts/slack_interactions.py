@@ -15,12 +15,12 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.errors import DomainError
+from core.formatting import money
+from core.inputs import id_parse
+from core.models import User
+from core.security import security_event
 from integrations import slack
-from secondmile.errors import DomainError
-from secondmile.inputs import id_parse
-from secondmile.models import User
-from secondmile.security import security_event
-from secondmile.templatetags.money import money
 
 from . import selectors, services
 from .models import Act

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from secondmile.paging import PageNumber
+from core.paging import PageNumber
 
 from . import selectors, webhooks
 

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from secondmile.models import Team
+from core.models import Team
 
 from .models import Event
 

@@ -4,8 +4,8 @@ its latest deliveries and their attempts, in a fixed number of queries."""
 from django.db.models import F, Prefetch, Window
 from django.db.models.functions import RowNumber
 
-from secondmile import errors
-from secondmile.models import Role, User
+from core import errors
+from core.models import Role, User
 
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.db import transaction
 from django.tasks import task
 
-from secondmile import errors
-from secondmile.audit import audit_record
-from secondmile.models import AuditEvent, Role, Team, User
+from core import errors
+from core.audit import audit_record
+from core.models import AuditEvent, Role, Team, User
 
 from . import transport
 

@@ -7,9 +7,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from secondmile import errors
-from secondmile.models import Role
-from secondmile.web import form_error
+from core import errors
+from core.models import Role
+from core.web import form_error
 
 from . import selectors, webhooks
 from .forms import WebhookForm

@@ -28,10 +28,10 @@ from django.urls import reverse
 from django.utils import timezone
 from standardwebhooks import Webhook
 
-from secondmile import errors
-from secondmile.audit import audit_record
-from secondmile.inputs import header_text
-from secondmile.models import AuditEvent, Role, Team, User
+from core import errors
+from core.audit import audit_record
+from core.inputs import header_text
+from core.models import AuditEvent, Role, Team, User
 
 from . import transport
 from .models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint

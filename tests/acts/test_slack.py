@@ -11,9 +11,9 @@ import pytest
 
 from acts.models import ActEvent, Status
 from acts.slack_interactions import MSG_SLACK_USER_UNKNOWN
+from core import errors
+from core.models import AuditEvent
 from integrations import slack
-from secondmile import errors
-from secondmile.models import AuditEvent
 from tests.factories import log_act
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"

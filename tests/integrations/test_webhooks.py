@@ -11,10 +11,12 @@ from django.core import mail
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from acts import services as act_services
+from core.models import AuditEvent
 from customers import services as customer_services
 from integrations import webhooks
 from integrations.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from secondmile.models import AuditEvent
+from stories import nps
+from stories import services as story_services
 from tests.factories import CustomerFactory, log_act
 
 NOW = datetime.datetime(2026, 12, 2, 9, 0, tzinfo=datetime.UTC)
@@ -251,12 +253,12 @@ def test_every_act_transition_is_an_event(admin_user, staff, manager, team):
 @pytest.mark.usefixtures("dns")
 def test_stories_referrals_and_detractors_are_events(admin_user, staff, team, customer):
     _all_events(admin_user)
-    story = customer_services.story_record(user=staff, customer=customer, channel="review", text="Lovely", consent=True)
-    customer_services.story_moderate(user=admin_user, story=story, decision="approve")
-    customer_services.story_moderate(user=admin_user, story=story, decision="feature")
+    story = story_services.story_record(user=staff, customer=customer, channel="review", text="Lovely", consent=True)
+    story_services.story_moderate(user=admin_user, story=story, decision="approve")
+    story_services.story_moderate(user=admin_user, story=story, decision="feature")
     customer_services.customer_create(user=staff, name="Nadia", referred_by=customer)
-    customer_services.nps_record(user=staff, customer=customer, score=9)
-    customer_services.nps_record(user=staff, customer=customer, score=3, comment="Slow")
+    nps.nps_record(user=staff, customer=customer, score=9)
+    nps.nps_record(user=staff, customer=customer, score=3, comment="Slow")
     events = list(WebhookDelivery.objects.order_by("id").values_list("event", flat=True))
     assert events == ["story.submitted", "story.approved", "story.featured", "customer.referred", "nps.detractor"]
     detractor = json.loads(WebhookDelivery.objects.get(event="nps.detractor").body)["data"]

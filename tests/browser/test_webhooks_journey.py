@@ -50,3 +50,27 @@ def test_an_admin_manages_webhooks(page, login, live_server, admin_user, team, s
     page.get_by_role("button", name="Remove webhook").click()
     expect(page.get_by_text("Webhook removed")).to_be_visible()
     assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.usefixtures("dns")
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_slack_is_set_on_the_policy_page_and_the_profile(page, login, live_server, admin_user, team, shot, size):
+    page.set_viewport_size(SIZES[size])
+    login(page, admin_user)
+    page.goto(f"{live_server.url}/team/policy/?team={team.pk}")
+    page.get_by_label("Slack incoming webhook").fill("https://hooks.slack.com/services/T0/B0/abcdefgh")
+    page.get_by_role("button", name="Save Slack").click()
+    expect(page.get_by_text("new requests are posted there")).to_be_visible()
+    shot(page, f"policy-slack-{size}")
+
+    page.goto(f"{live_server.url}/accounts/profile/")
+    page.get_by_label("Slack member ID").fill("U012AB3CD4E")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Linked to Slack member U012AB3CD4E")).to_be_visible()
+    shot(page, f"profile-slack-{size}")
+    admin_user.refresh_from_db()
+    team.refresh_from_db()
+    assert (admin_user.slack_user_id, team.slack_webhook_url) == (
+        "U012AB3CD4E",
+        "https://hooks.slack.com/services/T0/B0/abcdefgh",
+    )

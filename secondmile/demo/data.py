@@ -9,7 +9,7 @@ once, about the gesture it belongs to."""
 
 from dataclasses import dataclass
 
-from secondmile.models import Role
+from core.models import Role
 
 PASSWORD = "secondmile-demo"
 HOTEL = "Harbour Hotel"

@@ -10,13 +10,17 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from acts import budgets
 from acts import services as act_services
-from acts.models import Act, ApprovalLevel, Status
+from acts.followups import followup_done
+from acts.models import Act, ApprovalLevel, FollowUp, Status
+from core.errors import BudgetExceeded
+from core.models import Role, Team, User
+from core.recognition import kudos_give
+from core.services import member_create, member_set_role
 from customers import services as customer_services
-from customers.models import FollowUp
-from secondmile.errors import BudgetExceeded
-from secondmile.models import Role, Team, User
-from secondmile.services import followup_done, kudos_give, member_create, member_set_role
+from stories import nps, survey
+from stories import services as story_services
 
 from . import data
 from .data import Gesture, Trade
@@ -199,7 +203,7 @@ class Demo:
         told_on = min(acts[0].date + datetime.timedelta(days=2), self.today) if acts else self.today
         author = acts[0].author if acts else self.staff_of(customer.team)[0]
         with clock(self.moment(told_on, rng)):
-            story = customer_services.story_record(
+            story = story_services.story_record(
                 user=author,
                 customer=customer,
                 channel=script.channel,
@@ -213,7 +217,7 @@ class Demo:
             # Moderated the next morning (points are earned then).
             decided_on = min(told_on + datetime.timedelta(days=1), self.today)
             with clock(self.moment(decided_on, rng, first_hour=9, last_hour=12)):
-                customer_services.story_moderate(
+                story_services.story_moderate(
                     user=self.people["admin"], story=story, decision=script.decision, reason=script.reason
                 )
         return story
@@ -230,8 +234,8 @@ class Demo:
         solution, score = data.SURVEYED
         act = self.untold_acts(team, solution=solution).exclude(customer__stories__isnull=False).first()
         gesture = next(g for g in data.TRADE[team.name].all_gestures if g.solution == solution)
-        _link, token = customer_services.survey_link_create(user=act.author, act=act)
-        customer_services.survey_submit(token=token, score=score, consent=True, text=self.quote(gesture))
+        _link, token = survey.survey_link_create(user=act.author, act=act)
+        survey.survey_submit(token=token, score=score, consent=True, text=self.quote(gesture))
 
     def scores(self, team: Team, *, skip: set[int]) -> None:
         """NPS across the scale: after acts (one per customer), and from walk-ins."""
@@ -240,7 +244,7 @@ class Demo:
             if act.customer_id not in skip:
                 first_acts.setdefault(act.customer_id, act)
         for score, act in zip(data.SCORES_AFTER_ACTS, first_acts.values(), strict=False):
-            customer_services.nps_record(
+            nps.nps_record(
                 user=act.author,
                 customer=act.customer,
                 score=score,
@@ -254,7 +258,7 @@ class Demo:
                 user=staff[0], name=name, email=f"{name.split()[0].lower()}@example.net"
             )
             day = self.today - datetime.timedelta(days=3 * index)
-            customer_services.nps_record(user=staff[index % len(staff)], customer=walk_in, score=score, date=day)
+            nps.nps_record(user=staff[index % len(staff)], customer=walk_in, score=score, date=day)
 
     def chains(self, told: list) -> None:
         """Two referral chains three generations deep: the first two (featured) stories
@@ -386,10 +390,8 @@ class Demo:
                 self.log(
                     gesture, author=self.people[username], customer=customer, day=None, answers=data.WAITING_ANSWERS
                 )
-        committed = act_services.budget_month_locked(team=team, month=self.today).committed
-        act_services.budget_set(
-            user=self.people["admin"], team=team, month=self.today, amount=committed + Decimal("180.00")
-        )
+        committed = budgets.budget_month_locked(team=team, month=self.today).committed
+        budgets.budget_set(user=self.people["admin"], team=team, month=self.today, amount=committed + Decimal("180.00"))
 
     def followups_done(self, team: Team) -> None:
         """Follow-ups are done by their due date, except yesterday's and today's (the home

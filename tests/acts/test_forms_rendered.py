@@ -10,8 +10,8 @@ import pytest
 from django import forms
 
 from acts.forms import ApproveForm, DeclineForm, DeliverForm
-from customers.forms import ModerateForm
-from customers.services import story_record
+from stories.forms import ModerateForm
+from stories.services import story_record
 from tests.factories import CustomerFactory, log_act
 
 pytestmark = pytest.mark.django_db

@@ -16,11 +16,12 @@ from django.test import override_settings
 
 import secondmile.demo as demo_package
 from acts.models import Act
-from customers.models import Customer, NpsResponse, Story
-from customers.selectors import referral_tree
+from core.models import User
+from customers.models import Customer
+from customers.referrals import referral_tree
 from secondmile.demo import data
-from secondmile.models import User
-from tests.test_foundation import _change_data
+from stories.models import NpsResponse, Story
+from tests.core.test_foundation import _change_data
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from secondmile import errors, summaries
+from secondmile import approval_waits, errors, outcome_summaries, summaries
 from secondmile.audit import audit_record
 from secondmile.mail import on_commit_safely, subject
 from secondmile.models import AuditEvent, Role, Team, User
@@ -172,6 +172,15 @@ def team_policy_update(*, user: User, team: Team, **policy) -> Team:
 # --- History --------------------------------------------------------------------
 
 
+def _summaries_refresh(act: Act) -> None:
+    """Every dashboard summary a change of this act can move, in the change's transaction:
+    its day's totals (whose row lock also orders the refresh of its day's waits), its
+    day's approval waits, and the outcomes of its customer's days (NPS, recovery)."""
+    summaries.refresh_day(act.team_id, act.date)
+    approval_waits.refresh_waits(act.team_id, act.date)
+    outcome_summaries.act_changed(act)
+
+
 def _record(act: Act, *, actor, action, from_status="", amount=None, note="", at=None) -> ActEvent:
     """One history row, at `at` (now by default). A decision (approved, declined) also
     records how long the request it answers waited: its time − act.requested_at, the
@@ -304,7 +313,7 @@ def act_log(
             act.save()
             _record(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost, at=now)
             on_commit_safely(lambda: notify_request_waiting(act.pk))
-        summaries.refresh_day(act.team_id, act.date)
+        _summaries_refresh(act)
     return act
 
 
@@ -373,7 +382,7 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
             at=act.decided_at,
         )
         on_commit_safely(lambda: notify_decided(act.pk))
-        summaries.refresh_day(act.team_id, act.date)
+        _summaries_refresh(act)
     return act
 
 
@@ -404,7 +413,7 @@ def spend_decline(*, user: User, act: Act, note: str) -> Act:
             at=act.decided_at,
         )
         on_commit_safely(lambda: notify_decided(act.pk))
-        summaries.refresh_day(act.team_id, act.date)
+        _summaries_refresh(act)
     return act
 
 
@@ -427,7 +436,7 @@ def spend_withdraw(*, user: User, act: Act, note: str = "") -> Act:
             amount=act.cost,
             note=note.strip(),
         )
-        summaries.refresh_day(act.team_id, act.date)
+        _summaries_refresh(act)
     return act
 
 
@@ -510,7 +519,7 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
                     note=note or f"Cost {money(actual_cost)}, {money(actual_cost - approved)} more than approved.",
                 )
                 on_commit_safely(lambda: notify_request_waiting(act.pk))
-                summaries.refresh_day(act.team_id, act.date)
+                _summaries_refresh(act)
                 return act
             act.approved_amount = actual_cost
         _budget_adjust(act=act, new_commitment=actual_cost)
@@ -530,7 +539,7 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
 
         points_for_delivery(act=act)
         followups_after_delivery(act=act)
-        summaries.refresh_day(act.team_id, act.date)
+        _summaries_refresh(act)
     return act
 
 
@@ -556,7 +565,7 @@ def act_customer_knows(*, user: User, act: Act, how: str) -> Act:
             amount=act.actual_cost,
             note=how,
         )
-        summaries.refresh_day(act.team_id, act.date)
+        _summaries_refresh(act)
     return act
 
 

@@ -175,9 +175,15 @@ def nps_score(responses: QuerySet) -> Decimal | None:
         promoters=Count("pk", filter=Q(score__gte=9)),
         detractors=Count("pk", filter=Q(score__lte=6)),
     )
-    if not counts["total"]:
+    return nps_from_counts(promoters=counts["promoters"], detractors=counts["detractors"], total=counts["total"])
+
+
+def nps_from_counts(*, promoters: int, detractors: int, total: int) -> Decimal | None:
+    """NPS from counted answers (promoters 9–10, detractors 0–6, total with the passives):
+    100 × (promoters − detractors) ÷ total, one decimal (half up); None when total is 0."""
+    if not total:
         return None
-    score = Decimal(100 * (counts["promoters"] - counts["detractors"])) / counts["total"]
+    score = Decimal(100 * (promoters - detractors)) / total
     return score.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from secondmile import errors
+from secondmile import errors, outcome_summaries
 from secondmile.audit import audit_changes, audit_record
 from secondmile.mail import on_commit_safely, subject
 from secondmile.models import AuditEvent, Role, Team, User
@@ -140,6 +140,7 @@ def customer_create(
             first_purchase_value=first_purchase_value,
         )
         if referred_by is not None:
+            outcome_summaries.customer_changed(customer)
             audit_record(
                 actor=user,
                 action=AuditEvent.Action.REFERRAL_SET,
@@ -201,6 +202,8 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
         customer.save()
         changed_before, changed_after = audit_changes(before, {field: getattr(customer, field) for field in fields})
         referral_changed = set(REFERRAL_FIELDS) & set(changed_after)
+        if {"referred_by", "first_purchase_value"} & set(changed_after):
+            outcome_summaries.customer_changed(customer)
         audit_record(
             actor=user,
             target=customer,
@@ -373,6 +376,7 @@ def story_moderate(*, user: User, story: Story, decision: str, reason: str = "")
             story.reject_reason = reason
         story.save(update_fields=["status", "moderated_by", "moderated_at", "reject_reason"])
         StoryEvent.objects.create(story=story, actor=user, from_status=from_status, to_status=new_status, note=reason)
+        outcome_summaries.story_changed(story)
         if new_status in (StoryStatus.APPROVED, StoryStatus.FEATURED):
             from secondmile.services import points_for_story
 
@@ -408,6 +412,7 @@ def _nps_create(
         date=date,
         recorded_by=recorded_by,
     )
+    outcome_summaries.nps_answered(response)
     if score <= 6:
         # A problem put right brings most customers back: someone calls them today.
         FollowUp.objects.create(

@@ -284,8 +284,7 @@ def dashboard_view(request):
     )
     figures = selectors.dashboard_figures(scope)
     previous = scope.previous()
-    before = selectors.headline(previous)
-    before["nps_with_act"] = selectors.nps_with_act(previous)
+    before = selectors.headline(previous)  # NPS included
     daily = selectors.daily_act_totals(scope)
     months = selectors.budget_by_month(scope, daily=daily)
     budget_total = sum((m["budget"] for m in months), selectors.ZERO)

@@ -41,7 +41,7 @@ from acts.models import GOING_AHEAD, Act, ActEvent, BudgetMonth, Kind, Quadrant,
 from customers.models import Customer, FollowUp, NpsResponse, Story, StoryStatus
 from customers.selectors import nps_score
 
-from . import errors
+from . import approval_waits, errors, outcome_summaries
 from .inputs import id_parse
 from .models import DaySummary, Kudos, PointsEntry, Role, Team, User
 from .roles import visible_to
@@ -388,6 +388,9 @@ def approval_times(scope: Scope) -> dict:
     p90 = nearest rank, the wait at rank ⌈0.9 n⌉ in ascending order. Both None with no
     decision. The database numbers the waits with window functions and returns only the
     (at most three) rows needed.
+
+    This is the reference over the history rows; the dashboard reads the same figure, at
+    whole seconds, from the histogram of waits kept per team-day (summarised_approval_times).
     """
     rows = list(
         scope_act_events(scope)
@@ -408,13 +411,15 @@ def approval_times(scope: Scope) -> dict:
 
 
 def stories_count(scope: Scope) -> int:
-    """stories_count = COUNT(stories told in the period WHERE status IN (approved, featured))."""
+    """stories_count = COUNT(stories told in the period WHERE status IN (approved, featured)).
+    Reference over the rows; the dashboard reads it from the day summaries (summarised_outcomes)."""
     return scope_stories(scope).filter(status__in=TOLD).count()
 
 
 def referral_totals(scope: Scope) -> dict:
     """referred_customers_count = COUNT(customers created in the period WHERE referred_by
-    IS NOT NULL); referral_revenue = SUM(their first_purchase_value), 0.00 with none."""
+    IS NOT NULL); referral_revenue = SUM(their first_purchase_value), 0.00 with none.
+    Reference over the rows; the dashboard reads them from the day summaries (summarised_outcomes)."""
     totals = scope_referred_customers(scope).aggregate(
         referred_customers_count=Count("pk"),
         referral_revenue=Coalesce(Sum("first_purchase_value"), Value(ZERO), output_field=MONEY),
@@ -424,21 +429,21 @@ def referral_totals(scope: Scope) -> dict:
 
 
 def _had_act_by_then() -> Exists:
-    return Exists(
-        Act.objects.filter(customer_id=OuterRef("customer_id"), status__in=GOING_AHEAD, date__lte=OuterRef("date"))
-    )
+    return outcome_summaries.had_act_by_then()
 
 
 def nps_with_act(scope: Scope) -> Decimal | None:
     """nps_with_act = NPS of the responses given in the period by customers who had an
     act going ahead dated on or before the response (−100…100, one decimal; None with
-    no responses). NPS itself is customers.selectors.nps_score."""
+    no responses). NPS itself is customers.selectors.nps_score. Reference over the rows; the
+    dashboard reads it from the day summaries' counts by band (summarised_outcomes)."""
     return nps_score(scope_nps_responses(scope).filter(_had_act_by_then()))
 
 
 def nps_without_act(scope: Scope) -> Decimal | None:
     """nps_without_act = NPS of the responses given in the period by customers who had
-    no act going ahead dated on or before the response; None with no responses."""
+    no act going ahead dated on or before the response; None with no responses. Reference
+    over the rows, like nps_with_act."""
     return nps_score(scope_nps_responses(scope).filter(~_had_act_by_then()))
 
 
@@ -446,13 +451,9 @@ def recovery(scope: Scope) -> dict:
     """Reactive acts going ahead in the period, and how many of their customers came
     back: a later act going ahead (dated after it; not declined or withdrawn), an NPS
     response dated after it, or a story told after it and approved or featured.
-    recovery_rate = returned ÷ reactive; None with no reactive act."""
-    later = {"customer_id": OuterRef("customer_id")}
-    came_back = (
-        Exists(Act.objects.filter(**later, status__in=GOING_AHEAD, date__gt=OuterRef("date")))
-        | Exists(NpsResponse.objects.filter(**later, date__gt=OuterRef("date")))
-        | Exists(Story.objects.filter(**later, status__in=TOLD, told_on__gt=OuterRef("date")))
-    )
+    recovery_rate = returned ÷ reactive; None with no reactive act. Reference over the rows;
+    the dashboard reads it from the day summaries (summarised_outcomes)."""
+    came_back = outcome_summaries.came_back()
     counts = (
         scope_acts(scope)
         .filter(GOING, trigger=Trigger.REACTIVE)
@@ -468,37 +469,47 @@ def recovery(scope: Scope) -> dict:
 # --- The headline, and everything the dashboard and the API show ------------------
 
 
+def summarised_outcomes(scope: Scope, *, reactive: int) -> dict:
+    """stories_count, referred_customers_count, referral_revenue, nps_with_act,
+    nps_without_act and recovery, from the day summaries of outcomes (one query; see
+    secondmile/outcome_summaries.py): the same figures as stories_count, referral_totals,
+    nps_with_act, nps_without_act and recovery compute over the period's rows."""
+    return outcome_summaries.outcome_totals(scope.teams(), scope.start, scope.end, reactive=reactive)
+
+
+def summarised_approval_times(scope: Scope) -> dict:
+    """approval_times from the histogram of waits kept per team-day, at whole seconds (one
+    query; see secondmile/approval_waits.py)."""
+    return approval_waits.approval_times(scope.teams(), scope.start, scope.end)
+
+
 def headline(scope: Scope) -> dict:
     """The figures of the tiles that show a change: acts, proactive share, spend,
-    stories, referred customers, cost per referred customer (three queries)."""
+    stories, referred customers, cost per referred customer, NPS (two queries, both
+    over day summaries: at most teams × days rows whatever the number of acts)."""
     totals = act_totals(scope)
-    referrals = referral_totals(scope)
-    stories = stories_count(scope)
+    outcomes = summarised_outcomes(scope, reactive=totals["reactive_count"])
     return {
         **totals,
-        **referrals,
+        **outcomes,
         "proactive_share": proactive_share(totals),
-        "stories_count": stories,
         "cost_per_referred_customer": cost_per_referred_customer(
-            totals["spend_total"], referrals["referred_customers_count"]
+            totals["spend_total"], outcomes["referred_customers_count"]
         ),
     }
 
 
 def dashboard_figures(scope: Scope) -> dict:
-    """Every figure of the dashboard for a scope, in a fixed number of queries whatever
-    the number of acts (eight; the acts' and decisions' totals are one read of the day
-    summaries)."""
-    figures = headline(scope)  # decisions included: act_totals reads them from the day summaries
+    """Every figure of the dashboard for a scope, in three queries whatever the number of
+    acts, all over day summaries: the acts' and decisions' totals, the outcomes (stories,
+    referrals, NPS, recovery), the approval waits."""
+    figures = headline(scope)  # decisions, NPS and recovery included
     figures.update(
         empowerment_rate=empowerment_rate(figures),
         decline_rate=decline_rate(figures),
         stories_per_act=stories_per_act(figures["stories_count"], figures["acts_count"]),
         referral_return=referral_return(figures["referral_revenue"], figures["spend_total"]),
-        nps_with_act=nps_with_act(scope),
-        nps_without_act=nps_without_act(scope),
-        approval_time=approval_times(scope),
-        recovery=recovery(scope),
+        approval_time=summarised_approval_times(scope),
     )
     figures["quadrants"] = [
         {"value": q.value, "label": q.label, "count": figures[f"quadrant_{q.value}"]} for q in Quadrant
@@ -561,13 +572,7 @@ def activity_series(scope: Scope, *, daily: dict | None = None) -> dict:
     daily act totals are given."""
     daily = daily_act_totals(scope) if daily is None else daily
     acts_by_day = {day: count for day, (count, _spend) in daily.items()}
-    stories_by_day = dict(
-        scope_stories(scope)
-        .filter(status__in=TOLD)
-        .values("told_on")
-        .annotate(n=Count("pk"))
-        .values_list("told_on", "n")
-    )
+    stories_by_day = outcome_summaries.told_stories_by_day(scope.teams(), scope.start, scope.end)
     unit, buckets = _buckets(scope)
     rows = [{"start": first, "end": last, "acts": 0, "stories": 0} for first, last in buckets]
     starts = [first for first, _last in buckets]

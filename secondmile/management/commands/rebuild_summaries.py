@@ -1,21 +1,27 @@
-"""`python manage.py rebuild_summaries`: rewrite the dashboard's day summaries from the acts."""
+"""`python manage.py rebuild_summaries`: rewrite the dashboard's day summaries from the rows."""
 
 import time
 
 from django.core.management.base import BaseCommand
 
-from secondmile import summaries
+from secondmile import approval_waits, outcome_summaries, summaries
 
 
 class Command(BaseCommand):
     help = (
-        "Rewrite every per-team, per-day summary the dashboard reads from the acts and their "
-        "history. The services keep them up to date; run this after loading acts in bulk."
+        "Rewrite every per-team, per-day summary the dashboard reads: the acts' totals, the "
+        "approval waits, and the outcomes (stories, referrals, NPS, recovery). The services "
+        "keep them up to date; run this after loading or changing rows in bulk."
     )
 
     def handle(self, *args, **options):
         started = time.perf_counter()
         rows = summaries.rebuild()
+        waits = approval_waits.rebuild()
+        outcomes = outcome_summaries.rebuild()
         self.stdout.write(
-            self.style.SUCCESS(f"Summarised {rows:,} team-days in {time.perf_counter() - started:.1f} s.")
+            self.style.SUCCESS(
+                f"Summarised {rows:,} team-days of acts, {waits:,} team-day waits and {outcomes:,} "
+                f"team-days of outcomes in {time.perf_counter() - started:.1f} s."
+            )
         )

@@ -1,0 +1,142 @@
+"""Day summaries for the dashboard's other figures — approval waits (WaitDay) and outcomes
+(OutcomeDay: stories, referrals, NPS with and without an act, recovery) — filled from the
+rows already there.
+
+The fill is written here with the historical models, not imported from the app, so that
+this migration keeps doing what it did when the app's code moves on; it computes what
+secondmile/approval_waits.py and secondmile/outcome_summaries.py define (the tests check
+the two agree). Reversible: going back drops the tables.
+"""
+
+import datetime
+from collections import Counter
+from decimal import Decimal
+
+import django.db.models.deletion
+from django.db import migrations, models
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
+
+GOING_AHEAD = ["pending_approval", "approved", "delivered", "customer_knows"]
+TOLD = ["approved", "featured"]
+BATCH = 2_000
+SECOND = datetime.timedelta(seconds=1)
+
+
+def fill_waits(apps, schema_editor):
+    event_model, wait_model = apps.get_model("acts", "ActEvent"), apps.get_model("secondmile", "WaitDay")
+    rows = (
+        event_model.objects.filter(action__in=["approved", "declined"], waited__isnull=False)
+        .order_by()
+        .values_list("act__team_id", "act__date", "waited")
+    )
+    counts = Counter((team_id, date, max(waited // SECOND, 0)) for team_id, date, waited in rows.iterator(BATCH))
+    wait_model.objects.bulk_create(
+        (wait_model(team_id=t, date=d, seconds=s, decisions=n) for (t, d, s), n in counts.items()), batch_size=BATCH
+    )
+
+
+def fill_outcomes(apps, schema_editor):
+    act = apps.get_model("acts", "Act")
+    customer = apps.get_model("customers", "Customer")
+    nps = apps.get_model("customers", "NpsResponse")
+    story = apps.get_model("customers", "Story")
+    outcome = apps.get_model("secondmile", "OutcomeDay")
+    money = DecimalField(max_digits=14, decimal_places=2)
+    days = {}
+
+    def add(rows, names):
+        for team_id, date, *values in rows.iterator(BATCH):
+            days.setdefault((team_id, date), {}).update(zip(names, values, strict=True))
+
+    add(
+        story.objects.filter(status__in=TOLD).order_by().values("team_id", "told_on")
+        .annotate(n=Count("pk")).values_list("team_id", "told_on", "n"),
+        ["stories_count"],
+    )
+    add(
+        customer.objects.filter(referred_by__isnull=False)
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .order_by().values("team_id", "day")
+        .annotate(n=Count("pk"), revenue=Coalesce(Sum("first_purchase_value"), Value(Decimal("0.00")), output_field=money))
+        .values_list("team_id", "day", "n", "revenue"),
+        ["referred_customers_count", "referral_revenue"],
+    )
+    with_act = Q(Exists(act.objects.filter(customer_id=OuterRef("customer_id"), status__in=GOING_AHEAD, date__lte=OuterRef("date"))))
+    bands = {"promoters": Q(score__gte=9), "passives": Q(score__gte=7, score__lte=8), "detractors": Q(score__lte=6)}
+    counts = {}
+    for name, band in bands.items():
+        counts[f"nps_with_{name}"] = Count("pk", filter=with_act & band)
+        counts[f"nps_without_{name}"] = Count("pk", filter=~with_act & band)
+    add(nps.objects.order_by().values("team_id", "date").annotate(**counts).values_list("team_id", "date", *counts), list(counts))
+    later = {"customer_id": OuterRef("customer_id")}
+    came_back = (
+        Exists(act.objects.filter(**later, status__in=GOING_AHEAD, date__gt=OuterRef("date")))
+        | Exists(nps.objects.filter(**later, date__gt=OuterRef("date")))
+        | Exists(story.objects.filter(**later, status__in=TOLD, told_on__gt=OuterRef("date")))
+    )
+    add(
+        act.objects.filter(came_back, status__in=GOING_AHEAD, trigger="reactive").order_by()
+        .values("team_id", "date").annotate(n=Count("pk")).values_list("team_id", "date", "n"),
+        ["reactive_returned_count"],
+    )
+    outcome.objects.bulk_create(
+        (
+            outcome(team_id=team_id, date=date, **{
+                name: Decimal(value or 0).quantize(Decimal("0.01")) if name == "referral_revenue" else value or 0
+                for name, value in columns.items()
+            })
+            for (team_id, date), columns in days.items()
+        ),
+        batch_size=BATCH,
+    )
+
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('secondmile', '0006_audit_event'),
+        ('acts', '0005_history_refuses_truncate_and_delete'),
+        ('customers', '0004_story_history_refuses_truncate_and_delete'),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name='OutcomeDay',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField()),
+                ('stories_count', models.PositiveIntegerField(default=0)),
+                ('referred_customers_count', models.PositiveIntegerField(default=0)),
+                ('referral_revenue', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
+                ('nps_with_promoters', models.PositiveIntegerField(default=0)),
+                ('nps_with_passives', models.PositiveIntegerField(default=0)),
+                ('nps_with_detractors', models.PositiveIntegerField(default=0)),
+                ('nps_without_promoters', models.PositiveIntegerField(default=0)),
+                ('nps_without_passives', models.PositiveIntegerField(default=0)),
+                ('nps_without_detractors', models.PositiveIntegerField(default=0)),
+                ('reactive_returned_count', models.PositiveIntegerField(default=0)),
+                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='secondmile.team')),
+            ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('team', 'date'), name='outcome_day_one_per_team_day')],
+            },
+        ),
+        migrations.CreateModel(
+            name='WaitDay',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField()),
+                ('seconds', models.PositiveIntegerField()),
+                ('decisions', models.PositiveIntegerField()),
+                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='secondmile.team')),
+            ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('team', 'date', 'seconds'), name='wait_day_one_per_team_day_wait')],
+            },
+        ),
+        migrations.RunPython(fill_waits, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(fill_outcomes, migrations.RunPython.noop, elidable=True),
+    ]

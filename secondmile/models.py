@@ -360,3 +360,44 @@ class OutcomeDay(models.Model):
 
     def __str__(self):
         return f"{self.team_id} {self.date}: outcomes"
+
+
+class PointsEarner(models.Model):
+    """Someone who has earned points in a team: the people a leaderboard ranks, read
+    without scanning the ledger. One row per (team, user), written with their first
+    ledger line there (secondmile.points_to_date.points_add)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="points_earner_one_per_team_user")]
+
+    def __str__(self):
+        return f"{self.user_id} in {self.team_id}"
+
+
+class PointsToDate(models.Model):
+    """A person's running totals in a team's ledger: `points` = SUM(points) and `entries` =
+    COUNT of their PointsEntry rows of `team` earned on or before `date`. One row per day
+    they earned anything; a period's points are the row at its end minus the row before
+    its start (the latest row on or before each day), so the leaderboard reads two rows
+    per person whatever the length of the period. Kept by
+    secondmile.points_to_date.points_add in the transaction that writes the ledger line;
+    rebuilt by `manage.py rebuild_summaries`. A bulk loader fills it with a running SUM
+    and COUNT of the ledger per (team, user) ordered by earned_on, one row per day."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    points = models.IntegerField()
+    entries = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # Also the index that finds the latest row on or before a day.
+            models.UniqueConstraint(fields=["team", "user", "date"], name="points_to_date_one_per_team_user_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} in {self.team_id} by {self.date}: {self.points}"

@@ -41,7 +41,7 @@ from acts.models import GOING_AHEAD, Act, ActEvent, BudgetMonth, Kind, Quadrant,
 from customers.models import Customer, FollowUp, NpsResponse, Story, StoryStatus
 from customers.selectors import nps_score
 
-from . import approval_waits, errors, outcome_summaries
+from . import approval_waits, errors, outcome_summaries, points_to_date
 from .inputs import id_parse
 from .models import DaySummary, Kudos, PointsEntry, Role, Team, User
 from .roles import visible_to
@@ -617,18 +617,12 @@ def leaderboard(scope: Scope, *, limit: int = 10) -> list[User]:
     (SUM of their ledger lines dated in it), then by kudos received in it; people who
     chose not to appear are left out, and so is anyone with neither.
 
-    Three queries, each bounded by the period: points and kudos are summed per person
-    in the database (points through the (team, earned_on) index), then the people
-    with either are read; only those people are ranked here.
+    Three queries: points per person from their running totals (two rows a person
+    whatever the period: secondmile/points_to_date.py), kudos counted per person in the
+    period, then the people with either are read; only those people are ranked here.
     """
     first, after = scope.moments()
-    points = dict(
-        PointsEntry.objects.filter(scope.teams(), earned_on__gte=scope.start, earned_on__lte=scope.end)
-        .order_by()
-        .values("user_id")
-        .annotate(total=Sum("points"))
-        .values_list("user_id", "total")
-    )
+    points = points_to_date.period_points(scope.teams(), scope.start, scope.end)
     kudos = dict(
         Kudos.objects.filter(scope.teams(), created_at__gte=first, created_at__lt=after)
         .order_by()

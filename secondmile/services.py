@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import errors
 from .audit import audit_record
 from .models import ApiToken, AuditEvent, Kudos, PointsEntry, Role, Team, User
+from .points_to_date import points_add
 from .roles import ADMIN_SIGN_IN_PERMISSIONS, ROLE_PERMISSIONS
 from .security import security_event
 
@@ -237,6 +238,7 @@ def _award(*, user, team, reason, points, key, earned_on, **links) -> None:
                 earned_on=earned_on,
                 **links,
             )
+            points_add(team_id=team.pk, user_id=user.pk, earned_on=earned_on, points=points)
     except IntegrityError:
         pass  # already earned
 

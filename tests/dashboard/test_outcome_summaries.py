@@ -5,28 +5,33 @@ it was requested), against its reference over the rows, and after a rebuild."""
 
 import datetime
 import importlib
+import io
 import zoneinfo
 from decimal import Decimal
 
 import pytest
 from django.apps import apps as live_apps
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 
 from acts import services as act_services
+from acts.models import Act
 from customers.services import customer_create, customer_update, nps_record, story_moderate, story_record
 from secondmile import selectors
-from secondmile.models import OutcomeDay, WaitDay
+from secondmile.models import OutcomeDay, PointsEarner, PointsEntry, PointsToDate, WaitDay
 from tests.factories import CustomerFactory
 
-from .builders import act, at, days_ago
+from .builders import act, at, days_ago, delivered
 
 pytestmark = pytest.mark.django_db
 ZONE = zoneinfo.ZoneInfo("America/New_York")
 D = datetime.date
 MINUTE, SECOND = datetime.timedelta(minutes=1), datetime.timedelta(seconds=1)
 fill = importlib.import_module("secondmile.migrations.0007_dashboard_outcome_summaries")
+points_fill = importlib.import_module("secondmile.migrations.0008_points_to_date")
 
 
 def local(*args) -> datetime.datetime:
@@ -290,7 +295,7 @@ def test_rebuild_and_the_migrations_fill_write_what_the_services_kept(team, staf
     assert kept[1]
     OutcomeDay.objects.all().delete()
     WaitDay.objects.all().delete()
-    call_command("rebuild_summaries", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("rebuild_summaries", stdout=io.StringIO())
     assert _rows() == kept
     OutcomeDay.objects.all().delete()
     WaitDay.objects.all().delete()
@@ -347,3 +352,48 @@ def test_the_three_year_dashboard_makes_as_many_queries_with_10_acts_as_with_100
     assert counts[0] == counts[1], counts
     assert shown["acts_count"] == 100
     assert shown["approval_time"]["count"] == 48  # the odd ones: 2 + 22 a team
+
+
+# --- The leaderboard's points ---------------------------------------------------------------
+
+
+def test_leaderboard_points_are_the_running_totals_difference_at_the_periods_edges(
+    new_york, team, staff, staff2, manager, admin_user
+):
+    customer = CustomerFactory(team=team)
+    with at(local(2027, 3, 9, 23, 59)):  # local day: the 9th
+        delivered(staff, customer=customer)
+        delivered(staff2, customer=customer)
+    with at(local(2027, 3, 10, 0, 1)):
+        delivered(staff, customer=customer)
+        story = story_record(user=staff, customer=customer, channel="review", text="Lovely")
+        story.acts.set(Act.objects.filter(author=staff2))
+        story_moderate(user=admin_user, story=story, decision="feature")  # staff2's act earns the feature points
+    with at(local(2027, 3, 11, 9, 0)):
+        delivered(staff2, customer=customer)
+
+    def board(start, end):
+        scope = selectors.dashboard_scope(user=staff, start=start, end=end)
+        reference = dict(
+            PointsEntry.objects.filter(team=team, earned_on__gte=start, earned_on__lte=end)
+            .values("user_id")
+            .annotate(total=Sum("points"))
+            .values_list("user__username", "total")
+        )
+        shown = {person.username: person.period_points for person in selectors.leaderboard(scope)}
+        assert shown == reference
+        return shown
+
+    featured = settings.SECONDMILE["POINTS"]["story_featured"]
+    assert board(D(2027, 3, 9), D(2027, 3, 9)) == {"ana": 1, "sam": 1}
+    assert board(D(2027, 3, 10), D(2027, 3, 10)) == {"ana": 1, "sam": featured}
+    assert board(D(2027, 3, 10), D(2027, 3, 11)) == {"ana": 1, "sam": featured + 1}
+    assert board(D(2027, 3, 12), D(2027, 3, 31)) == {}
+    kept = sorted(PointsToDate.objects.values_list("team_id", "user_id", "date", "points", "entries"))
+    assert len(kept) == 5  # ana: 9th, 10th; sam: 9th, 10th, 11th
+    call_command("rebuild_summaries", stdout=io.StringIO())
+    assert sorted(PointsToDate.objects.values_list("team_id", "user_id", "date", "points", "entries")) == kept
+    PointsToDate.objects.all().delete()
+    PointsEarner.objects.all().delete()
+    points_fill.fill_running_totals(live_apps, None)
+    assert sorted(PointsToDate.objects.values_list("team_id", "user_id", "date", "points", "entries")) == kept

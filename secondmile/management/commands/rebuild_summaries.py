@@ -4,13 +4,13 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from secondmile import approval_waits, outcome_summaries, summaries
+from secondmile import approval_waits, outcome_summaries, points_to_date, summaries
 
 
 class Command(BaseCommand):
     help = (
         "Rewrite every per-team, per-day summary the dashboard reads: the acts' totals, the "
-        "approval waits, and the outcomes (stories, referrals, NPS, recovery). The services "
+        "approval waits, the outcomes (stories, referrals, NPS, recovery) and the points. The services "
         "keep them up to date; run this after loading or changing rows in bulk."
     )
 
@@ -19,9 +19,10 @@ class Command(BaseCommand):
         rows = summaries.rebuild()
         waits = approval_waits.rebuild()
         outcomes = outcome_summaries.rebuild()
+        points = points_to_date.rebuild()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Summarised {rows:,} team-days of acts, {waits:,} team-day waits and {outcomes:,} "
-                f"team-days of outcomes in {time.perf_counter() - started:.1f} s."
+                f"team-days of outcomes and {points:,} running points totals in {time.perf_counter() - started:.1f} s."
             )
         )

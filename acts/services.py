@@ -18,14 +18,16 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from secondmile import approval_waits, errors, outcome_summaries, summaries
+from secondmile import errors, summaries
 from secondmile.audit import audit_record
 from secondmile.mail import on_commit_safely, subject
 from secondmile.models import AuditEvent, Role, Team, User
 from secondmile.security import security_event
 from secondmile.templatetags.money import money
 
+from . import approval_waits
 from .models import Act, ActEvent, ApprovalLevel, BudgetMonth, Status
+from .signals import act_changed
 
 logger = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
@@ -175,10 +177,11 @@ def team_policy_update(*, user: User, team: Team, **policy) -> Team:
 def _summaries_refresh(act: Act) -> None:
     """Every dashboard summary a change of this act can move, in the change's transaction:
     its day's totals (whose row lock also orders the refresh of its day's waits), its
-    day's approval waits, and the outcomes of its customer's days (NPS, recovery)."""
+    day's approval waits, then — through the act_changed signal, for the apps above acts —
+    the outcomes of its customer's days (NPS, recovery)."""
     summaries.refresh_day(act.team_id, act.date)
     approval_waits.refresh_waits(act.team_id, act.date)
-    outcome_summaries.act_changed(act)
+    act_changed.send(sender=Act, act=act)
 
 
 def _record(act: Act, *, actor, action, from_status="", amount=None, note="", at=None) -> ActEvent:

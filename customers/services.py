@@ -20,13 +20,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from secondmile import errors, outcome_summaries
+from secondmile import errors
 from secondmile.audit import audit_changes, audit_record
 from secondmile.mail import on_commit_safely, subject
 from secondmile.models import AuditEvent, Role, Team, User
 from secondmile.roles import team_require, visible_to
 from secondmile.services import followup_done  # noqa: F401  (follow-ups are written there)
 
+from . import outcome_days, referral_days
 from .models import (
     Channel,
     Customer,
@@ -140,7 +141,7 @@ def customer_create(
             first_purchase_value=first_purchase_value,
         )
         if referred_by is not None:
-            outcome_summaries.customer_changed(customer)
+            referral_days.customer_changed(customer)
             audit_record(
                 actor=user,
                 action=AuditEvent.Action.REFERRAL_SET,
@@ -203,7 +204,7 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
         changed_before, changed_after = audit_changes(before, {field: getattr(customer, field) for field in fields})
         referral_changed = set(REFERRAL_FIELDS) & set(changed_after)
         if {"referred_by", "first_purchase_value"} & set(changed_after):
-            outcome_summaries.customer_changed(customer)
+            referral_days.customer_changed(customer)
         audit_record(
             actor=user,
             target=customer,
@@ -376,7 +377,7 @@ def story_moderate(*, user: User, story: Story, decision: str, reason: str = "")
             story.reject_reason = reason
         story.save(update_fields=["status", "moderated_by", "moderated_at", "reject_reason"])
         StoryEvent.objects.create(story=story, actor=user, from_status=from_status, to_status=new_status, note=reason)
-        outcome_summaries.story_changed(story)
+        outcome_days.story_changed(story)
         if new_status in (StoryStatus.APPROVED, StoryStatus.FEATURED):
             from secondmile.services import points_for_story
 
@@ -412,7 +413,7 @@ def _nps_create(
         date=date,
         recorded_by=recorded_by,
     )
-    outcome_summaries.nps_answered(response)
+    outcome_days.nps_answered(response)
     if score <= 6:
         # A problem put right brings most customers back: someone calls them today.
         FollowUp.objects.create(

@@ -287,7 +287,8 @@ class AuditEvent(models.Model):
 
 
 # --- Summaries of the dashboard's other figures (approval waits, stories, referrals, NPS,
-# recovery): kept by secondmile/approval_waits.py and secondmile/outcome_summaries.py --------
+# recovery, points): kept by acts/approval_waits.py, customers/referral_days.py,
+# customers/outcome_days.py and secondmile/points_to_date.py -------------------------------
 
 
 class WaitDay(models.Model):
@@ -298,7 +299,7 @@ class WaitDay(models.Model):
     rounded down to a whole second. The dashboard's approval time median and 90th
     percentile follow exactly (at that resolution) from the cumulative counts of the
     period's rows. A day without decisions has no row. Kept by
-    secondmile.approval_waits.refresh_waits (called by every act service in the
+    acts.approval_waits.refresh_waits (called by every act service in the
     transaction of the change); rebuilt by `manage.py rebuild_summaries`. A bulk loader
     fills it with: INSERT … SELECT act.team_id, act.date, floor(waited in seconds), COUNT(*)
     FROM the decision events joined to their acts GROUP BY those three.
@@ -319,14 +320,31 @@ class WaitDay(models.Model):
         return f"{self.team_id} {self.date}: {self.decisions} waited {self.seconds} s"
 
 
-class OutcomeDay(models.Model):
-    """One team's day of outcomes, counted: the dashboard's stories, referrals, NPS and recovery.
+class ReferralDay(models.Model):
+    """One team's day of referred customers: `referred_customers_count` = customers created
+    on `date` (the local date of created_at, in TIME_ZONE) who have a referrer, and
+    `referral_revenue` = the SUM of their first_purchase_value (0.00 when none has one).
+    Kept by customers.referral_days (the customer services call it in the transaction of
+    the change); rebuilt by `manage.py rebuild_summaries`. A bulk loader fills it with one
+    GROUP BY (team, local date of created_at) over the customers with a referrer."""
 
-    Columns, for team `team` and day `date` (every one a plain count or sum, 0 when none):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    referred_customers_count = models.PositiveIntegerField(default=0)
+    referral_revenue = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "date"], name="referral_day_one_per_team_day")]
+
+    def __str__(self):
+        return f"{self.team_id} {self.date}: {self.referred_customers_count} referred"
+
+
+class OutcomeDay(models.Model):
+    """One team's day of outcomes, counted: the dashboard's stories, NPS and recovery.
+
+    Columns, for team `team` and day `date` (every one a plain count, 0 when none):
     - `stories_count`: stories told on `date` (told_on) whose status is approved or featured;
-    - `referred_customers_count`, `referral_revenue`: customers created on `date` (the local
-      date of created_at, in TIME_ZONE) who have a referrer, and the SUM of their
-      first_purchase_value (0.00 when none has one);
     - `nps_with_promoters|passives|detractors`: NPS responses dated `date` scoring 9–10, 7–8,
       0–6, of customers who had an act going ahead (not declined or withdrawn) dated on or
       before the response; `nps_without_…`: the same for customers who had none;
@@ -335,16 +353,15 @@ class OutcomeDay(models.Model):
       story told later and approved or featured). The reactive acts themselves are
       DaySummary.reactive_count.
 
-    Kept by secondmile.outcome_summaries (the act, NPS, story and customer services call it
-    in the transaction of the change); rebuilt by `manage.py rebuild_summaries`. A bulk
-    loader fills it with one GROUP BY (team, day) per source, or by running that command.
+    Kept by customers.outcome_days (the NPS and story services call it, and the act
+    services through the acts.signals.act_changed signal, in the transaction of the
+    change); rebuilt by `manage.py rebuild_summaries`. A bulk loader fills it with one
+    GROUP BY (team, day) per source, or by running that command.
     """
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
     date = models.DateField()
     stories_count = models.PositiveIntegerField(default=0)
-    referred_customers_count = models.PositiveIntegerField(default=0)
-    referral_revenue = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
     nps_with_promoters = models.PositiveIntegerField(default=0)
     nps_with_passives = models.PositiveIntegerField(default=0)
     nps_with_detractors = models.PositiveIntegerField(default=0)

@@ -37,11 +37,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from acts import approval_waits
 from acts.models import GOING_AHEAD, Act, ActEvent, BudgetMonth, Kind, Quadrant, Status, Trigger
+from customers import outcome_days, referral_days
 from customers.models import Customer, FollowUp, NpsResponse, Story, StoryStatus
 from customers.selectors import nps_score
 
-from . import approval_waits, errors, outcome_summaries, points_to_date
+from . import errors, points_to_date
 from .inputs import id_parse
 from .models import DaySummary, Kudos, PointsEntry, Role, Team, User
 from .roles import visible_to
@@ -429,7 +431,7 @@ def referral_totals(scope: Scope) -> dict:
 
 
 def _had_act_by_then() -> Exists:
-    return outcome_summaries.had_act_by_then()
+    return outcome_days.had_act_by_then()
 
 
 def nps_with_act(scope: Scope) -> Decimal | None:
@@ -453,7 +455,7 @@ def recovery(scope: Scope) -> dict:
     response dated after it, or a story told after it and approved or featured.
     recovery_rate = returned ÷ reactive; None with no reactive act. Reference over the rows;
     the dashboard reads it from the day summaries (summarised_outcomes)."""
-    came_back = outcome_summaries.came_back()
+    came_back = outcome_days.came_back()
     counts = (
         scope_acts(scope)
         .filter(GOING, trigger=Trigger.REACTIVE)
@@ -471,21 +473,25 @@ def recovery(scope: Scope) -> dict:
 
 def summarised_outcomes(scope: Scope, *, reactive: int) -> dict:
     """stories_count, referred_customers_count, referral_revenue, nps_with_act,
-    nps_without_act and recovery, from the day summaries of outcomes (one query; see
-    secondmile/outcome_summaries.py): the same figures as stories_count, referral_totals,
-    nps_with_act, nps_without_act and recovery compute over the period's rows."""
-    return outcome_summaries.outcome_totals(scope.teams(), scope.start, scope.end, reactive=reactive)
+    nps_without_act and recovery, from the day summaries of outcomes and referrals (two
+    queries; see customers/outcome_days.py and customers/referral_days.py): the same
+    figures as stories_count, referral_totals, nps_with_act, nps_without_act and recovery
+    compute over the period's rows."""
+    return {
+        **referral_days.referral_totals(scope.teams(), scope.start, scope.end),
+        **outcome_days.outcome_totals(scope.teams(), scope.start, scope.end, reactive=reactive),
+    }
 
 
 def summarised_approval_times(scope: Scope) -> dict:
     """approval_times from the histogram of waits kept per team-day, at whole seconds (one
-    query; see secondmile/approval_waits.py)."""
+    query; see acts/approval_waits.py)."""
     return approval_waits.approval_times(scope.teams(), scope.start, scope.end)
 
 
 def headline(scope: Scope) -> dict:
     """The figures of the tiles that show a change: acts, proactive share, spend,
-    stories, referred customers, cost per referred customer, NPS (two queries, both
+    stories, referred customers, cost per referred customer, NPS (three queries, all
     over day summaries: at most teams × days rows whatever the number of acts)."""
     totals = act_totals(scope)
     outcomes = summarised_outcomes(scope, reactive=totals["reactive_count"])
@@ -500,9 +506,9 @@ def headline(scope: Scope) -> dict:
 
 
 def dashboard_figures(scope: Scope) -> dict:
-    """Every figure of the dashboard for a scope, in three queries whatever the number of
-    acts, all over day summaries: the acts' and decisions' totals, the outcomes (stories,
-    referrals, NPS, recovery), the approval waits."""
+    """Every figure of the dashboard for a scope, in four queries whatever the number of
+    acts, all over day summaries: the acts' and decisions' totals, the referrals, the
+    outcomes (stories, NPS, recovery), the approval waits."""
     figures = headline(scope)  # decisions, NPS and recovery included
     figures.update(
         empowerment_rate=empowerment_rate(figures),
@@ -572,7 +578,7 @@ def activity_series(scope: Scope, *, daily: dict | None = None) -> dict:
     daily act totals are given."""
     daily = daily_act_totals(scope) if daily is None else daily
     acts_by_day = {day: count for day, (count, _spend) in daily.items()}
-    stories_by_day = outcome_summaries.told_stories_by_day(scope.teams(), scope.start, scope.end)
+    stories_by_day = outcome_days.told_stories_by_day(scope.teams(), scope.start, scope.end)
     unit, buckets = _buckets(scope)
     rows = [{"start": first, "end": last, "acts": 0, "stories": 0} for first, last in buckets]
     starts = [first for first, _last in buckets]

@@ -1,11 +1,13 @@
-"""Day summaries for the dashboard's other figures — approval waits (WaitDay) and outcomes
-(OutcomeDay: stories, referrals, NPS with and without an act, recovery) — filled from the
-rows already there.
+"""Summaries for the dashboard's other figures, filled from the rows already there:
+approval waits (WaitDay), referred customers (ReferralDay), outcomes (OutcomeDay: stories,
+NPS with and without an act, recovery) and running points totals (PointsToDate,
+PointsEarner) for the leaderboard.
 
 The fill is written here with the historical models, not imported from the app, so that
 this migration keeps doing what it did when the app's code moves on; it computes what
-secondmile/approval_waits.py and secondmile/outcome_summaries.py define (the tests check
-the two agree). Reversible: going back drops the tables.
+acts/approval_waits.py, customers/referral_days.py, customers/outcome_days.py and
+secondmile/points_to_date.py define (the tests check they agree). Reversible: going back
+drops the tables.
 """
 
 import datetime
@@ -13,6 +15,7 @@ from collections import Counter
 from decimal import Decimal
 
 import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
 from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
@@ -39,11 +42,9 @@ def fill_waits(apps, schema_editor):
 
 def fill_outcomes(apps, schema_editor):
     act = apps.get_model("acts", "Act")
-    customer = apps.get_model("customers", "Customer")
     nps = apps.get_model("customers", "NpsResponse")
     story = apps.get_model("customers", "Story")
     outcome = apps.get_model("secondmile", "OutcomeDay")
-    money = DecimalField(max_digits=14, decimal_places=2)
     days = {}
 
     def add(rows, names):
@@ -54,14 +55,6 @@ def fill_outcomes(apps, schema_editor):
         story.objects.filter(status__in=TOLD).order_by().values("team_id", "told_on")
         .annotate(n=Count("pk")).values_list("team_id", "told_on", "n"),
         ["stories_count"],
-    )
-    add(
-        customer.objects.filter(referred_by__isnull=False)
-        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
-        .order_by().values("team_id", "day")
-        .annotate(n=Count("pk"), revenue=Coalesce(Sum("first_purchase_value"), Value(Decimal("0.00")), output_field=money))
-        .values_list("team_id", "day", "n", "revenue"),
-        ["referred_customers_count", "referral_revenue"],
     )
     with_act = Q(Exists(act.objects.filter(customer_id=OuterRef("customer_id"), status__in=GOING_AHEAD, date__lte=OuterRef("date"))))
     bands = {"promoters": Q(score__gte=9), "passives": Q(score__gte=7, score__lte=8), "detractors": Q(score__lte=6)}
@@ -83,15 +76,52 @@ def fill_outcomes(apps, schema_editor):
     )
     outcome.objects.bulk_create(
         (
-            outcome(team_id=team_id, date=date, **{
-                name: Decimal(value or 0).quantize(Decimal("0.01")) if name == "referral_revenue" else value or 0
-                for name, value in columns.items()
-            })
+            outcome(team_id=team_id, date=date, **{name: value or 0 for name, value in columns.items()})
             for (team_id, date), columns in days.items()
         ),
         batch_size=BATCH,
     )
 
+
+
+def fill_referrals(apps, schema_editor):
+    customer = apps.get_model("customers", "Customer")
+    referral = apps.get_model("secondmile", "ReferralDay")
+    money = DecimalField(max_digits=14, decimal_places=2)
+    rows = (
+        customer.objects.filter(referred_by__isnull=False)
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .order_by().values("team_id", "day")
+        .annotate(n=Count("pk"), revenue=Coalesce(Sum("first_purchase_value"), Value(Decimal("0.00")), output_field=money))
+        .values_list("team_id", "day", "n", "revenue")
+    )
+    referral.objects.bulk_create(
+        (
+            referral(team_id=t, date=d, referred_customers_count=n, referral_revenue=Decimal(r or 0).quantize(Decimal("0.01")))
+            for t, d, n, r in rows.iterator(BATCH)
+        ),
+        batch_size=BATCH,
+    )
+
+
+def fill_running_totals(apps, schema_editor):
+    entry = apps.get_model("secondmile", "PointsEntry")
+    earner = apps.get_model("secondmile", "PointsEarner")
+    running = apps.get_model("secondmile", "PointsToDate")
+    days = (
+        entry.objects.order_by("team_id", "user_id", "earned_on")
+        .values("team_id", "user_id", "earned_on")
+        .annotate(points_sum=Sum("points"), lines=Count("pk"))
+        .values_list("team_id", "user_id", "earned_on", "points_sum", "lines")
+    )
+    rows, person, points, lines = [], None, 0, 0
+    for team_id, user_id, day, day_points, day_lines in days.iterator(2_000):
+        if (team_id, user_id) != person:
+            person, points, lines = (team_id, user_id), 0, 0
+            earner.objects.create(team_id=team_id, user_id=user_id)
+        points, lines = points + day_points, lines + day_lines
+        rows.append(running(team_id=team_id, user_id=user_id, date=day, points=points, entries=lines))
+    running.objects.bulk_create(rows, batch_size=2_000)
 
 
 class Migration(migrations.Migration):
@@ -109,8 +139,6 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('date', models.DateField()),
                 ('stories_count', models.PositiveIntegerField(default=0)),
-                ('referred_customers_count', models.PositiveIntegerField(default=0)),
-                ('referral_revenue', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
                 ('nps_with_promoters', models.PositiveIntegerField(default=0)),
                 ('nps_with_passives', models.PositiveIntegerField(default=0)),
                 ('nps_with_detractors', models.PositiveIntegerField(default=0)),
@@ -122,6 +150,44 @@ class Migration(migrations.Migration):
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('team', 'date'), name='outcome_day_one_per_team_day')],
+            },
+        ),
+        migrations.CreateModel(
+            name='PointsEarner',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='secondmile.team')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('team', 'user'), name='points_earner_one_per_team_user')],
+            },
+        ),
+        migrations.CreateModel(
+            name='PointsToDate',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField()),
+                ('points', models.IntegerField()),
+                ('entries', models.PositiveIntegerField()),
+                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='secondmile.team')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('team', 'user', 'date'), name='points_to_date_one_per_team_user_day')],
+            },
+        ),
+        migrations.CreateModel(
+            name='ReferralDay',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField()),
+                ('referred_customers_count', models.PositiveIntegerField(default=0)),
+                ('referral_revenue', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
+                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='secondmile.team')),
+            ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('team', 'date'), name='referral_day_one_per_team_day')],
             },
         ),
         migrations.CreateModel(
@@ -138,5 +204,7 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(fill_waits, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(fill_referrals, migrations.RunPython.noop, elidable=True),
         migrations.RunPython(fill_outcomes, migrations.RunPython.noop, elidable=True),
+        migrations.RunPython(fill_running_totals, migrations.RunPython.noop, elidable=True),
     ]

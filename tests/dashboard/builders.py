@@ -10,9 +10,9 @@ import time_machine
 from django.utils import timezone
 
 from acts import services as act_services
+from customers import outcome_days
 from customers.models import NpsResponse, Story
 from customers.services import customer_create
-from secondmile import outcome_summaries
 from tests.factories import CustomerFactory, log_act
 
 
@@ -44,13 +44,13 @@ def tell_story(customer, *, days: int = 0, status: str = "approved", acts=(), mo
         consent=True,
     )
     story.acts.set(acts)
-    outcome_summaries.story_changed(story)
+    outcome_days.story_changed(story)
     return story
 
 
 def nps(customer, score: int, *, days: int = 0):
     response = NpsResponse.objects.create(team=customer.team, customer=customer, score=score, date=days_ago(days))
-    outcome_summaries.nps_answered(response)
+    outcome_days.nps_answered(response)
     return response
 
 

@@ -32,8 +32,8 @@ import time_machine
 from django.utils import timezone
 
 from acts import services as act_services
+from customers import referral_days
 from customers.models import Customer
-from secondmile import outcome_summaries
 from tests.factories import CustomerFactory
 
 from .builders import act, days_ago, delivered, nps, referred, tell_story
@@ -79,7 +79,7 @@ def world(team, other_team, staff, staff2, manager, admin_user, other_staff):
     w.r2 = referred(staff, c[2], name="Referred Two")
     old = referred(staff, c[3], value="999", name="Referred Long Ago")
     Customer.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=40))
-    outcome_summaries.rebuild()  # the update above went around the services
+    referral_days.rebuild()  # the update above went around the services
     referred(other_staff, CustomerFactory(team=other_team), value="50", name="Elsewhere")
 
     nps(c[1], 10, days=5)

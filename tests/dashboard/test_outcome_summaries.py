@@ -21,7 +21,8 @@ from acts import services as act_services
 from acts.models import Act
 from customers.services import customer_create, customer_update, nps_record, story_moderate, story_record
 from secondmile import selectors
-from secondmile.models import OutcomeDay, PointsEarner, PointsEntry, PointsToDate, WaitDay
+from secondmile.models import OutcomeDay, PointsEarner, PointsEntry, PointsToDate, ReferralDay, WaitDay
+from tests.concurrency import run_at_once
 from tests.factories import CustomerFactory
 
 from .builders import act, at, days_ago, delivered
@@ -31,7 +32,7 @@ ZONE = zoneinfo.ZoneInfo("America/New_York")
 D = datetime.date
 MINUTE, SECOND = datetime.timedelta(minutes=1), datetime.timedelta(seconds=1)
 fill = importlib.import_module("secondmile.migrations.0007_dashboard_outcome_summaries")
-points_fill = importlib.import_module("secondmile.migrations.0008_points_to_date")
+points_fill = fill
 
 
 def local(*args) -> datetime.datetime:
@@ -257,9 +258,15 @@ def test_recovery_follows_the_customers_later_acts_answers_and_stories(team, sta
 
 
 def _rows():
-    outcome_fields = [f.name for f in OutcomeDay._meta.concrete_fields if f.name != "id"]
+    """Every summary row with something in it (a refresh may leave a row of zeros)."""
+
+    def kept(model):
+        names = [f.name for f in model._meta.concrete_fields if f.name != "id"]
+        return sorted(model.objects.exclude(**dict.fromkeys(names[2:], 0)).values_list(*names))
+
     return (
-        sorted(OutcomeDay.objects.exclude(**dict.fromkeys(outcome_fields[2:], 0)).values_list(*outcome_fields)),
+        kept(OutcomeDay),
+        kept(ReferralDay),
         sorted(WaitDay.objects.values_list("team_id", "date", "seconds", "decisions")),
     )
 
@@ -291,15 +298,17 @@ def _some_of_everything(team, staff, manager, admin_user):
 def test_rebuild_and_the_migrations_fill_write_what_the_services_kept(team, staff, manager, admin_user):
     _some_of_everything(team, staff, manager, admin_user)
     kept = _rows()
-    assert kept[0]
-    assert kept[1]
+    assert all(kept)
     OutcomeDay.objects.all().delete()
     WaitDay.objects.all().delete()
+    ReferralDay.objects.all().delete()
     call_command("rebuild_summaries", stdout=io.StringIO())
     assert _rows() == kept
     OutcomeDay.objects.all().delete()
     WaitDay.objects.all().delete()
+    ReferralDay.objects.all().delete()
     fill.fill_waits(live_apps, None)
+    fill.fill_referrals(live_apps, None)
     fill.fill_outcomes(live_apps, None)
     assert _rows() == kept
 
@@ -397,3 +406,37 @@ def test_leaderboard_points_are_the_running_totals_difference_at_the_periods_edg
     PointsEarner.objects.all().delete()
     points_fill.fill_running_totals(live_apps, None)
     assert sorted(PointsToDate.objects.values_list("team_id", "user_id", "date", "points", "entries")) == kept
+
+
+# --- Concurrency (PostgreSQL) ----------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_answers_acts_and_points_written_at_once_all_reach_the_summaries(team, staff, staff2, manager):
+    """Eight writers at once on one team-day: NPS answers of four customers, acts for the
+    customers who answered (each turns an answer into one "with an act"), and deliveries
+    earning the same two people points. Without the row locks, each would count the day
+    before the others committed and the last one written would forget them."""
+    customers = [CustomerFactory(team=team) for _ in range(4)]
+    for customer in customers[:2]:
+        nps_record(user=staff, customer=customer, score=9)
+    to_deliver = [act(user, cost="5") for user in (staff, staff2, staff, staff2)]
+    jobs = [lambda c=c: nps_record(user=staff, customer=c, score=3) for c in customers[2:]]
+    jobs += [lambda c=c: act(staff2, customer=c) for c in customers[:2]]
+    jobs += [
+        lambda logged=logged: act_services.act_deliver(user=logged.author, act=logged, actual_cost="5")
+        for logged in to_deliver
+    ]
+
+    outcomes_ = run_at_once(jobs)
+
+    assert [kind for kind, _ in outcomes_] == ["ok"] * 8, outcomes_
+    shown = outcomes(staff, days_ago(0))
+    assert (shown["nps_with_act"], shown["nps_without_act"]) == (Decimal("100.0"), Decimal("-100.0"))
+    points = {p.username: p.period_points for p in selectors.leaderboard(scope_of(staff, days_ago(0)))}
+    assert points == {"ana": 2, "sam": 2}
+    kept = _rows()
+    call_command("rebuild_summaries", stdout=io.StringIO())
+    assert _rows() == kept

@@ -4,7 +4,9 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from secondmile import approval_waits, outcome_summaries, points_to_date, summaries
+from acts import approval_waits
+from customers import outcome_days, referral_days
+from secondmile import points_to_date, summaries
 
 
 class Command(BaseCommand):
@@ -18,7 +20,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         rows = summaries.rebuild()
         waits = approval_waits.rebuild()
-        outcomes = outcome_summaries.rebuild()
+        outcomes = outcome_days.rebuild() + referral_days.rebuild()
         points = points_to_date.rebuild()
         self.stdout.write(
             self.style.SUCCESS(

@@ -23,9 +23,9 @@ from collections import Counter
 from django.db import transaction
 from django.db.models import Q, Sum
 
-from acts.models import ActEvent
+from secondmile.models import WaitDay
 
-from .models import WaitDay
+from .models import ActEvent
 
 SECOND = datetime.timedelta(seconds=1)
 BATCH = 2_000

@@ -1,35 +1,34 @@
-"""Per-team, per-day counts of what acts lead to — stories, referrals, NPS, recovery — kept
-by the services, so that the dashboard reads at most teams × days rows for these figures.
+"""Per-team, per-day counts of what acts lead to — stories, NPS, recovery — kept by the
+services, so that the dashboard reads at most teams × days rows for these figures.
 
 `OutcomeDay` (see its docstring for each column) holds, per team-day: the stories told and
-approved or featured, the referred customers created and their first purchases, the NPS
-answers by band (promoter, passive, detractor) and by whether the customer had an act
-going ahead dated on or before the answer, and the reactive acts going ahead whose
-customer came back later. The figures are then plain sums over the period's rows:
-stories_count, referred_customers_count, referral_revenue, nps_with_act / nps_without_act
+approved or featured, the NPS answers by band (promoter, passive, detractor) and by
+whether the customer had an act going ahead dated on or before the answer, and the
+reactive acts going ahead whose customer came back later. The figures are then plain
+sums over the period's rows: stories_count, nps_with_act / nps_without_act
 (customers.selectors.nps_from_counts of the summed bands), recovery (returned ÷
 DaySummary.reactive_count). The expressions that decide "had an act by then" and "came
 back" are defined here once; selectors' reference figures over the rows use them too.
+(Referred customers are customers.referral_days.)
 
 Keeping them right: `refresh_days(days)` recomputes whole rows from the rows of those
-team-days (four grouped queries whatever the number of days), never adding deltas, so a
+team-days (three grouped queries whatever the number of days), never adding deltas, so a
 row cannot drift. What a change can move, and so which days a service refreshes:
 - an act (logged, decided, withdrawn, delivered): it may be, or stop being, "an act by
   then" for its customer's answers dated on or after it, "a later return" for the
   customer's reactive acts dated before it, and (reactive) a recovery itself — so the
-  days of those answers and reactive acts, and its own day (`act_changed`);
+  days of those answers and reactive acts, and its own day (`act_changed`, which listens
+  to acts.signals.act_changed: acts sit below this module and do not import it);
 - an NPS answer: its day, and the days of the customer's reactive acts before it
   (`nps_answered`);
 - a story's moderation: its day, and the days of the customer's reactive acts before it
-  (`story_changed`);
-- a customer created or edited: the day they were created (`customer_changed`).
+  (`story_changed`).
 Each call finds those days through the customer's rows (a customer has a handful), so its
 cost does not grow with the team's data.
 
-Concurrency: as summaries.refresh_day, each refresh first creates the rows it needs and
-locks them (SELECT … FOR UPDATE, in (team, date) order, so two refreshes cannot deadlock
-on each other), then reads: a change that can move a row always locks it before reading,
-so under READ COMMITTED the second of two transactions sees the first's change.
+Concurrency: each refresh first creates the rows it needs and locks them
+(secondmile.summary_rows, in (team, date) order), then reads: a change that can move a
+row always locks it before reading, so the second of two transactions sees the first's.
 Writes around the services (bulk loads, queryset.update) are followed by `manage.py
 rebuild_summaries`, which calls `rebuild()`.
 """
@@ -39,26 +38,21 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 
 from acts.models import GOING_AHEAD, Act, Trigger
-from customers.models import Customer, NpsResponse, Story, StoryStatus
-from customers.selectors import nps_from_counts
+from secondmile.models import OutcomeDay
+from secondmile.summary_rows import Day, any_day, day_rows_locked
 
-from .models import OutcomeDay
+from .models import NpsResponse, Story, StoryStatus
+from .selectors import nps_from_counts
 
-ZERO = Decimal("0.00")
-MONEY = DecimalField(max_digits=14, decimal_places=2)
 TOLD = [StoryStatus.APPROVED, StoryStatus.FEATURED]
 BATCH = 2_000
-Day = tuple[int, datetime.date]  # (team_id, date)
 
 COUNTED = [
     "stories_count",
-    "referred_customers_count",
-    "referral_revenue",
     "nps_with_promoters",
     "nps_with_passives",
     "nps_with_detractors",
@@ -103,36 +97,15 @@ def nps_band_counts(act_model=Act) -> dict:
     return counts
 
 
-def _local_day_bounds(date: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    zone = timezone.get_current_timezone()
-    first = datetime.datetime.combine(date, datetime.time.min, tzinfo=zone)
-    return first, datetime.datetime.combine(date + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-
-
-def _any_of(days: list[Day], date_field: str) -> Q:
-    found = Q()
-    for team_id, date in days:
-        found |= Q(team_id=team_id, **{date_field: date})
-    return found
-
-
-def _any_created_on(days: list[Day]) -> Q:
-    found = Q()
-    for team_id, date in days:
-        first, after = _local_day_bounds(date)
-        found |= Q(team_id=team_id, created_at__gte=first, created_at__lt=after)
-    return found
-
-
 # --- Counting some team-days from their rows -------------------------------------------
 
 
-def _count(days: list[Day], *, act_model=Act, customer_model=Customer, nps_model=NpsResponse, story_model=Story):
+def _count(days: list[Day] | None, *, act_model=Act, nps_model=NpsResponse, story_model=Story):
     """{(team_id, date): {column: value}} for the given days, or for every day with any
-    row when `days` is None: four grouped queries."""
+    row when `days` is None: three grouped queries."""
 
     def where(field: str) -> Q:
-        return Q() if days is None else _any_of(days, field)
+        return Q() if days is None else any_day(days, field)
 
     totals: dict[Day, dict] = {}
 
@@ -148,16 +121,6 @@ def _count(days: list[Day], *, act_model=Act, customer_model=Customer, nps_model
         .values_list("team_id", "told_on", "n")
     )
     add(stories.iterator(chunk_size=BATCH), ["stories_count"])
-
-    referred = (
-        customer_model.objects.filter(Q() if days is None else _any_created_on(days), referred_by__isnull=False)
-        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
-        .order_by()
-        .values("team_id", "day")
-        .annotate(n=Count("pk"), revenue=Coalesce(Sum("first_purchase_value"), Value(ZERO), output_field=MONEY))
-        .values_list("team_id", "day", "n", "revenue")
-    )
-    add(referred.iterator(chunk_size=BATCH), ["referred_customers_count", "referral_revenue"])
 
     bands = nps_band_counts(act_model)
     answers = (
@@ -181,28 +144,20 @@ def _count(days: list[Day], *, act_model=Act, customer_model=Customer, nps_model
     return totals
 
 
-def _value(name: str, value):
-    # SQLite sums money as a float-like number; the column keeps cents.
-    if name == "referral_revenue":
-        return Decimal(value or 0).quantize(Decimal("0.01"))
-    return value or 0
-
-
 def refresh_days(days: Iterable[Day]) -> None:
     """Recompute the OutcomeDay rows of these team-days from their rows, in the caller's
     transaction: create the missing rows, lock them all in (team, date) order, count the
-    days (four grouped queries), write the rows (one query)."""
+    days (three grouped queries), write the rows (one query)."""
     days = sorted(set(days))
     if not days:
         return
     with transaction.atomic():
-        OutcomeDay.objects.bulk_create([OutcomeDay(team_id=t, date=d) for t, d in days], ignore_conflicts=True)
-        rows = list(OutcomeDay.objects.select_for_update().filter(_any_of(days, "date")).order_by("team_id", "date"))
+        rows = day_rows_locked(OutcomeDay, days)
         totals = _count(days)
         for row in rows:
             counted = totals.get((row.team_id, row.date), {})
             for name in COUNTED:
-                setattr(row, name, _value(name, counted.get(name)))
+                setattr(row, name, counted.get(name) or 0)
         OutcomeDay.objects.bulk_update(rows, COUNTED)
 
 
@@ -215,10 +170,10 @@ def _reactive_days_before(customer_id: int, date: datetime.date) -> list[Day]:
     )
 
 
-def act_changed(act: Act) -> None:
-    """After a service created an act or changed its status: refresh its own day, the days
-    of its customer's NPS answers dated on or after it, and those of the customer's reactive
-    acts dated before it."""
+def act_changed(sender, *, act: Act, **kwargs) -> None:
+    """After a service created an act or changed its status (the acts.signals.act_changed
+    receiver): refresh its own day, the days of its customer's NPS answers dated on or after
+    it, and those of the customer's reactive acts dated before it."""
     answers = (
         NpsResponse.objects.filter(customer_id=act.customer_id, date__gte=act.date)
         .order_by()
@@ -238,24 +193,18 @@ def story_changed(story: Story) -> None:
     refresh_days([(story.team_id, story.told_on), *_reactive_days_before(story.customer_id, story.told_on)])
 
 
-def customer_changed(customer: Customer) -> None:
-    """After a customer was created or their referrer or first purchase changed: the day
-    they were created (in local time)."""
-    refresh_days([(customer.team_id, timezone.localtime(customer.created_at).date())])
-
-
 def rebuild(**models) -> int:
-    """Rewrite every OutcomeDay row from the stories, customers, NPS answers and acts: four
-    GROUP BY (team, day) queries over all of them, then bulk inserts. Run while nobody
-    writes (as summaries.rebuild). Returns the rows written. A data migration passes its
-    historical models (act_model, customer_model, nps_model, story_model, outcome_model)."""
+    """Rewrite every OutcomeDay row from the stories, NPS answers and acts: three GROUP BY
+    (team, day) queries over all of them, then bulk inserts. Run while nobody writes (as
+    summaries.rebuild). Returns the rows written. Models may be given (act_model,
+    nps_model, story_model, outcome_model)."""
     outcome_model = models.pop("outcome_model", OutcomeDay)
     with transaction.atomic():
         totals = _count(None, **models)
         outcome_model.objects.all().delete()
         outcome_model.objects.bulk_create(
             (
-                outcome_model(team_id=team_id, date=date, **{name: _value(name, row.get(name)) for name in COUNTED})
+                outcome_model(team_id=team_id, date=date, **{name: row.get(name) or 0 for name in COUNTED})
                 for (team_id, date), row in totals.items()
             ),
             batch_size=BATCH,
@@ -268,11 +217,10 @@ def rebuild(**models) -> int:
 
 def outcome_totals(teams: Q, start: datetime.date, end: datetime.date, *, reactive: int) -> dict:
     """The period's outcome figures from its OutcomeDay rows (one query): stories_count,
-    referred_customers_count, referral_revenue, nps_with_act, nps_without_act, and recovery
-    ({reactive, returned, recovery_rate}; `reactive` is the period's DaySummary.reactive_count)."""
+    nps_with_act, nps_without_act, and recovery ({reactive, returned, recovery_rate};
+    `reactive` is the period's DaySummary.reactive_count)."""
     sums = OutcomeDay.objects.filter(teams, date__gte=start, date__lte=end).aggregate(
-        **{name: Coalesce(Sum(name), 0) for name in COUNTED if name != "referral_revenue"},
-        referral_revenue=Coalesce(Sum("referral_revenue"), Value(ZERO), output_field=MONEY),
+        **{name: Coalesce(Sum(name), 0) for name in COUNTED}
     )
 
     def nps(prefix: str) -> Decimal | None:
@@ -282,8 +230,6 @@ def outcome_totals(teams: Q, start: datetime.date, end: datetime.date, *, reacti
     returned = sums["reactive_returned_count"]
     return {
         "stories_count": sums["stories_count"],
-        "referred_customers_count": sums["referred_customers_count"],
-        "referral_revenue": _value("referral_revenue", sums["referral_revenue"]),
         "nps_with_act": nps("nps_with"),
         "nps_without_act": nps("nps_without"),
         "recovery": {

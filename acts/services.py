@@ -324,7 +324,11 @@ def act_log(
 
 
 def _locked(act: Act) -> Act:
-    return Act.objects.select_for_update().select_related("team").get(pk=act.pk)
+    # The act's row only (of self): locking its team too would hold the team row FOR UPDATE
+    # while the day summaries are locked next, and any transaction holding a summary row
+    # whose commit checks a foreign key to the team (an act logged, an NPS answer: a KEY
+    # SHARE lock) would then deadlock with it. The budget has its own row lock.
+    return Act.objects.select_for_update(of=("self",)).select_related("team").get(pk=act.pk)
 
 
 def user_may_decide(user: User, act: Act) -> str | None:

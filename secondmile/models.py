@@ -288,7 +288,12 @@ class AuditEvent(models.Model):
 
 # --- Summaries of the dashboard's other figures (approval waits, stories, referrals, NPS,
 # recovery, points): kept by acts/approval_waits.py, customers/referral_days.py,
-# customers/outcome_days.py and secondmile/points_to_date.py -------------------------------
+# customers/outcome_days.py and secondmile/points_to_date.py. Their foreign keys have no
+# database constraint: checking one takes a share lock on the team (or person) row, which
+# the act services lock for update — a summary written by an NPS answer would then wait
+# on an act's transaction while holding the summary row that transaction needs next (a
+# deadlock). The rows are derived data: Django still deletes them with their team, and
+# rebuild_summaries rewrites them. ---------------------------------------------------------
 
 
 class WaitDay(models.Model):
@@ -305,7 +310,7 @@ class WaitDay(models.Model):
     FROM the decision events joined to their acts GROUP BY those three.
     """
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     date = models.DateField()
     seconds = models.PositiveIntegerField()
     decisions = models.PositiveIntegerField()
@@ -328,7 +333,7 @@ class ReferralDay(models.Model):
     the change); rebuilt by `manage.py rebuild_summaries`. A bulk loader fills it with one
     GROUP BY (team, local date of created_at) over the customers with a referrer."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     date = models.DateField()
     referred_customers_count = models.PositiveIntegerField(default=0)
     referral_revenue = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
@@ -359,7 +364,7 @@ class OutcomeDay(models.Model):
     GROUP BY (team, day) per source, or by running that command.
     """
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     date = models.DateField()
     stories_count = models.PositiveIntegerField(default=0)
     nps_with_promoters = models.PositiveIntegerField(default=0)
@@ -384,8 +389,8 @@ class PointsEarner(models.Model):
     without scanning the ledger. One row per (team, user), written with their first
     ledger line there (secondmile.points_to_date.points_add)."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", db_constraint=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["team", "user"], name="points_earner_one_per_team_user")]
@@ -404,8 +409,8 @@ class PointsToDate(models.Model):
     rebuilt by `manage.py rebuild_summaries`. A bulk loader fills it with a running SUM
     and COUNT of the ledger per (team, user) ordered by earned_on, one row per day."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     date = models.DateField()
     points = models.IntegerField()
     entries = models.PositiveIntegerField()

@@ -146,7 +146,7 @@ class Migration(migrations.Migration):
                 ('nps_without_passives', models.PositiveIntegerField(default=0)),
                 ('nps_without_detractors', models.PositiveIntegerField(default=0)),
                 ('reactive_returned_count', models.PositiveIntegerField(default=0)),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='secondmile.team')),
+                ('team', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='secondmile.team')),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('team', 'date'), name='outcome_day_one_per_team_day')],
@@ -156,8 +156,8 @@ class Migration(migrations.Migration):
             name='PointsEarner',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='secondmile.team')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('team', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='secondmile.team')),
+                ('user', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('team', 'user'), name='points_earner_one_per_team_user')],
@@ -170,8 +170,8 @@ class Migration(migrations.Migration):
                 ('date', models.DateField()),
                 ('points', models.IntegerField()),
                 ('entries', models.PositiveIntegerField()),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='secondmile.team')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('team', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='secondmile.team')),
+                ('user', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('team', 'user', 'date'), name='points_to_date_one_per_team_user_day')],
@@ -184,7 +184,7 @@ class Migration(migrations.Migration):
                 ('date', models.DateField()),
                 ('referred_customers_count', models.PositiveIntegerField(default=0)),
                 ('referral_revenue', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14)),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='secondmile.team')),
+                ('team', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='secondmile.team')),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('team', 'date'), name='referral_day_one_per_team_day')],
@@ -197,7 +197,7 @@ class Migration(migrations.Migration):
                 ('date', models.DateField()),
                 ('seconds', models.PositiveIntegerField()),
                 ('decisions', models.PositiveIntegerField()),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='secondmile.team')),
+                ('team', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='secondmile.team')),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('team', 'date', 'seconds'), name='wait_day_one_per_team_day_wait')],

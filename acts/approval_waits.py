@@ -23,7 +23,7 @@ from collections import Counter
 from django.db import transaction
 from django.db.models import Q, Sum
 
-from secondmile.models import WaitDay
+from core.models import WaitDay
 
 from .models import ActEvent
 

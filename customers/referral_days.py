@@ -7,7 +7,7 @@ who have a referrer; referral_revenue = SUM of their first_purchase_value. A cus
 creation, a referrer named later and a corrected first purchase move only the day they
 were created: `customer_changed` recomputes that day's row from its customers (one
 grouped query through the (team, created_at) index) after locking it
-(secondmile.summary_rows). `rebuild()` rewrites every row; `manage.py rebuild_summaries`
+(core.summary_rows). `rebuild()` rewrites every row; `manage.py rebuild_summaries`
 calls it after writes around the services. TIME_ZONE decides the local day: after
 changing it, rebuild.
 """
@@ -21,8 +21,8 @@ from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from secondmile.models import ReferralDay
-from secondmile.summary_rows import Day, day_rows_locked
+from core.models import ReferralDay
+from core.summary_rows import Day, day_rows_locked
 
 from .models import Customer
 

@@ -1,5 +1,5 @@
 """Builders for the dashboard tests. Acts go through the real services; stories and NPS
-answers are written as rows, as their services (customers app) would leave them — with
+answers are written as rows, as their services (stories app) would leave them — with
 the day summaries of outcomes refreshed, as those services do."""
 
 import contextlib
@@ -10,9 +10,9 @@ import time_machine
 from django.utils import timezone
 
 from acts import services as act_services
-from customers import outcome_days
-from customers.models import NpsResponse, Story
 from customers.services import customer_create
+from stories import outcome_days
+from stories.models import NpsResponse, Story
 from tests.factories import CustomerFactory, log_act
 
 

@@ -19,9 +19,12 @@ from django.test.utils import CaptureQueriesContext
 
 from acts import services as act_services
 from acts.models import Act
-from customers.services import customer_create, customer_update, nps_record, story_moderate, story_record
-from secondmile import selectors
-from secondmile.models import OutcomeDay, PointsEarner, PointsEntry, PointsToDate, ReferralDay, WaitDay
+from core.models import OutcomeDay, PointsEarner, PointsEntry, PointsToDate, ReferralDay, WaitDay
+from customers.services import customer_create, customer_update
+from secondmile.dashboard import figures as selectors
+from secondmile.dashboard.scope import dashboard_scope
+from stories.nps import nps_record
+from stories.services import story_moderate, story_record
 from tests.concurrency import run_at_once
 from tests.factories import CustomerFactory
 
@@ -31,7 +34,7 @@ pytestmark = pytest.mark.django_db
 ZONE = zoneinfo.ZoneInfo("America/New_York")
 D = datetime.date
 MINUTE, SECOND = datetime.timedelta(minutes=1), datetime.timedelta(seconds=1)
-fill = importlib.import_module("secondmile.migrations.0007_dashboard_outcome_summaries")
+fill = importlib.import_module("core.migrations.0008_dashboard_outcome_summaries")
 points_fill = fill
 
 
@@ -45,7 +48,7 @@ def new_york(settings):
 
 
 def scope_of(user, start, end=None):
-    return selectors.dashboard_scope(user=user, start=start, end=end or start)
+    return dashboard_scope(user=user, start=start, end=end or start)
 
 
 def figures(user, start, end=None) -> dict:
@@ -116,7 +119,7 @@ def test_median_and_p90_of_many_waits_and_of_every_team(team, staff, manager, ot
     with at(start + datetime.timedelta(hours=2)):
         one = selectors.dashboard_figures(scope_of(staff, start.date()))["approval_time"]
         every = selectors.dashboard_figures(
-            selectors.dashboard_scope(user=admin_user, team="all", start=start.date(), end=start.date())
+            dashboard_scope(user=admin_user, team="all", start=start.date(), end=start.date())
         )["approval_time"]
     # 11 waits: the 6th (6 min); p90 at rank ⌈9.9⌉ = 10 (10 min).
     assert one == {"count": 11, "median": 6 * MINUTE, "p90": 10 * MINUTE}
@@ -356,7 +359,7 @@ def test_the_three_year_dashboard_makes_as_many_queries_with_10_acts_as_with_100
         with at(datetime.datetime(2026, 6, 17, 12, 0, tzinfo=datetime.UTC)):
             counts.append([_queries(client, url) for url in urls])
             shown = selectors.dashboard_figures(
-                selectors.dashboard_scope(user=admin_user, team="all", start="2023-06-18", end="2026-06-17")
+                dashboard_scope(user=admin_user, team="all", start="2023-06-18", end="2026-06-17")
             )
     assert counts[0] == counts[1], counts
     assert shown["acts_count"] == 100
@@ -382,7 +385,7 @@ def test_leaderboard_points_are_the_running_totals_difference_at_the_periods_edg
         delivered(staff2, customer=customer)
 
     def board(start, end):
-        scope = selectors.dashboard_scope(user=staff, start=start, end=end)
+        scope = dashboard_scope(user=staff, start=start, end=end)
         reference = dict(
             PointsEntry.objects.filter(team=team, earned_on__gte=start, earned_on__lte=end)
             .values("user_id")

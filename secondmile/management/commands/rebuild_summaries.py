@@ -4,9 +4,10 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from acts import approval_waits
-from customers import outcome_days, referral_days
-from secondmile import points_to_date, summaries
+from acts import approval_waits, summaries
+from core import points_to_date
+from customers import referral_days
+from stories import outcome_days
 
 
 class Command(BaseCommand):

@@ -21,15 +21,18 @@ from core.money import ZERO
 from core.recognition import points_for_delivery
 from core.roles import require_team_of
 from core.security import security_event
+from integrations.models import Event
 
 from . import approval_waits, summaries
 from .budgets import budget_adjust
+from .events import act_event_emit
 from .followups import followups_after_delivery
 from .models import Act, ActEvent, ApprovalLevel, Status
 from .notifications import notify_decided, notify_request_waiting
 from .policy import cost_parse, spend_route
 from .receipts import RECEIPT_EXTENSIONS, receipt_content_type
 from .signals import act_changed
+from .slack import approval_request_post
 
 logger = logging.getLogger(__name__)
 _random = secrets.SystemRandom()
@@ -164,6 +167,7 @@ def act_log(
             budget_adjust(act=act, new_commitment=cost)
             act.save()
             _record(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost)
+            act_event_emit(act, Event.ACT_LOGGED)
             if level == ApprovalLevel.EMPOWERED:
                 _record(
                     act,
@@ -173,12 +177,16 @@ def act_log(
                     amount=cost,
                     note=f"Within the empowerment limit of {money(team.empowerment_limit)}.",
                 )
+                act_event_emit(act, Event.ACT_APPROVED)
         else:
             act.status = Status.PENDING_APPROVAL
             act.requested_at = now
             act.save()
             _record(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost, at=now)
+            act_event_emit(act, Event.ACT_LOGGED)
+            act_event_emit(act, Event.ACT_APPROVAL_REQUESTED)
             on_commit_safely(lambda: notify_request_waiting(act.pk))
+            transaction.on_commit(lambda: approval_request_post(act.pk), robust=True)
         _summaries_refresh(act)
     return act
 
@@ -251,6 +259,7 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
             note=note.strip(),
             at=act.decided_at,
         )
+        act_event_emit(act, Event.ACT_APPROVED)
         on_commit_safely(lambda: notify_decided(act.pk))
         _summaries_refresh(act)
     return act
@@ -282,6 +291,7 @@ def spend_decline(*, user: User, act: Act, note: str) -> Act:
             note=note,
             at=act.decided_at,
         )
+        act_event_emit(act, Event.ACT_DECLINED)
         on_commit_safely(lambda: notify_decided(act.pk))
         _summaries_refresh(act)
     return act
@@ -306,6 +316,7 @@ def spend_withdraw(*, user: User, act: Act, note: str = "") -> Act:
             amount=act.cost,
             note=note.strip(),
         )
+        act_event_emit(act, Event.ACT_WITHDRAWN)
         _summaries_refresh(act)
     return act
 
@@ -355,7 +366,9 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
                     at=act.requested_at,
                     note=note or f"Cost {money(actual_cost)}, {money(actual_cost - approved)} more than approved.",
                 )
+                act_event_emit(act, Event.ACT_APPROVAL_REQUESTED)
                 on_commit_safely(lambda: notify_request_waiting(act.pk))
+                transaction.on_commit(lambda: approval_request_post(act.pk), robust=True)
                 _summaries_refresh(act)
                 return act
             act.approved_amount = actual_cost
@@ -372,6 +385,7 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
             amount=actual_cost,
             note=note.strip(),
         )
+        act_event_emit(act, Event.ACT_DELIVERED)
         points_for_delivery(act=act)
         followups_after_delivery(act=act)
         _summaries_refresh(act)
@@ -399,6 +413,7 @@ def act_customer_knows(*, user: User, act: Act, how: str) -> Act:
             amount=act.actual_cost,
             note=how,
         )
+        act_event_emit(act, Event.ACT_CUSTOMER_KNOWS)
         _summaries_refresh(act)
     return act
 

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "stories",
     "acts",
     "customers",
+    "integrations",
     "core",
 ]
 
@@ -177,6 +178,13 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Second Mile <secondmile@localhost>")
 # Where people reach the app: links in emails are absolute (a mail has no page to be relative to).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Outgoing webhooks and Slack posts go to public https addresses only; on (make run, tests)
+# it lets them reach loopback and private networks and plain http, for local receivers.
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+# Slack's signing secret (the Slack app's Basic Information page): button clicks that do
+# not carry its signature are refused. Empty: every click is refused.
+SLACK_SIGNING_SECRET = env("SLACK_SIGNING_SECRET", default="")
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

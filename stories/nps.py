@@ -15,6 +15,7 @@ from core.roles import require_team_of
 from customers.models import Customer
 
 from . import outcome_days
+from .events import nps_detractor_emit
 from .models import NpsResponse
 from .net_promoter import nps_from_counts
 from .services import STORY_TEXT_MAX
@@ -56,6 +57,7 @@ def nps_row_create(
             kind=FollowUp.Kind.DETRACTOR,
             due_on=timezone.localdate(),
         )
+        nps_detractor_emit(response)
     return response
 
 

@@ -18,8 +18,10 @@ from core.models import Role, User
 from core.recognition import points_for_story
 from core.roles import require_team_of
 from customers.models import Customer
+from integrations.models import Event
 
 from . import outcome_days
+from .events import story_event_emit
 from .models import Channel, Story, StoryEvent, StoryStatus
 
 MSG_STORY_ACT_NOT_THEIRS = "A story retells acts done for {name}; that act was for another customer."
@@ -82,6 +84,7 @@ def story_row_create(
     if acts:
         story.acts.set(acts)
     StoryEvent.objects.create(story=story, actor=recorded_by, to_status=StoryStatus.SUBMITTED)
+    story_event_emit(story, Event.STORY_SUBMITTED)
     return story
 
 
@@ -182,4 +185,6 @@ def story_moderate(*, user: User, story: Story, decision: str, reason: str = "")
         outcome_days.story_changed(story)
         if new_status in (StoryStatus.APPROVED, StoryStatus.FEATURED):
             points_for_story(story=story)
+            featured = new_status == StoryStatus.FEATURED
+            story_event_emit(story, Event.STORY_FEATURED if featured else Event.STORY_APPROVED)
     return story

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 ZONE = zoneinfo.ZoneInfo("America/New_York")
 D = datetime.date
 MINUTE, SECOND = datetime.timedelta(minutes=1), datetime.timedelta(seconds=1)
-fill = importlib.import_module("core.migrations.0008_dashboard_outcome_summaries")
+fill = importlib.import_module("core.migrations.0009_dashboard_outcome_summaries")
 points_fill = fill
 
 

@@ -127,7 +127,7 @@ def fill_running_totals(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('secondmile', '0007_day_summary_moved_out'),
+        ('secondmile', '0008_slack_links_and_webhook_audit'),
         ('acts', '0006_followup_and_day_summary_moved_in'),
         ('customers', '0005_stories_and_follow_ups_moved_out'),
         ('stories', '0001_initial'),

@@ -23,7 +23,7 @@ from core.roles import require_team_of
 from core.security import security_event
 from integrations.models import Event
 
-from . import summaries
+from . import approval_waits, summaries
 from .budgets import budget_adjust
 from .events import act_event_emit
 from .followups import followups_after_delivery
@@ -31,6 +31,7 @@ from .models import Act, ActEvent, ApprovalLevel, Status
 from .notifications import notify_decided, notify_request_waiting
 from .policy import cost_parse, spend_route
 from .receipts import RECEIPT_EXTENSIONS, receipt_content_type
+from .signals import act_changed
 from .slack import approval_request_post
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,16 @@ _random = secrets.SystemRandom()
 
 
 # --- History --------------------------------------------------------------------
+
+
+def _summaries_refresh(act: Act) -> None:
+    """Every dashboard summary a change of this act can move, in the change's transaction:
+    its day's totals (whose row lock also orders the refresh of its day's waits), its
+    day's approval waits, then — through the act_changed signal, for the apps above acts —
+    the outcomes of its customer's days (NPS, recovery)."""
+    summaries.refresh_day(act.team_id, act.date)
+    approval_waits.refresh_waits(act.team_id, act.date)
+    act_changed.send(sender=Act, act=act)
 
 
 def _record(act: Act, *, actor, action, from_status="", amount=None, note="", at=None) -> ActEvent:
@@ -176,7 +187,7 @@ def act_log(
             act_event_emit(act, Event.ACT_APPROVAL_REQUESTED)
             on_commit_safely(lambda: notify_request_waiting(act.pk))
             transaction.on_commit(lambda: approval_request_post(act.pk), robust=True)
-        summaries.refresh_day(act.team_id, act.date)
+        _summaries_refresh(act)
     return act
 
 
@@ -184,7 +195,11 @@ def act_log(
 
 
 def _locked(act: Act) -> Act:
-    return Act.objects.select_for_update().select_related("team").get(pk=act.pk)
+    # The act's row only (of self): locking its team too would hold the team row FOR UPDATE
+    # while the day summaries are locked next, and any transaction holding a summary row
+    # whose commit checks a foreign key to the team (an act logged, an NPS answer: a KEY
+    # SHARE lock) would then deadlock with it. The budget has its own row lock.
+    return Act.objects.select_for_update(of=("self",)).select_related("team").get(pk=act.pk)
 
 
 def user_may_decide(user: User, act: Act) -> str | None:
@@ -246,7 +261,7 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
         )
         act_event_emit(act, Event.ACT_APPROVED)
         on_commit_safely(lambda: notify_decided(act.pk))
-        summaries.refresh_day(act.team_id, act.date)
+        _summaries_refresh(act)
     return act
 
 
@@ -278,7 +293,7 @@ def spend_decline(*, user: User, act: Act, note: str) -> Act:
         )
         act_event_emit(act, Event.ACT_DECLINED)
         on_commit_safely(lambda: notify_decided(act.pk))
-        summaries.refresh_day(act.team_id, act.date)
+        _summaries_refresh(act)
     return act
 
 
@@ -302,7 +317,7 @@ def spend_withdraw(*, user: User, act: Act, note: str = "") -> Act:
             note=note.strip(),
         )
         act_event_emit(act, Event.ACT_WITHDRAWN)
-        summaries.refresh_day(act.team_id, act.date)
+        _summaries_refresh(act)
     return act
 
 
@@ -354,7 +369,7 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
                 act_event_emit(act, Event.ACT_APPROVAL_REQUESTED)
                 on_commit_safely(lambda: notify_request_waiting(act.pk))
                 transaction.on_commit(lambda: approval_request_post(act.pk), robust=True)
-                summaries.refresh_day(act.team_id, act.date)
+                _summaries_refresh(act)
                 return act
             act.approved_amount = actual_cost
         budget_adjust(act=act, new_commitment=actual_cost)
@@ -373,7 +388,7 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
         act_event_emit(act, Event.ACT_DELIVERED)
         points_for_delivery(act=act)
         followups_after_delivery(act=act)
-        summaries.refresh_day(act.team_id, act.date)
+        _summaries_refresh(act)
     return act
 
 
@@ -399,7 +414,7 @@ def act_customer_knows(*, user: User, act: Act, how: str) -> Act:
             note=how,
         )
         act_event_emit(act, Event.ACT_CUSTOMER_KNOWS)
-        summaries.refresh_day(act.team_id, act.date)
+        _summaries_refresh(act)
     return act
 
 

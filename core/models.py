@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from .money import ZERO
+
 
 # Named functions (not lambdas) so that migrations can refer to them.
 def default_monthly_budget():
@@ -251,3 +253,142 @@ class AuditEvent(models.Model):
             (field.replace("_", " ").capitalize(), word(self.before.get(field)), word(value))
             for field, value in self.after.items()
         ]
+
+
+# --- Summaries of the dashboard's other figures (approval waits, stories, referrals, NPS,
+# recovery, points): kept by acts/approval_waits.py, customers/referral_days.py,
+# stories/outcome_days.py and core/points_to_date.py. Their foreign keys have no
+# database constraint: checking one takes a share lock on the team (or person) row, which
+# the act services lock for update — a summary written by an NPS answer would then wait
+# on an act's transaction while holding the summary row that transaction needs next (a
+# deadlock). The rows are derived data: Django still deletes them with their team, and
+# rebuild_summaries rewrites them. ---------------------------------------------------------
+
+
+class WaitDay(models.Model):
+    """How long the decisions on one team-day's acts waited, as a histogram in whole seconds.
+
+    One row per (team, date, seconds): `decisions` = how many approved or declined history
+    rows (ActEvent) of the acts dated `date` of `team` waited `seconds` — their `waited`
+    rounded down to a whole second. The dashboard's approval time median and 90th
+    percentile follow exactly (at that resolution) from the cumulative counts of the
+    period's rows. A day without decisions has no row. Kept by
+    acts.approval_waits.refresh_waits (called by every act service in the
+    transaction of the change); rebuilt by `manage.py rebuild_summaries`. A bulk loader
+    fills it with: INSERT … SELECT act.team_id, act.date, floor(waited in seconds), COUNT(*)
+    FROM the decision events joined to their acts GROUP BY those three.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    date = models.DateField()
+    seconds = models.PositiveIntegerField()
+    decisions = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # Also the index that reads a period: (team, date) ranges, covering the seconds.
+            models.UniqueConstraint(fields=["team", "date", "seconds"], name="wait_day_one_per_team_day_wait"),
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.date}: {self.decisions} waited {self.seconds} s"
+
+
+class ReferralDay(models.Model):
+    """One team's day of referred customers: `referred_customers_count` = customers created
+    on `date` (the local date of created_at, in TIME_ZONE) who have a referrer, and
+    `referral_revenue` = the SUM of their first_purchase_value (0.00 when none has one).
+    Kept by customers.referral_days (the customer services call it in the transaction of
+    the change); rebuilt by `manage.py rebuild_summaries`. A bulk loader fills it with one
+    GROUP BY (team, local date of created_at) over the customers with a referrer."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    date = models.DateField()
+    referred_customers_count = models.PositiveIntegerField(default=0)
+    referral_revenue = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "date"], name="referral_day_one_per_team_day")]
+
+    def __str__(self):
+        return f"{self.team_id} {self.date}: {self.referred_customers_count} referred"
+
+
+class OutcomeDay(models.Model):
+    """One team's day of outcomes, counted: the dashboard's stories, NPS and recovery.
+
+    Columns, for team `team` and day `date` (every one a plain count, 0 when none):
+    - `stories_count`: stories told on `date` (told_on) whose status is approved or featured;
+    - `nps_with_promoters|passives|detractors`: NPS responses dated `date` scoring 9–10, 7–8,
+      0–6, of customers who had an act going ahead (not declined or withdrawn) dated on or
+      before the response; `nps_without_…`: the same for customers who had none;
+    - `reactive_returned_count`: reactive acts going ahead dated `date` whose customer came
+      back after it (an act going ahead dated later, an NPS response dated later, or a
+      story told later and approved or featured). The reactive acts themselves are
+      DaySummary.reactive_count.
+
+    Kept by stories.outcome_days (the NPS and story services call it, and the act
+    services through the acts.signals.act_changed signal, in the transaction of the
+    change); rebuilt by `manage.py rebuild_summaries`. A bulk loader fills it with one
+    GROUP BY (team, day) per source, or by running that command.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    date = models.DateField()
+    stories_count = models.PositiveIntegerField(default=0)
+    nps_with_promoters = models.PositiveIntegerField(default=0)
+    nps_with_passives = models.PositiveIntegerField(default=0)
+    nps_with_detractors = models.PositiveIntegerField(default=0)
+    nps_without_promoters = models.PositiveIntegerField(default=0)
+    nps_without_passives = models.PositiveIntegerField(default=0)
+    nps_without_detractors = models.PositiveIntegerField(default=0)
+    reactive_returned_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "date"], name="outcome_day_one_per_team_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.date}: outcomes"
+
+
+class PointsEarner(models.Model):
+    """Someone who has earned points in a team: the people a leaderboard ranks, read
+    without scanning the ledger. One row per (team, user), written with their first
+    ledger line there (core.points_to_date.points_add)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="points_earner_one_per_team_user")]
+
+    def __str__(self):
+        return f"{self.user_id} in {self.team_id}"
+
+
+class PointsToDate(models.Model):
+    """A person's running totals in a team's ledger: `points` = SUM(points) and `entries` =
+    COUNT of their PointsEntry rows of `team` earned on or before `date`. One row per day
+    they earned anything; a period's points are the row at its end minus the row before
+    its start (the latest row on or before each day), so the leaderboard reads two rows
+    per person whatever the length of the period. Kept by
+    core.points_to_date.points_add in the transaction that writes the ledger line;
+    rebuilt by `manage.py rebuild_summaries`. A bulk loader fills it with a running SUM
+    and COUNT of the ledger per (team, user) ordered by earned_on, one row per day."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    date = models.DateField()
+    points = models.IntegerField()
+    entries = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # Also the index that finds the latest row on or before a day.
+            models.UniqueConstraint(fields=["team", "user", "date"], name="points_to_date_one_per_team_user_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} in {self.team_id} by {self.date}: {self.points}"

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from . import errors
 from .models import Kudos, PointsEntry, User
+from .points_to_date import points_add
 from .roles import require_team_of
 
 
@@ -29,6 +30,7 @@ def _award(*, user, team, reason, points, key, earned_on, **links) -> None:
                 earned_on=earned_on,
                 **links,
             )
+            points_add(team_id=team.pk, user_id=user.pk, earned_on=earned_on, points=points)
     except IntegrityError:
         pass  # already earned
 

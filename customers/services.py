@@ -12,6 +12,7 @@ from core.models import AuditEvent, Role, Team, User
 from core.recognition import points_for_referral
 from core.roles import team_require, visible_to
 
+from . import referral_days
 from .events import customer_referred_emit
 from .models import (
     Customer,
@@ -62,6 +63,7 @@ def customer_create(
             first_purchase_value=first_purchase_value,
         )
         if referred_by is not None:
+            referral_days.customer_changed(customer)
             audit_record(
                 actor=user,
                 action=AuditEvent.Action.REFERRAL_SET,
@@ -124,6 +126,8 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
         customer.save()
         changed_before, changed_after = audit_changes(before, {field: getattr(customer, field) for field in fields})
         referral_changed = set(REFERRAL_FIELDS) & set(changed_after)
+        if {"referred_by", "first_purchase_value"} & set(changed_after):
+            referral_days.customer_changed(customer)
         audit_record(
             actor=user,
             target=customer,

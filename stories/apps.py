@@ -6,3 +6,12 @@ class StoriesConfig(AppConfig):
 
     name = "stories"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The day summaries of outcomes follow every act change, in its transaction. ready()
+        # is Django's place to connect signals: outcome_days imports models.
+        from acts.signals import act_changed  # noqa: PLC0415
+
+        from .outcome_days import act_changed as outcome_days_follow  # noqa: PLC0415
+
+        act_changed.connect(outcome_days_follow, dispatch_uid="stories.outcome_days.act_changed")

@@ -2,7 +2,7 @@
 of a set of answers, and the follow-up a detractor opens."""
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
@@ -14,8 +14,10 @@ from core.models import User
 from core.roles import require_team_of
 from customers.models import Customer
 
+from . import outcome_days
 from .events import nps_detractor_emit
 from .models import NpsResponse
+from .net_promoter import nps_from_counts
 from .services import STORY_TEXT_MAX
 
 
@@ -44,6 +46,7 @@ def nps_row_create(
         date=date,
         recorded_by=recorded_by,
     )
+    outcome_days.nps_answered(response)
     if score <= 6:
         # A problem put right brings most customers back: someone calls them today.
         FollowUp.objects.create(
@@ -100,7 +103,4 @@ def nps_score(responses: QuerySet) -> Decimal | None:
         promoters=Count("pk", filter=Q(score__gte=9)),
         detractors=Count("pk", filter=Q(score__lte=6)),
     )
-    if not counts["total"]:
-        return None
-    score = Decimal(100 * (counts["promoters"] - counts["detractors"])) / counts["total"]
-    return score.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return nps_from_counts(promoters=counts["promoters"], detractors=counts["detractors"], total=counts["total"])

@@ -16,7 +16,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -26,17 +25,21 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
 
-from acts.models import GOING_AHEAD, Act, ActEvent, BudgetMonth, DaySummary, Kind, Quadrant, Trigger
+from acts import approval_waits
+from acts.models import Act, ActEvent, BudgetMonth, DaySummary, Kind, Quadrant, Trigger
 from acts.summaries import (
     DECISIONS,
     GOING,
     decision_aggregates,
     summed_fields,
 )
+from core import points_to_date
 from core.models import Kudos, PointsEntry, Team, User
 from core.money import MONEY_SUM, ZERO, cents
 from core.roles import visible_to
+from customers import referral_days
 from customers.models import Customer
+from stories import outcome_days
 from stories.models import NpsResponse, Story, StoryStatus
 from stories.nps import nps_score
 
@@ -161,6 +164,9 @@ def approval_times(scope: Scope) -> dict:
     p90 = nearest rank, the wait at rank ⌈0.9 n⌉ in ascending order. Both None with no
     decision. The database numbers the waits with window functions and returns only the
     (at most three) rows needed.
+
+    This is the reference over the history rows; the dashboard reads the same figure, at
+    whole seconds, from the histogram of waits kept per team-day (summarised_approval_times).
     """
     rows = list(
         scope_act_events(scope)
@@ -181,13 +187,15 @@ def approval_times(scope: Scope) -> dict:
 
 
 def stories_count(scope: Scope) -> int:
-    """stories_count = COUNT(stories told in the period WHERE status IN (approved, featured))."""
+    """stories_count = COUNT(stories told in the period WHERE status IN (approved, featured)).
+    Reference over the rows; the dashboard reads it from the day summaries (summarised_outcomes)."""
     return scope_stories(scope).filter(status__in=TOLD).count()
 
 
 def referral_totals(scope: Scope) -> dict:
     """referred_customers_count = COUNT(customers created in the period WHERE referred_by
-    IS NOT NULL); referral_revenue = SUM(their first_purchase_value), 0.00 with none."""
+    IS NOT NULL); referral_revenue = SUM(their first_purchase_value), 0.00 with none.
+    Reference over the rows; the dashboard reads them from the day summaries (summarised_outcomes)."""
     totals = scope_referred_customers(scope).aggregate(
         referred_customers_count=Count("pk"),
         referral_revenue=Coalesce(Sum("first_purchase_value"), Value(ZERO), output_field=MONEY),
@@ -197,21 +205,21 @@ def referral_totals(scope: Scope) -> dict:
 
 
 def _had_act_by_then() -> Exists:
-    return Exists(
-        Act.objects.filter(customer_id=OuterRef("customer_id"), status__in=GOING_AHEAD, date__lte=OuterRef("date"))
-    )
+    return outcome_days.had_act_by_then()
 
 
 def nps_with_act(scope: Scope) -> Decimal | None:
     """nps_with_act = NPS of the responses given in the period by customers who had an
     act going ahead dated on or before the response (−100…100, one decimal; None with
-    no responses). NPS itself is stories.nps.nps_score."""
+    no responses). NPS itself is stories.nps.nps_score. Reference over the rows; the
+    dashboard reads it from the day summaries' counts by band (summarised_outcomes)."""
     return nps_score(scope_nps_responses(scope).filter(_had_act_by_then()))
 
 
 def nps_without_act(scope: Scope) -> Decimal | None:
     """nps_without_act = NPS of the responses given in the period by customers who had
-    no act going ahead dated on or before the response; None with no responses."""
+    no act going ahead dated on or before the response; None with no responses. Reference
+    over the rows, like nps_with_act."""
     return nps_score(scope_nps_responses(scope).filter(~_had_act_by_then()))
 
 
@@ -219,13 +227,9 @@ def recovery(scope: Scope) -> dict:
     """Reactive acts going ahead in the period, and how many of their customers came
     back: a later act going ahead (dated after it; not declined or withdrawn), an NPS
     response dated after it, or a story told after it and approved or featured.
-    recovery_rate = returned ÷ reactive; None with no reactive act."""
-    later = {"customer_id": OuterRef("customer_id")}
-    came_back = (
-        Exists(Act.objects.filter(**later, status__in=GOING_AHEAD, date__gt=OuterRef("date")))
-        | Exists(NpsResponse.objects.filter(**later, date__gt=OuterRef("date")))
-        | Exists(Story.objects.filter(**later, status__in=TOLD, told_on__gt=OuterRef("date")))
-    )
+    recovery_rate = returned ÷ reactive; None with no reactive act. Reference over the rows;
+    the dashboard reads it from the day summaries (summarised_outcomes)."""
+    came_back = outcome_days.came_back()
     counts = (
         scope_acts(scope)
         .filter(GOING, trigger=Trigger.REACTIVE)
@@ -241,37 +245,51 @@ def recovery(scope: Scope) -> dict:
 # --- The headline, and everything the dashboard and the API show ------------------
 
 
+def summarised_outcomes(scope: Scope, *, reactive: int) -> dict:
+    """stories_count, referred_customers_count, referral_revenue, nps_with_act,
+    nps_without_act and recovery, from the day summaries of outcomes and referrals (two
+    queries; see stories/outcome_days.py and customers/referral_days.py): the same
+    figures as stories_count, referral_totals, nps_with_act, nps_without_act and recovery
+    compute over the period's rows."""
+    return {
+        **referral_days.referral_totals(scope.teams(), scope.start, scope.end),
+        **outcome_days.outcome_totals(scope.teams(), scope.start, scope.end, reactive=reactive),
+    }
+
+
+def summarised_approval_times(scope: Scope) -> dict:
+    """approval_times from the histogram of waits kept per team-day, at whole seconds (one
+    query; see acts/approval_waits.py)."""
+    return approval_waits.approval_times(scope.teams(), scope.start, scope.end)
+
+
 def headline(scope: Scope) -> dict:
     """The figures of the tiles that show a change: acts, proactive share, spend,
-    stories, referred customers, cost per referred customer (three queries)."""
+    stories, referred customers, cost per referred customer, NPS (three queries, all
+    over day summaries: at most teams × days rows whatever the number of acts)."""
     totals = act_totals(scope)
-    referrals = referral_totals(scope)
-    stories = stories_count(scope)
+    outcomes = summarised_outcomes(scope, reactive=totals["reactive_count"])
     return {
         **totals,
-        **referrals,
+        **outcomes,
         "proactive_share": proactive_share(totals),
-        "stories_count": stories,
         "cost_per_referred_customer": cost_per_referred_customer(
-            totals["spend_total"], referrals["referred_customers_count"]
+            totals["spend_total"], outcomes["referred_customers_count"]
         ),
     }
 
 
 def dashboard_figures(scope: Scope) -> dict:
-    """Every figure of the dashboard for a scope, in a fixed number of queries whatever
-    the number of acts (eight; the acts' and decisions' totals are one read of the day
-    summaries)."""
-    figures = headline(scope)  # decisions included: act_totals reads them from the day summaries
+    """Every figure of the dashboard for a scope, in four queries whatever the number of
+    acts, all over day summaries: the acts' and decisions' totals, the referrals, the
+    outcomes (stories, NPS, recovery), the approval waits."""
+    figures = headline(scope)  # decisions, NPS and recovery included
     figures.update(
         empowerment_rate=empowerment_rate(figures),
         decline_rate=decline_rate(figures),
         stories_per_act=stories_per_act(figures["stories_count"], figures["acts_count"]),
         referral_return=referral_return(figures["referral_revenue"], figures["spend_total"]),
-        nps_with_act=nps_with_act(scope),
-        nps_without_act=nps_without_act(scope),
-        approval_time=approval_times(scope),
-        recovery=recovery(scope),
+        approval_time=summarised_approval_times(scope),
     )
     figures["quadrants"] = [
         {"value": q.value, "label": q.label, "count": figures[f"quadrant_{q.value}"]} for q in Quadrant
@@ -334,13 +352,7 @@ def activity_series(scope: Scope, *, daily: dict | None = None) -> dict:
     daily act totals are given."""
     daily = daily_act_totals(scope) if daily is None else daily
     acts_by_day = {day: count for day, (count, _spend) in daily.items()}
-    stories_by_day = dict(
-        scope_stories(scope)
-        .filter(status__in=TOLD)
-        .values("told_on")
-        .annotate(n=Count("pk"))
-        .values_list("told_on", "n")
-    )
+    stories_by_day = outcome_days.told_stories_by_day(scope.teams(), scope.start, scope.end)
     unit, buckets = _buckets(scope)
     rows = [{"start": first, "end": last, "acts": 0, "stories": 0} for first, last in buckets]
     starts = [first for first, _last in buckets]
@@ -385,18 +397,12 @@ def leaderboard(scope: Scope, *, limit: int = 10) -> list[User]:
     (SUM of their ledger lines dated in it), then by kudos received in it; people who
     chose not to appear are left out, and so is anyone with neither.
 
-    Three queries, each bounded by the period: points and kudos are summed per person
-    in the database (points through the (team, earned_on) index), then the people
-    with either are read; only those people are ranked here.
+    Three queries: points per person from their running totals (two rows a person
+    whatever the period: core/points_to_date.py), kudos counted per person in the
+    period, then the people with either are read; only those people are ranked here.
     """
     first, after = scope.moments()
-    points = dict(
-        PointsEntry.objects.filter(scope.teams(), earned_on__gte=scope.start, earned_on__lte=scope.end)
-        .order_by()
-        .values("user_id")
-        .annotate(total=Sum("points"))
-        .values_list("user_id", "total")
-    )
+    points = points_to_date.period_points(scope.teams(), scope.start, scope.end)
     kudos = dict(
         Kudos.objects.filter(scope.teams(), created_at__gte=first, created_at__lt=after)
         .order_by()

@@ -90,8 +90,7 @@ def dashboard_view(request):
     )
     figures = metrics.dashboard_figures(scope)
     previous = scope.previous()
-    before = metrics.headline(previous)
-    before["nps_with_act"] = metrics.nps_with_act(previous)
+    before = metrics.headline(previous)  # NPS included
     daily = metrics.daily_act_totals(scope)
     months = metrics.budget_by_month(scope, daily=daily)
     budget_total = sum((m["budget"] for m in months), metrics.ZERO)

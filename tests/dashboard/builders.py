@@ -1,5 +1,6 @@
 """Builders for the dashboard tests. Acts go through the real services; stories and NPS
-answers are written as rows, as their services (customers app) would leave them."""
+answers are written as rows, as their services (stories app) would leave them — with
+the day summaries of outcomes refreshed, as those services do."""
 
 import contextlib
 import datetime
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from acts import services as act_services
 from customers.services import customer_create
+from stories import outcome_days
 from stories.models import NpsResponse, Story
 from tests.factories import CustomerFactory, log_act
 
@@ -42,11 +44,14 @@ def tell_story(customer, *, days: int = 0, status: str = "approved", acts=(), mo
         consent=True,
     )
     story.acts.set(acts)
+    outcome_days.story_changed(story)
     return story
 
 
 def nps(customer, score: int, *, days: int = 0):
-    return NpsResponse.objects.create(team=customer.team, customer=customer, score=score, date=days_ago(days))
+    response = NpsResponse.objects.create(team=customer.team, customer=customer, score=score, date=days_ago(days))
+    outcome_days.nps_answered(response)
+    return response
 
 
 def referred(user, referrer, *, value=None, name="Referred One"):

@@ -32,6 +32,7 @@ import time_machine
 from django.utils import timezone
 
 from acts import services as act_services
+from customers import referral_days
 from customers.models import Customer
 from tests.factories import CustomerFactory
 
@@ -78,6 +79,7 @@ def world(team, other_team, staff, staff2, manager, admin_user, other_staff):
     w.r2 = referred(staff, c[2], name="Referred Two")
     old = referred(staff, c[3], value="999", name="Referred Long Ago")
     Customer.objects.filter(pk=old.pk).update(created_at=timezone.now() - datetime.timedelta(days=40))
+    referral_days.rebuild()  # the update above went around the services
     referred(other_staff, CustomerFactory(team=other_team), value="50", name="Elsewhere")
 
     nps(c[1], 10, days=5)

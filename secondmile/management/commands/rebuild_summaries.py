@@ -1,21 +1,31 @@
-"""`python manage.py rebuild_summaries`: rewrite the dashboard's day summaries from the acts."""
+"""`python manage.py rebuild_summaries`: rewrite the dashboard's day summaries from the rows."""
 
 import time
 
 from django.core.management.base import BaseCommand
 
-from acts import summaries
+from acts import approval_waits, summaries
+from core import points_to_date
+from customers import referral_days
+from stories import outcome_days
 
 
 class Command(BaseCommand):
     help = (
-        "Rewrite every per-team, per-day summary the dashboard reads from the acts and their "
-        "history. The services keep them up to date; run this after loading acts in bulk."
+        "Rewrite every per-team, per-day summary the dashboard reads: the acts' totals, the "
+        "approval waits, the outcomes (stories, referrals, NPS, recovery) and the points. The services "
+        "keep them up to date; run this after loading or changing rows in bulk."
     )
 
     def handle(self, *args, **options):
         started = time.perf_counter()
         rows = summaries.rebuild()
+        waits = approval_waits.rebuild()
+        outcomes = outcome_days.rebuild() + referral_days.rebuild()
+        points = points_to_date.rebuild()
         self.stdout.write(
-            self.style.SUCCESS(f"Summarised {rows:,} team-days in {time.perf_counter() - started:.1f} s.")
+            self.style.SUCCESS(
+                f"Summarised {rows:,} team-days of acts, {waits:,} team-day waits and {outcomes:,} "
+                f"team-days of outcomes and {points:,} running points totals in {time.perf_counter() - started:.1f} s."
+            )
         )

@@ -9,7 +9,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from acts import selectors as act_selectors
-from secondmile.paging import PageNumber
+from secondmile.paging import Counted, PageNumber
 
 from . import selectors, services
 from .models import StoryStatus
@@ -44,7 +44,14 @@ class CustomerOut(Schema):
 @router.get("/customers", response=list[CustomerOut])
 @paginate(PageNumber, page_size=20)
 def customer_list(request, q: str = ""):
-    return selectors.customer_search(user=request.auth, query=q).order_by("-created_at", "-id")
+    """Customers of your team (every team for an admin), newest first, optionally those
+    matching `q` (name, email, company or referral code). Without `q`, `count` is the
+    team's customer count the services keep; with it, the matches are counted."""
+    user = request.auth
+    customers = selectors.customer_search(user=user, query=q).order_by("-created_at", "-id")
+    if q.strip():
+        return customers
+    return Counted(customers, selectors.customers_count(user=user))
 
 
 @router.get("/customers/{customer_id}", response=CustomerOut)

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -16,7 +16,7 @@ from secondmile.inputs import id_parse
 from secondmile.models import Role, User
 from secondmile.roles import visible_to
 
-from .models import Customer, Story, StoryStatus, SurveyLink
+from .models import Customer, Story, StoryStatus, SurveyLink, TeamCustomerCount
 
 
 def customers_visible_to(user: User) -> QuerySet[Customer]:
@@ -28,8 +28,10 @@ def customer_get(*, user: User, pk) -> Customer:
 
 
 def customer_search(*, user: User, query: str = "") -> QuerySet[Customer]:
-    """Customers matching a name, email or referral code, with their act counts."""
-    customers = customers_visible_to(user).annotate(acts_count=Count("acts", distinct=True))
+    """Customers matching a name, email, company or referral code (all of them without a
+    query), by name. Their act counts are read for the page shown (`with_act_counts`),
+    never for every match."""
+    customers = customers_visible_to(user)
     query = (query or "").strip()
     if query:
         customers = customers.filter(
@@ -39,6 +41,34 @@ def customer_search(*, user: User, query: str = "") -> QuerySet[Customer]:
             | Q(company__icontains=query)
         )
     return customers.order_by("name", "id")
+
+
+def customers_count(*, user: User) -> int:
+    """How many customers the user sees (their team's; every team's for an admin), from
+    the counts `customer_create` keeps: one row (an admin: one per team), never a count
+    of the customers themselves."""
+    counts = (
+        TeamCustomerCount.objects.all()
+        if user.role == Role.ADMIN
+        else TeamCustomerCount.objects.filter(team_id=user.team_id)
+    )
+    return counts.aggregate(total=Sum("customers"))["total"] or 0
+
+
+def with_act_counts(customers) -> list[Customer]:
+    """The customers of one page, each with `acts_count` (all their acts), in one query
+    bounded by the page: the counts go through the acts' (customer, date) index."""
+    customers = list(customers)
+    counts = dict(
+        Customer.objects.filter(pk__in=[c.pk for c in customers])
+        .order_by()
+        .values("pk")
+        .annotate(n=Count("acts"))
+        .values_list("pk", "n")
+    )
+    for customer in customers:
+        customer.acts_count = counts.get(customer.pk, 0)
+    return customers
 
 
 def customer_by_code(*, user: User, code: str) -> Customer | None:

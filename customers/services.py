@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +37,7 @@ from .models import (
     StoryEvent,
     StoryStatus,
     SurveyLink,
+    TeamCustomerCount,
 )
 from .selectors import survey_quiet, survey_token_hash
 
@@ -139,6 +141,7 @@ def customer_create(
             referred_by_story=referred_by_story,
             first_purchase_value=first_purchase_value,
         )
+        customer_count_add(team=team)
         if referred_by is not None:
             audit_record(
                 actor=user,
@@ -153,6 +156,23 @@ def customer_create(
 
             points_for_referral(customer=customer)
     return customer
+
+
+def customer_count_add(*, team: Team) -> None:
+    """One more customer in the team's count, in the caller's transaction: the row is made
+    if missing (a conflict is ignored, so two first customers at once both count), then
+    incremented in the database, which locks it until commit."""
+    TeamCustomerCount.objects.bulk_create([TeamCustomerCount(team=team, customers=0)], ignore_conflicts=True)
+    TeamCustomerCount.objects.filter(team=team).update(customers=F("customers") + 1)
+
+
+def customer_counts_rebuild() -> None:
+    """Set every team's customer count from its customers: after a bulk load that
+    bypassed `customer_create` (the bench's data set), while nobody adds customers."""
+    counts = Customer.objects.order_by().values("team_id").annotate(n=Count("pk")).values_list("team_id", "n")
+    with transaction.atomic():
+        TeamCustomerCount.objects.all().delete()
+        TeamCustomerCount.objects.bulk_create([TeamCustomerCount(team_id=team, customers=n) for team, n in counts])
 
 
 def customer_update(*, user: User, customer: Customer, **fields) -> Customer:

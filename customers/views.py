@@ -17,7 +17,7 @@ from acts import selectors as act_selectors
 from secondmile import errors
 from secondmile.inputs import id_parse
 from secondmile.models import Role
-from secondmile.web import QUEUE_PAGE_SIZE, client_ip, form_error, page_url, paginate, team_required
+from secondmile.web import QUEUE_PAGE_SIZE, client_ip, form_error, page_url, paginate, paginate_open, team_required
 
 from . import selectors, services
 from .forms import (
@@ -66,7 +66,14 @@ def customer_picker_matches(request):
 def customer_list(request):
     query = request.GET.get("q", "")
     customers = selectors.customer_search(user=request.user, query=query)
-    return render(request, "customers/list.html", {"query": query, **paginate(request, customers)})
+    if query.strip():
+        # A search's matches are paged without a total: counting them would read every
+        # customer of the team on each request.
+        page = paginate_open(request, customers)
+    else:
+        page = paginate(request, customers, count=selectors.customers_count(user=request.user))
+    page["page_obj"].object_list = selectors.with_act_counts(page["page_obj"].object_list)
+    return render(request, "customers/list.html", {"query": query, **page})
 
 
 def _customer_page(request, customer, *, nps_form=None, status=200):

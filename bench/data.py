@@ -603,7 +603,11 @@ def _history() -> None:
         "(CAST(strftime('%s', decided_at) AS INTEGER) - CAST(strftime('%s', requested_at) AS INTEGER)) * 1000000",
     )
     empowered, withdrawn = "approval_level = 'empowered'", "status = 'withdrawn'"
-    an_hour_later = _vendor("delivered_at + interval '1 hour'", "datetime(delivered_at, '+1 hour')")
+    # The customer learned of it an hour after delivery, or by now.
+    now = Writer().stamp(timezone.now())
+    an_hour_later = _vendor(
+        f"LEAST(delivered_at + interval '1 hour', '{now}')", f"MIN(datetime(delivered_at, '+1 hour'), '{now}')"
+    )
     steps = [
         # action, from, to, actor, amount, at, waited, which acts
         (

@@ -713,8 +713,8 @@ def surprise_suggestions(*, team: Team | None, today: datetime.date, count: int 
     ((id × m + s) mod (2³¹ − 1)) to pick `count`. Everyone sees the same picks today and
     others tomorrow. Each pick comes with `last_surprise` (date), `last_kind`,
     `acts_total` and `referrals_total`, from which the page says why it was picked.
-    Four queries: the id range, the window from the point, the window round from the
-    start, the picks' details.
+    Three queries: the id range, the window from the point, the window round from the
+    start (each window row with its details: a few index lookups each).
     """
     if team is None:
         return []
@@ -726,11 +726,6 @@ def surprise_suggestions(*, team: Team | None, today: datetime.date, count: int 
         return []
     multiplier, shift = _daily_shuffle(team.pk, today)
     start = bounds["low"] + shift % (bounds["high"] - bounds["low"] + 1)
-    candidates = customers.filter(~Exists(proactive.filter(date__gt=since))).order_by("pk").values_list("pk", flat=True)
-    window = list(candidates.filter(pk__gte=start)[:SURPRISE_WINDOW])
-    # Read whole, even when the first part filled the window: the same queries every day.
-    window += list(candidates.filter(pk__lt=start)[:SURPRISE_WINDOW])[: SURPRISE_WINDOW - len(window)]
-    chosen = sorted(window, key=lambda pk: ((pk * multiplier + shift) % _PRIME, pk))[:count]
     last_surprise = proactive.order_by("-date", "-id")
     acts_total = (
         Act.objects.filter(customer_id=OuterRef("pk"), status__in=GOING_AHEAD)
@@ -746,14 +741,20 @@ def surprise_suggestions(*, team: Team | None, today: datetime.date, count: int 
         .annotate(n=Count("pk"))
         .values("n")
     )
-    details = Customer.objects.filter(pk__in=chosen).annotate(
-        last_surprise=Subquery(last_surprise.values("date")[:1]),
-        last_kind=Subquery(last_surprise.values("kind")[:1]),
-        acts_total=Coalesce(Subquery(acts_total, output_field=IntegerField()), 0),
-        referrals_total=Coalesce(Subquery(referrals_total, output_field=IntegerField()), 0),
+    candidates = (
+        customers.filter(~Exists(proactive.filter(date__gt=since)))
+        .annotate(
+            last_surprise=Subquery(last_surprise.values("date")[:1]),
+            last_kind=Subquery(last_surprise.values("kind")[:1]),
+            acts_total=Coalesce(Subquery(acts_total, output_field=IntegerField()), 0),
+            referrals_total=Coalesce(Subquery(referrals_total, output_field=IntegerField()), 0),
+        )
+        .order_by("pk")
     )
-    by_pk = {customer.pk: customer for customer in details}
-    picks = [by_pk[pk] for pk in chosen]
+    window = list(candidates.filter(pk__gte=start)[:SURPRISE_WINDOW])
+    # Read whole, even when the first part filled the window: the same queries every day.
+    window += list(candidates.filter(pk__lt=start)[:SURPRISE_WINDOW])[: SURPRISE_WINDOW - len(window)]
+    picks = sorted(window, key=lambda customer: ((customer.pk * multiplier + shift) % _PRIME, customer.pk))[:count]
     for customer in picks:
         customer.why = _why_picked(customer, today)
     return picks

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from customers import services
-from customers.models import Customer, NpsResponse, Story, StoryEvent
+from customers.models import Customer, NpsResponse, Story, StoryEvent, TeamCustomerCount
 from secondmile import errors
 from secondmile.models import Role
 from tests.concurrency import run_at_once
@@ -99,3 +99,16 @@ def test_four_edits_closing_a_ring_at_once_never_close_it(staff):
     )
     assert sorted(kind for kind, _ in outcomes) == ["ok", "ok", "ok", "refused"], outcomes
     assert _loops() == []
+
+
+def test_customers_added_at_once_are_all_counted(team, staff, staff2):
+    # The team has no count row yet: both transactions make it, and both add one.
+    outcomes = run_at_once(
+        [
+            lambda: services.customer_create(user=staff, name="Elena Petrova"),
+            lambda: services.customer_create(user=staff2, name="Tom Becker"),
+            lambda: services.customer_create(user=staff, name="Dora Newcomer"),
+        ]
+    )
+    assert [kind for kind, _ in outcomes] == ["ok", "ok", "ok"], outcomes
+    assert TeamCustomerCount.objects.get(team=team).customers == Customer.objects.filter(team=team).count() == 3

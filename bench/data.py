@@ -58,10 +58,17 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from invariants import budget_problems  # noqa: E402  (bench/invariants.py)
 
-from acts.models import Act, ActEvent, BudgetMonth  # noqa: E402
-from customers.models import Customer, FollowUp, NpsResponse, Story, StoryEvent  # noqa: E402
+from acts.models import (  # noqa: E402
+    Act,
+    ActEvent,
+    BudgetMonth,
+    DaySummary,
+    FollowUp,
+)
+from core.models import PointsEntry, Team, User  # noqa: E402
+from customers.models import Customer  # noqa: E402
 from customers.services import customer_counts_rebuild  # noqa: E402
-from secondmile.models import DaySummary, PointsEntry, Team, User  # noqa: E402
+from stories.models import NpsResponse, Story, StoryEvent  # noqa: E402
 
 PASSWORD = "secondmile-demo"
 TEAMS = 20

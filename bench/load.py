@@ -36,8 +36,9 @@ from django.utils import timezone  # noqa: E402
 from invariants import budget_problems  # noqa: E402
 
 from acts.models import Act, ActEvent  # noqa: E402
-from customers.models import Customer, NpsResponse, StoryEvent, SurveyLink  # noqa: E402
-from secondmile.models import Team, User  # noqa: E402
+from core.models import Team, User  # noqa: E402
+from customers.models import Customer  # noqa: E402
+from stories.models import NpsResponse, StoryEvent, SurveyLink  # noqa: E402
 
 TEAMS_UNDER_LOAD = 4
 CUSTOMERS_EACH = 400

@@ -66,11 +66,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from acts.models import Act, Status  # noqa: E402
+from core.errors import DomainError  # noqa: E402
+from core.models import Team, User  # noqa: E402
+from core.tokens import api_token_create  # noqa: E402
 from customers.models import Customer  # noqa: E402
-from customers.services import survey_link_create  # noqa: E402
-from secondmile.errors import DomainError  # noqa: E402
-from secondmile.models import Team, User  # noqa: E402
-from secondmile.services import api_token_create  # noqa: E402
+from stories.survey import survey_link_create  # noqa: E402
 
 PASSWORD = "secondmile-demo"
 CONNECTIONS = 8

@@ -5,10 +5,11 @@ from decimal import Decimal
 import factory
 
 from acts import services as act_services
+from core.models import Role, Team, User
+from core.services import member_set_role
 from customers.models import Customer
-from customers.services import customer_count_add, referral_code_new
-from secondmile.models import Role, Team, User
-from secondmile.services import member_set_role
+from customers.referrals import referral_code_new
+from customers.services import customer_count_add
 
 PASSWORD = "test-pass-123"
 

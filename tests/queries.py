@@ -1,4 +1,8 @@
-"""Query counts that do not grow with the data: one helper for every page's test.
+"""The one query-count helper: how many queries a page takes. Tests then hold the page
+with more rows to that count under pytest-django's django_assert_num_queries, which
+prints every query when the count differs.
+
+Query counts that do not grow with the data, for every page at once:
 
 `assert_same_queries(pages, grow)` counts the queries of each page (GET), lets `grow()`
 add rows, and asserts that each page then runs exactly as many, naming those that do
@@ -16,18 +20,22 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from acts import budgets
 from acts import services as act_services
+from core import recognition
 from customers import services as customer_services
-from secondmile import services as core_services
+from stories import nps
+from stories import services as story_services
 from tests.factories import CustomerFactory, log_act
 
 SMALL, LARGE = 2, 12
 
 
-def count_queries(client, url: str, **headers) -> int:
+def page_queries(client, url) -> int:
+    """The number of queries a GET of `url` takes; the page must answer 200."""
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, **headers)
-    assert response.status_code == 200, f"{url}: {response.status_code}"
+        response = client.get(url)
+        assert response.status_code == 200, url
     return len(queries)
 
 
@@ -46,7 +54,7 @@ def page_counts(pages: dict[str, tuple[Client, str]]) -> dict[str, int]:
     so that what a process reads once (content types, the session) does not count."""
     for client, url in pages.values():
         client.get(url)
-    return {label: count_queries(client, url) for label, (client, url) in pages.items()}
+    return {label: page_queries(client, url) for label, (client, url) in pages.items()}
 
 
 def assert_same_queries(pages: dict[str, tuple[Client, str]], grow) -> None:
@@ -73,7 +81,7 @@ class Team:
         self.act = log_act(staff, customer=self.focus, cost="20.00")
         self.rounds = 0
         # Room in this month's budget for every round's spend.
-        act_services.budget_set(user=admin, team=self.team, month=timezone.localdate(), amount=Decimal("9000"))
+        budgets.budget_set(user=admin, team=self.team, month=timezone.localdate(), amount=Decimal("9000"))
 
     def act_delivered(self):
         """A delivered act of the focus customer (for a survey link)."""
@@ -105,17 +113,17 @@ class Team:
         approved = log_act(self.staff, customer=customer, cost="70.00", trigger="reactive")
         act_services.spend_approve(user=self.manager, act=approved)
         log_act(self.manager, customer=customer, kind="call")
-        story = customer_services.story_record(
+        story = story_services.story_record(
             user=self.staff, customer=customer, channel="review", text=f"Story {n}", acts=[delivered], consent=True
         )
-        customer_services.story_moderate(user=self.admin, story=story, decision="approve" if n % 3 == 1 else "feature")
-        customer_services.story_record(
+        story_services.story_moderate(user=self.admin, story=story, decision="approve" if n % 3 == 1 else "feature")
+        story_services.story_record(
             user=self.staff, customer=self.focus, channel="letter", text=f"Waiting {n}", acts=[for_focus], consent=True
         )
         for score, who, act in ((9, customer, delivered), (3, self.focus, for_focus), (6, customer, None)):
-            customer_services.nps_record(user=self.staff, customer=who, score=score, comment="", act=act)
-        core_services.kudos_give(user=self.manager, receiver=self.staff, note=f"Thanks {n}")
-        act_services.budget_set(
+            nps.nps_record(user=self.staff, customer=who, score=score, comment="", act=act)
+        recognition.kudos_give(user=self.manager, receiver=self.staff, note=f"Thanks {n}")
+        budgets.budget_set(
             user=self.admin,
             team=self.team,
             month=timezone.localdate() - datetime.timedelta(days=31 * n),

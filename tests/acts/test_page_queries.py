@@ -3,7 +3,7 @@ each page of PRODUCT.md for each role that opens it."""
 
 import pytest
 
-from secondmile.services import api_token_create
+from core.tokens import api_token_create
 from tests.queries import LARGE, SMALL, Team, assert_same_queries, signed_in
 
 pytestmark = pytest.mark.django_db

@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.tokens import api_token_create
+from core.web import PAGE_SIZE
 from customers import services
 from customers.models import Customer, TeamCustomerCount
-from secondmile.services import api_token_create
-from secondmile.web import PAGE_SIZE
 from tests.factories import CustomerFactory, log_act
 
 pytestmark = pytest.mark.django_db

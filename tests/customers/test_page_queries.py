@@ -4,8 +4,8 @@ role that opens it."""
 
 import pytest
 
-from customers.services import survey_link_create
-from secondmile.services import api_token_create
+from core.tokens import api_token_create
+from stories.survey import survey_link_create
 from tests.queries import LARGE, SMALL, Team, assert_same_queries, signed_in
 
 pytestmark = pytest.mark.django_db

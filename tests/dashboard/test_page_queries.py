@@ -4,7 +4,7 @@ that opens it."""
 
 import pytest
 
-from secondmile.services import api_token_create
+from core.tokens import api_token_create
 from tests.queries import LARGE, SMALL, Team, assert_same_queries, signed_in
 
 pytestmark = pytest.mark.django_db

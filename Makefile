@@ -11,7 +11,7 @@ TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key SECURE_SSL_REDIRECT=0 \
 	STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true CHROMIUM_PATH=$(CHROMIUM_PATH)
 
-.PHONY: run test lint bench setup setup-dev migrate clean check-deploy
+.PHONY: run test lint bench bench-data load setup setup-dev setup-load migrate clean check-deploy
 
 $(VENV)/.created:
 	@python=$$(bin/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
@@ -60,8 +60,29 @@ check-deploy: setup
 		SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 		EMAIL_URL=smtp://mail.example.com:25 $(PY) manage.py check --deploy --fail-level WARNING
 
-bench: setup-dev
-	$(TEST_ENV) $(PY) bench/run.py
+# The data set at scale (ACTS=, DATABASE_URL; SQLite var/bench.sqlite3 by default), then
+# every page over HTTP with wrk against gunicorn (BENCH_SECONDS a page). See docs/performance.md.
+ACTS ?= 1000000
+BENCH_SECONDS ?= 10
+bench-data: setup
+	@mkdir -p var
+	$(PY) bench/data.py --acts $(ACTS)
+
+bench: setup
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk"; exit 1; }
+	$(PY) bench/pages.py --seconds $(BENCH_SECONDS)
+
+# The mixed load: 50 users of all three roles for 60 s on gunicorn (PostgreSQL: set
+# DATABASE_URL), then the spend rules checked over the database. Not part of `make test`.
+LOAD_USERS ?= 50
+LOAD_SECONDS ?= 60
+$(VENV)/.installed-load: $(VENV)/.installed
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[load]'
+	@touch $@
+setup-load: $(VENV)/.installed-load
+
+load: setup-load
+	$(PY) bench/load.py --users $(LOAD_USERS) --seconds $(LOAD_SECONDS)
 
 clean:
 	rm -rf $(VENV) var

@@ -4,18 +4,8 @@ without a proactive act, picked in a stable daily shuffle, each with why it was 
 import datetime
 import hashlib
 
-from django.db.models import (
-    BigIntegerField,
-    Count,
-    Exists,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    OuterRef,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Coalesce, Mod
+from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from core.models import Team
 from customers.models import Customer
@@ -27,6 +17,9 @@ SURPRISE_PICKS = 3
 
 
 _PRIME = 2_147_483_647  # 2**31 − 1: (id × multiplier + shift) mod it shuffles ids, stably.
+# How many of a team's customers, from a random place in its list, the day's picks are
+# drawn from: the draw reads this many rows, however many customers the team has.
+SURPRISE_WINDOW = 60
 
 
 def _daily_shuffle(team_id: int, today: datetime.date) -> tuple[int, int]:
@@ -40,21 +33,26 @@ def surprise_suggestions(*, team: Team | None, today: datetime.date, count: int 
     """A random pick of the team's customers with no proactive act going ahead in the
     last SURPRISE_AFTER_DAYS days, so that surprises are spread, not scheduled.
 
-    Random but stable within a day: the database orders the candidates by
-    (id × m + s) mod (2³¹ − 1), with m and s drawn from a hash of the team and the date,
-    so everyone sees the same three today and another three tomorrow. Each customer
-    comes with `last_surprise` (date), `last_kind`, `acts_total` and `referrals_total`,
-    from which the page says why they were picked. One query.
+    Random but stable within a day, and bounded whatever the team's size: a hash of the
+    team and the date gives a point between the team's lowest and highest customer id;
+    the SURPRISE_WINDOW candidates from there on (going round to the lowest ids when the
+    end is reached) are read through the (team, id) index, and the hash shuffles them
+    ((id × m + s) mod (2³¹ − 1)) to pick `count`. Everyone sees the same picks today and
+    others tomorrow. Each pick comes with `last_surprise` (date), `last_kind`,
+    `acts_total` and `referrals_total`, from which the page says why it was picked.
+    Three queries: the id range, the window from the point, the window round from the
+    start (each window row with its details: a few index lookups each).
     """
     if team is None:
         return []
     since = today - datetime.timedelta(days=SURPRISE_AFTER_DAYS)
     proactive = Act.objects.filter(customer_id=OuterRef("pk"), trigger=Trigger.PROACTIVE, status__in=GOING_AHEAD)
+    customers = Customer.objects.filter(team=team).order_by()
+    bounds = customers.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return []
     multiplier, shift = _daily_shuffle(team.pk, today)
-    order = Mod(
-        ExpressionWrapper(F("pk") * Value(multiplier) + Value(shift), output_field=BigIntegerField()),
-        Value(_PRIME),
-    )
+    start = bounds["low"] + shift % (bounds["high"] - bounds["low"] + 1)
     last_surprise = proactive.order_by("-date", "-id")
     acts_total = (
         Act.objects.filter(customer_id=OuterRef("pk"), status__in=GOING_AHEAD)
@@ -71,18 +69,19 @@ def surprise_suggestions(*, team: Team | None, today: datetime.date, count: int 
         .values("n")
     )
     candidates = (
-        Customer.objects.filter(team=team)
-        .filter(~Exists(proactive.filter(date__gt=since)))
+        customers.filter(~Exists(proactive.filter(date__gt=since)))
         .annotate(
             last_surprise=Subquery(last_surprise.values("date")[:1]),
             last_kind=Subquery(last_surprise.values("kind")[:1]),
             acts_total=Coalesce(Subquery(acts_total, output_field=IntegerField()), 0),
             referrals_total=Coalesce(Subquery(referrals_total, output_field=IntegerField()), 0),
-            shuffle=order,
         )
-        .order_by("shuffle", "pk")
+        .order_by("pk")
     )
-    picks = list(candidates[:count])
+    window = list(candidates.filter(pk__gte=start)[:SURPRISE_WINDOW])
+    # Read whole, even when the first part filled the window: the same queries every day.
+    window += list(candidates.filter(pk__lt=start)[:SURPRISE_WINDOW])[: SURPRISE_WINDOW - len(window)]
+    picks = sorted(window, key=lambda customer: ((customer.pk * multiplier + shift) % _PRIME, customer.pk))[:count]
     for customer in picks:
         customer.why = _why_picked(customer, today)
     return picks

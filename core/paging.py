@@ -6,17 +6,31 @@ anything beyond it is "not found", as a page that does not exist should be.
 """
 
 import math
+from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination
 
 MSG_NO_SUCH_PAGE = "There is no page {page}: the last page is {last}."
 
 
+@dataclass(frozen=True)
+class Counted:
+    """A list's rows with their total already known (a count the services keep), which a
+    route returns so that the page's `count` is exact without counting the rows."""
+
+    rows: QuerySet
+    count: int
+
+
 class PageNumber(PageNumberPagination):
     def paginate_queryset(self, queryset, pagination, request, **params):
         page_size = self._get_page_size(pagination.page_size)
-        count = self._items_count(queryset)
+        if isinstance(queryset, Counted):
+            queryset, count = queryset.rows, queryset.count
+        else:
+            count = self._items_count(queryset)
         last = max(1, math.ceil(count / page_size))
         if pagination.page > last:
             raise HttpError(404, MSG_NO_SUCH_PAGE.format(page=pagination.page, last=last))

@@ -18,10 +18,68 @@ PAGE_SIZE = 20
 QUEUE_PAGE_SIZE = 10
 
 
-def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> dict:
+class _KnownCountPaginator(Paginator):
+    """A paginator told its total (a maintained count) instead of counting the rows."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count  # the cached_property's value, set up front
+
+
+class OpenPage:
+    """One page of a list whose total is not counted ("page N", with previous and next):
+    it reads one row more than it shows, to know whether there is a next page. Offers
+    what _pagination.html and the list templates use of Django's Page; `paginator` is
+    None, so the template says "Page N" without "of M"."""
+
+    paginator = None
+
+    def __init__(self, queryset, number: int, per_page: int):
+        offset = (number - 1) * per_page
+        rows = list(queryset[offset : offset + per_page + 1])
+        self.number = number
+        self.object_list = rows[:per_page]
+        self._has_next = len(rows) > per_page
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+# A page number past this is read as the last page one can ask for: an offset the
+# database can still take, and deeper than anyone pages by hand.
+MAX_OPEN_PAGE = 10_000
+
+
+def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE, *, count: int | None = None) -> dict:
     """The page of `queryset` the request asks for. The page links keep the request's
-    filters through `{% querystring page=... %}` in templates/_pagination.html."""
-    return {"page_obj": Paginator(queryset, per_page).get_page(request.GET.get("page"))}
+    filters through `{% querystring page=... %}` in templates/_pagination.html. Given
+    `count` (a total kept up to date elsewhere), the rows are not counted."""
+    if count is None:
+        paginator = Paginator(queryset, per_page)
+    else:
+        paginator = _KnownCountPaginator(queryset, per_page, count=count)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    return {"page_obj": page_obj}
+
+
+def paginate_open(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> dict:
+    """Like `paginate` for a list whose total nobody needs (a search's matches): "page N"
+    with previous and next, and nothing counts the rows. A page past the end is empty."""
+    number = min(id_parse(request.GET.get("page")) or 1, MAX_OPEN_PAGE)
+    page_obj = OpenPage(queryset, max(number, 1), per_page)
+    return {"page_obj": page_obj}
 
 
 def page_url(path: str, page) -> str:

@@ -51,6 +51,11 @@ class CustomerAdmin(ServiceAdminMixin, admin.ModelAdmin):
         fixed = ["referral_code", "created_at", "last_surveyed_at"]
         return ["team", *fixed] if obj is not None else fixed
 
+    def has_delete_permission(self, request, obj=None):
+        # Customers are never deleted: their acts, stories and referrals point to them,
+        # and each team's customer count is kept by customer_create.
+        return False
+
     def save_through_service(self, request, obj, form, change):
         data = form.cleaned_data
         if not change:

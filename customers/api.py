@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from core.errors import InvalidInput
 from core.inputs import BlankIsAny
-from core.paging import PageNumber
+from core.paging import Counted, PageNumber
 
 from . import selectors, services
 
@@ -54,7 +54,14 @@ class CustomerFilter(FilterSchema):
 @router.get("/customers", response=list[CustomerOut])
 @paginate(PageNumber, page_size=20)
 def customer_list(request, filters: Query[CustomerFilter]):
-    return filters.filter(selectors.customer_search(user=request.auth)).order_by("-created_at", "-id")
+    """Customers of your team (every team for an admin), newest first, optionally those
+    matching `q` (name, email, company or referral code). Without `q`, `count` is the
+    team's customer count the services keep; with it, the matches are counted."""
+    user = request.auth
+    customers = filters.filter(selectors.customer_search(user=user)).order_by("-created_at", "-id")
+    if (filters.q or "").strip():
+        return customers
+    return Counted(customers, selectors.customers_count(user=user))
 
 
 @router.get("/customers/{customer_id}", response=CustomerOut)

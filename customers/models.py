@@ -31,6 +31,8 @@ class Customer(models.Model):
         indexes = [
             models.Index(fields=["team", "name"]),
             models.Index(fields=["team", "created_at"]),
+            # Home's surprise suggestions read a window of a team's customers by id.
+            models.Index(fields=["team", "id"], name="customers_team_id_window"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(referred_by=F("pk")), name="customer_not_self_referred"),
@@ -42,3 +44,19 @@ class Customer(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class TeamCustomerCount(models.Model):
+    """How many customers a team has: the total of the customer list and of the API's
+    `count`, read from one row instead of counting the team's customers on every request.
+
+    `customer_create` adds one in the same transaction as the customer (customers are
+    never deleted: acts, stories and referrals point to them); a bulk load that bypasses
+    the service sets the rows from the customers afterwards (`customer_counts_rebuild`).
+    """
+
+    team = models.OneToOneField("secondmile.Team", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    customers = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.team_id}: {self.customers} customers"

@@ -1,14 +1,14 @@
 """Reads on customers, scoped to the user's team (admins see every team): customers and
 their referral chains. Stories, NPS and survey links are read in stories/."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from core.inputs import id_parse
-from core.models import User
+from core.models import Role, User
 from core.roles import visible_to
 
-from .models import Customer
+from .models import Customer, TeamCustomerCount
 
 
 def customers_visible_to(user: User) -> QuerySet[Customer]:
@@ -20,9 +20,10 @@ def customer_get(*, user: User, pk) -> Customer:
 
 
 def customer_search(*, user: User, query: str = "") -> QuerySet[Customer]:
-    """Customers matching a name, email or referral code, with their act counts."""
-    customers = customers_visible_to(user).annotate(acts_count=Count("acts", distinct=True))
-    return customers.filter(customer_matching(query)).order_by("name", "id")
+    """Customers matching a name, email, company or referral code (all of them without a
+    query), by name. Their act counts are read for the page shown (`with_act_counts`),
+    never for every match."""
+    return customers_visible_to(user).filter(customer_matching(query)).order_by("name", "id")
 
 
 def customer_matching(query: str | None) -> Q:
@@ -37,6 +38,34 @@ def customer_matching(query: str | None) -> Q:
         | Q(referral_code__iexact=query)
         | Q(company__icontains=query)
     )
+
+
+def customers_count(*, user: User) -> int:
+    """How many customers the user sees (their team's; every team's for an admin), from
+    the counts `customer_create` keeps: one row (an admin: one per team), never a count
+    of the customers themselves."""
+    counts = (
+        TeamCustomerCount.objects.all()
+        if user.role == Role.ADMIN
+        else TeamCustomerCount.objects.filter(team_id=user.team_id)
+    )
+    return counts.aggregate(total=Sum("customers"))["total"] or 0
+
+
+def with_act_counts(customers) -> list[Customer]:
+    """The customers of one page, each with `acts_count` (all their acts), in one query
+    bounded by the page: the counts go through the acts' (customer, date) index."""
+    customers = list(customers)
+    counts = dict(
+        Customer.objects.filter(pk__in=[c.pk for c in customers])
+        .order_by()
+        .values("pk")
+        .annotate(n=Count("acts"))
+        .values_list("pk", "n")
+    )
+    for customer in customers:
+        customer.acts_count = counts.get(customer.pk, 0)
+    return customers
 
 
 def customer_by_code(*, user: User, code: str) -> Customer | None:

@@ -5,6 +5,7 @@ Stories, NPS answers and survey links are written in stories/."""
 import logging
 
 from django.db import transaction
+from django.db.models import Count, F
 
 from core import errors
 from core.audit import audit_changes, audit_record
@@ -16,6 +17,7 @@ from . import referral_days
 from .events import customer_referred_emit
 from .models import (
     Customer,
+    TeamCustomerCount,
 )
 from .referrals import REFERRAL_FIELDS, referral_check, referral_code_new
 
@@ -62,6 +64,7 @@ def customer_create(
             referred_by_story=referred_by_story,
             first_purchase_value=first_purchase_value,
         )
+        customer_count_add(team=team)
         if referred_by is not None:
             referral_days.customer_changed(customer)
             audit_record(
@@ -77,6 +80,23 @@ def customer_create(
         if referred_by is not None:
             customer_referred_emit(customer)
     return customer
+
+
+def customer_count_add(*, team: Team) -> None:
+    """One more customer in the team's count, in the caller's transaction: the row is made
+    if missing (a conflict is ignored, so two first customers at once both count), then
+    incremented in the database, which locks it until commit."""
+    TeamCustomerCount.objects.bulk_create([TeamCustomerCount(team=team, customers=0)], ignore_conflicts=True)
+    TeamCustomerCount.objects.filter(team=team).update(customers=F("customers") + 1)
+
+
+def customer_counts_rebuild() -> None:
+    """Set every team's customer count from its customers: after a bulk load that
+    bypassed `customer_create` (the bench's data set), while nobody adds customers."""
+    counts = Customer.objects.order_by().values("team_id").annotate(n=Count("pk")).values_list("team_id", "n")
+    with transaction.atomic():
+        TeamCustomerCount.objects.all().delete()
+        TeamCustomerCount.objects.bulk_create([TeamCustomerCount(team_id=team, customers=n) for team, n in counts])
 
 
 def customer_update(*, user: User, customer: Customer, **fields) -> Customer:

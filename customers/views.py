@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from core import errors
 from core.inputs import id_parse
 from core.models import Role
-from core.web import form_error, paginate, team_required
+from core.web import form_error, paginate, paginate_open, team_required
 
 from . import selectors, services
 from .forms import (
@@ -55,7 +55,14 @@ def customer_picker_matches(request):
 def customer_list(request):
     query = request.GET.get("q", "")
     customers = selectors.customer_search(user=request.user, query=query)
-    return render(request, "customers/list.html", {"query": query, **paginate(request, customers)})
+    if query.strip():
+        # A search's matches are paged without a total: counting them would read every
+        # customer of the team on each request.
+        page = paginate_open(request, customers)
+    else:
+        page = paginate(request, customers, count=selectors.customers_count(user=request.user))
+    page["page_obj"].object_list = selectors.with_act_counts(page["page_obj"].object_list)
+    return render(request, "customers/list.html", {"query": query, **page})
 
 
 # The services name a customer's referrer `referred_by`; the form asks for their code,

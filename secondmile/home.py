@@ -30,17 +30,44 @@ def _this_month(user) -> Scope | None:
     return Scope(start=today.replace(day=1), end=today, team=user.team)
 
 
+# Home counts what waits up to here and then says "99+": the approvals page has the
+# exact total, and counting a long backlog on every visit home would read all of it.
+HOME_COUNT_CAP = 99
+
+
+class CappedCount(int):
+    """A count that may have stopped at HOME_COUNT_CAP: then it reads "99+"."""
+
+    def __new__(cls, value: int, *, capped: bool = False):
+        count = super().__new__(cls, value)
+        count.capped = capped
+        return count
+
+    def __str__(self):
+        return f"{int(self)}+" if self.capped else str(int(self))
+
+    def minus(self, shown: int) -> "CappedCount":
+        """What is left beyond the first `shown` ("91+" when the count stopped)."""
+        return CappedCount(max(int(self) - shown, 0), capped=self.capped)
+
+
+def capped_count(queryset) -> CappedCount:
+    """How many rows `queryset` has, counting at most HOME_COUNT_CAP + 1 of them."""
+    found = queryset[: HOME_COUNT_CAP + 1].count()
+    return CappedCount(min(found, HOME_COUNT_CAP), capped=found > HOME_COUNT_CAP)
+
+
 def home_context(*, user) -> dict:
     today = timezone.localdate()
     my_acts = Act.objects.filter(author=user).select_related("customer", "author").order_by("-date", "-id")[:5]
     due = act_selectors.followups_due(user=user, today=today)
-    due_count = due.count()
+    due_count = capped_count(due)
     month = _this_month(user)
     context = {
         "my_acts": my_acts,
         "followups": due[: act_selectors.FOLLOW_UPS_SHOWN],
         "followups_count": due_count,
-        "followups_more": max(due_count - act_selectors.FOLLOW_UPS_SHOWN, 0),
+        "followups_more": due_count.minus(act_selectors.FOLLOW_UPS_SHOWN),
         "suggestions": suggestions.surprise_suggestions(team=user.team, today=today),
         "surprise_after_days": suggestions.SURPRISE_AFTER_DAYS,
         "leaderboard": metrics.leaderboard(month, limit=5) if month else [],
@@ -50,8 +77,8 @@ def home_context(*, user) -> dict:
         "today": today,
     }
     if user.is_manager:
-        context["queue_count"] = act_selectors.approval_queue(user=user).count()
-        context["review_count"] = act_selectors.review_queue(user=user).count()
+        context["queue_count"] = capped_count(act_selectors.approval_queue(user=user))
+        context["review_count"] = capped_count(act_selectors.review_queue(user=user))
     return context
 
 

@@ -9,6 +9,7 @@ from core.models import Role, Team, User
 from core.services import member_set_role
 from customers.models import Customer
 from customers.referrals import referral_code_new
+from customers.services import customer_count_add
 
 PASSWORD = "test-pass-123"
 
@@ -45,6 +46,13 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     name = factory.Faker("name")
     email = factory.Sequence(lambda n: f"customer{n}@example.org")
     referral_code = factory.LazyFunction(referral_code_new)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Counted as customer_create counts a customer, so the lists' totals stay right.
+        customer = super()._create(model_class, *args, **kwargs)
+        customer_count_add(team=customer.team)
+        return customer
 
 
 def log_act(user, *, cost="0", customer=None, **fields):

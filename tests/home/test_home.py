@@ -162,3 +162,30 @@ def test_home_shows_my_points_this_month_and_kudos_even_off_the_board(client_for
     card = _my_recognition(client_for(manager).get("/").content.decode())
     assert 'My points this month</dt><dd class="tile__value">0</dd>' in card
     assert "No kudos yet." in card
+
+
+def test_home_counts_a_long_backlog_only_up_to_99(client_for, staff, customer):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    FollowUp.objects.bulk_create(
+        [FollowUp(team=staff.team, customer=customer, kind="check_in", due_on=yesterday) for _ in range(120)]
+    )
+    html = client_for(staff).get("/").content.decode()
+    assert re.search(r'Follow-ups due <span class="count">99\+</span>', html)
+    assert "…and 91+ more, oldest first." in html
+
+
+def test_home_counts_a_short_backlog_exactly(client_for, staff, customer):
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    FollowUp.objects.bulk_create(
+        [FollowUp(team=staff.team, customer=customer, kind="check_in", due_on=yesterday) for _ in range(10)]
+    )
+    html = client_for(staff).get("/").content.decode()
+    assert re.search(r'Follow-ups due <span class="count">10</span>', html)
+    assert "…and 2 more, oldest first." in html
+
+
+def test_suggestions_are_drawn_from_a_bounded_window_of_a_large_team(team, staff, django_assert_num_queries):
+    CustomerFactory.create_batch(150, team=team)
+    with django_assert_num_queries(3):
+        picks = surprise_suggestions(team=team, today=timezone.localdate())
+    assert len(picks) == 3

@@ -204,3 +204,9 @@ def routine_warnings(*, user: User, customer, kind: str) -> list[str]:
             f"Random, not routine: vary the gestures."
         )
     return warnings
+
+
+def receipt_names() -> QuerySet:
+    """(act id, receipt name) of every act that has a receipt, in every team, oldest first:
+    for moving the files between storages (manage.py move_receipts), never for a page."""
+    return Act.objects.exclude(receipt="").order_by("pk").values_list("pk", "receipt")

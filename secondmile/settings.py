@@ -47,14 +47,18 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_htmx",
     "ninja",
+    # Top to bottom: each app imports only those below it (import-linter checks it).
     "secondmile",
-    "customers",
+    "stories",
     "acts",
+    "customers",
+    "integrations",
+    "core",
 ]
 
 MIDDLEWARE = [
     # First, so that every answer (a CSRF 403 too) carries the request id and is logged.
-    "secondmile.security.request_context",
+    "core.security.request_context",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -90,7 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "secondmile.context_processors.navigation",
             ],
-            "builtins": ["secondmile.templatetags.money"],
+            "builtins": ["core.templatetags.money"],
         },
     },
 ]
@@ -196,6 +200,13 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Second Mile <secondmile@
 # Where people reach the app: links in emails are absolute (a mail has no page to be relative to).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Outgoing webhooks and Slack posts go to public https addresses only; on (make run, tests)
+# it lets them reach loopback and private networks and plain http, for local receivers.
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+# Slack's signing secret (the Slack app's Basic Information page): button clicks that do
+# not carry its signature are refused. Empty: every click is refused.
+SLACK_SIGNING_SECRET = env("SLACK_SIGNING_SECRET", default="")
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -275,7 +286,7 @@ MIDDLEWARE += [
 
 # --- Sign-in hardening ----------------------------------------------------------------
 # Behind N proxies that each append to X-Forwarded-For, the client is the N-th address
-# from the right; 0 (no proxy) trusts only REMOTE_ADDR. See secondmile/web.py client_ip.
+# from the right; 0 (no proxy) trusts only REMOTE_ADDR. See core/security.py client_ip.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Login throttling (django-axes): a username from one address is locked out after
@@ -291,7 +302,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # password login must not wipe them.
 AXES_RESET_ON_SUCCESS = False
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "secondmile.web.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 # Masked in what axes stores and logs of a failed attempt (the password always is).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_LOCKOUT_CALLABLE = "secondmile.mfa.lockout_response"
@@ -308,13 +319,13 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 
 # The security log: one JSON object a line on stdout (logger secondmile.security).
-LOGGING["formatters"] = {"json": {"()": "secondmile.security.JsonLinesFormatter"}}
+LOGGING["formatters"] = {"json": {"()": "core.security.JsonLinesFormatter"}}
 LOGGING["handlers"]["security"] = {
     "class": "logging.StreamHandler",
     "stream": "ext://sys.stdout",
     "formatter": "json",
 }
-LOGGING["filters"] = {"redact_secrets": {"()": "secondmile.security.RedactSecrets"}}
+LOGGING["filters"] = {"redact_secrets": {"()": "core.security.RedactSecrets"}}
 LOGGING["handlers"]["console"]["filters"] = ["redact_secrets"]
 LOGGING["loggers"] = {
     "secondmile.security": {"handlers": ["security"], "level": "INFO", "propagate": False},

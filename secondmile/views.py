@@ -5,19 +5,23 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from acts import budgets as team_budgets
+from acts import policy as spend_policy
 from acts import selectors as act_selectors
-from acts import services as act_services
+from core import errors, formatting, services, tokens
+from core.inputs import id_parse
+from core.models import AuditEvent, Role, Team
+from core.web import form_error, paginate
+from integrations import slack
 
-from . import errors, mfa, services
-from .forms import BudgetForm, PolicyForm, TokenForm
+from . import mfa
+from .forms import BudgetForm, PolicyForm, SlackMemberForm, SlackWebhookForm, TokenForm
 from .home import home_context, profile_context
-from .inputs import id_parse
-from .models import AuditEvent, Role, Team
-from .web import form_error, paginate
 
 
 @require_GET
@@ -44,6 +48,7 @@ def profile(request):
         "tokens": request.user.api_tokens.all(),
         "token_form": TokenForm(),
         "new_token": request.session.pop("new_api_token", None),
+        "slack_form": SlackMemberForm(initial={"slack_user_id": request.user.slack_user_id}),
         **profile_context(user=request.user),
         **mfa.profile_context(request.user),
     }
@@ -55,7 +60,7 @@ def profile(request):
 def token_create(request):
     form = TokenForm(request.POST)
     name = form.cleaned_data["name"] if form.is_valid() else "API token"
-    _row, token = services.api_token_create(user=request.user, name=name)
+    _row, token = tokens.api_token_create(user=request.user, name=name)
     # Shown once on the next page, then gone: only its hash is kept.
     request.session["new_api_token"] = token
     messages.success(request, "Token created. Copy it now: it will not be shown again.")
@@ -64,9 +69,30 @@ def token_create(request):
 
 @login_required
 @require_POST
+def slack_member_set(request):
+    """The user links (or unlinks) their Slack member ID."""
+    form = SlackMemberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_slack_id_set(user=request.user, slack_user_id=form.cleaned_data["slack_user_id"])
+        except errors.DomainError as error:
+            messages.error(request, error.message)
+        else:
+            if request.user.slack_user_id:
+                linked = request.user.slack_user_id
+                messages.success(request, f"Linked to Slack member {linked}: Approve in Slack acts as you.")
+            else:
+                messages.success(request, "Unlinked from Slack.")
+    else:
+        messages.error(request, services.MSG_SLACK_USER_ID_FORMAT)
+    return redirect(f"{reverse('profile')}#slack")
+
+
+@login_required
+@require_POST
 def token_revoke(request, pk):
     try:
-        services.api_token_revoke(user=request.user, token_id=pk)
+        tokens.api_token_revoke(user=request.user, token_id=pk)
     except errors.DomainError:
         raise Http404 from None
     messages.success(request, "Token revoked. Clients using it are refused from now on.")
@@ -99,18 +125,36 @@ def team_policy(request):
             "budget": act_selectors.budget_summary(team=team, month=today)["budget"],
         },
     )
-    if request.method == "POST":
+    slack_form = SlackWebhookForm(
+        request.POST if request.POST.get("form") == "slack" else None,
+        initial={"slack_webhook_url": team.slack_webhook_url},
+    )
+    if request.method == "POST" and request.POST.get("form") == "slack":
+        if slack_form.is_valid():
+            try:
+                slack.team_slack_webhook_set(
+                    user=request.user, team=team, url=slack_form.cleaned_data["slack_webhook_url"]
+                )
+            except errors.DomainError as error:
+                form_error(slack_form, error)
+            else:
+                if slack_form.cleaned_data["slack_webhook_url"]:
+                    messages.success(request, f"Saved {team}'s Slack channel: new requests are posted there.")
+                else:
+                    messages.success(request, f"{team} no longer posts requests to Slack.")
+                return redirect(f"{request.path}?team={team.pk}")
+    elif request.method == "POST":
         try:
             if request.POST.get("form") == "policy" and policy_form.is_valid():
-                act_services.team_policy_update(user=request.user, team=team, **policy_form.cleaned_data)
+                spend_policy.team_policy_update(user=request.user, team=team, **policy_form.cleaned_data)
                 messages.success(request, f"Saved the spend policy of {team}.")
                 return redirect(f"{request.path}?team={team.pk}")
             if request.POST.get("form") == "budget" and budget_form.is_valid():
                 data = budget_form.cleaned_data
-                act_services.budget_set(user=request.user, team=team, month=data["month"], amount=data["budget"])
+                team_budgets.budget_set(user=request.user, team=team, month=data["month"], amount=data["budget"])
                 messages.success(
                     request,
-                    f"{team}'s budget for {data['month']:%B %Y} is now {act_services.money(data['budget'])}.",
+                    f"{team}'s budget for {data['month']:%B %Y} is now {formatting.money(data['budget'])}.",
                 )
                 return redirect(f"{request.path}?team={team.pk}")
         except errors.DomainError as error:
@@ -124,6 +168,7 @@ def team_policy(request):
             "teams": teams,
             "policy_form": policy_form,
             "budget_form": budget_form,
+            "slack_form": slack_form,
             "budgets": budgets,
         },
     )
@@ -148,10 +193,3 @@ def audit_log(request):
             **paginate(request, events),
         },
     )
-
-
-@login_required
-def dashboard(request):
-    from .dashboard import dashboard_view
-
-    return dashboard_view(request)

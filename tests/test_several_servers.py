@@ -21,11 +21,11 @@ from django.db import connection
 
 from acts import services as act_services
 from acts.models import Act, BudgetMonth
-from customers import services as customer_services
-from customers.views import SURVEY_POSTS_ALLOWED
-from secondmile import errors
-from secondmile.models import Role
-from secondmile.services import api_token_create
+from core import errors
+from core.models import Role
+from core.tokens import api_token_create
+from stories.survey import survey_link_create
+from stories.views import SURVEY_POSTS_ALLOWED
 from tests.factories import PASSWORD, CustomerFactory, TeamFactory, UserFactory, log_act
 
 from .servers import app_server, free_port
@@ -214,7 +214,7 @@ def test_survey_posts_on_both_servers_count_against_one_limit(servers, people):
     staff = people["staff"]
     act = log_act(staff, cost="20.00", customer=CustomerFactory(team=staff.team, name="Elena Petrova"))
     act = act_services.act_deliver(user=staff, act=act, actual_cost=Decimal("20.00"))
-    _link, token = customer_services.survey_link_create(user=staff, act=act)
+    _link, token = survey_link_create(user=staff, act=act)
     customer = Browser()
     assert customer.get(f"{servers.a}/s/{token}").status_code == 200
 

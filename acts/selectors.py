@@ -160,3 +160,9 @@ def followups_due(*, user: User, today: datetime.date) -> QuerySet[FollowUp]:
 def followup_get(*, user: User, pk) -> FollowUp:
     """A follow-up of the user's team (any team for an admin), or 404."""
     return get_object_or_404(visible_to(user, FollowUp.objects.select_related("customer")), pk=pk)
+
+
+def receipt_names() -> QuerySet:
+    """(act id, receipt name) of every act that has a receipt, in every team, oldest first:
+    for moving the files between storages (manage.py move_receipts), never for a page."""
+    return Act.objects.exclude(receipt="").order_by("pk").values_list("pk", "receipt")

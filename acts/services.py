@@ -335,7 +335,9 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
     if receipt is not None:
         # Stored under a name of our own whose extension matches the content, so the
         # file is always served as what it is (never as HTML, whatever it was called).
-        receipt.name = "receipt" + RECEIPT_EXTENSIONS[receipt_content_type(receipt)]
+        # The random part makes every name new: object storage has no exclusive create,
+        # so two servers saving the same name at once would keep only one of the files.
+        receipt.name = f"receipt-{secrets.token_hex(12)}" + RECEIPT_EXTENSIONS[receipt_content_type(receipt)]
     with transaction.atomic():
         act = _locked(act)
         require_team_of(user, act, "This act belongs to another team.")

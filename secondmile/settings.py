@@ -118,14 +118,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite connections are cheap, and long-lived ones keep the WAL from checkpointing.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
-# The cache holds rate-limit counters that every app server must share, so it lives in
-# the database (`manage.py createcachetable`), not in one process's memory.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "secondmile_cache",
-    }
-}
+# The cache holds rate-limit counters that every app server must share, so it never lives
+# in one process's memory: the database (`manage.py createcachetable`) by default, Redis
+# with CACHE_URL=redis://host:6379/0 (or rediss://), through Django's own Redis cache.
+CACHE_URL = env("CACHE_URL", default="dbcache://secondmile_cache")
+CACHES = {"default": env.cache_url_config(CACHE_URL)}
+if CACHE_URL.split(":", 1)[0] in ("redis", "rediss"):
+    CACHES["default"]["BACKEND"] = "django.core.cache.backends.redis.RedisCache"
+elif CACHES["default"]["BACKEND"] != "django.core.cache.backends.db.DatabaseCache":
+    raise ImproperlyConfigured(
+        f"CACHE_URL must be redis://, rediss:// or dbcache://, not {CACHE_URL.split(':', 1)[0]}://: "
+        "the cache holds rate limits that every app server must share."
+    )
+# Several installs can share one Redis: each keeps to its own keys.
+CACHES["default"]["KEY_PREFIX"] = env("CACHE_KEY_PREFIX", default="")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "secondmile.User"
@@ -163,6 +169,21 @@ STORAGES = {
         )
     },
 }
+# Receipts, the only uploaded files, go to MEDIA_ROOT on the local disk unless a bucket is
+# named: then to object storage (AWS S3 or any S3-compatible store, django-storages), which
+# every app server reads. Settings under the package's own names. The bucket stays private:
+# objects are written without an ACL and served only through the app's permission check
+# (acts.views.act_receipt), never by a bucket URL; names are never reused (acts.services).
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default=None)  # None: AWS itself
+    AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default=None)
+    # Without keys, boto3 finds credentials itself (an instance or task role, ~/.aws).
+    AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default=None)
+    AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default=None)
+    AWS_DEFAULT_ACL = None
+    AWS_S3_FILE_OVERWRITE = False
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
 
 # EMAIL_URL like smtp+tls://user:password@smtp.example.com:587; the console by default.
 _email = env.email("EMAIL_URL", default="consolemail://")

@@ -229,8 +229,10 @@ def survey_link_create(request, pk):
 def _too_many_posts(request, token_hash: str) -> bool:
     """Count this POST against its link and its client; True once either is over the limit.
 
-    The counters live in the default cache (per process with locmem): enough to stop a
-    script hammering one server, not an exact limit across servers.
+    The counters live in the default cache, which every app server shares (the database,
+    or Redis with CACHE_URL). Redis counts exactly; the database cache's increment is a
+    read then a write, so two POSTs at the same instant may count once, which still stops
+    a script hammering the link.
     """
     over = False
     for key in (f"survey-post:link:{token_hash}", f"survey-post:ip:{client_ip(request)}"):

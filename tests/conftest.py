@@ -162,3 +162,24 @@ def _flush_past_append_only_triggers():
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(BaseDatabaseOperations, "execute_sql_flush", execute_sql_flush)
         yield
+
+
+# --- Object storage ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def object_store(tmp_path_factory):
+    """An S3-compatible server (moto in server mode) for the whole run."""
+    from .servers import ObjectStore
+
+    store = ObjectStore(tmp_path_factory.mktemp("object-store"))
+    yield store
+    store.stop()
+
+
+@pytest.fixture
+def receipts_bucket(object_store, settings):
+    """Receipts go to a fresh private bucket, as with AWS_STORAGE_BUCKET_NAME set."""
+    bucket = object_store.bucket_new()
+    settings.STORAGES = {**settings.STORAGES, "default": object_store.storage(bucket)}
+    return bucket

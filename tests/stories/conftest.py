@@ -12,7 +12,7 @@ from tests.factories import log_act
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    # The survey's rate limit counts in the default (locmem) cache, which outlives a test.
+    # The survey's rate limit counts in the default cache, which outlives a test.
     cache.clear()
     yield
     cache.clear()

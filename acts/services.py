@@ -2,7 +2,7 @@
 
 Every transition re-reads the act with select_for_update inside one transaction,
 checks the state it starts from, writes the new state and one history row, and
-only then (after commit) sends mail. Budget commitments lock the month's budget
+only then (after commit) queues mail (acts/notifications.py). Budget commitments lock the month's budget
 row, so concurrent approvals queue on it and can never overspend it.
 """
 
@@ -12,20 +12,19 @@ import secrets
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
 from secondmile import errors, summaries
 from secondmile.audit import audit_record
-from secondmile.mail import on_commit_safely, subject
+from secondmile.mail import on_commit_safely
 from secondmile.models import AuditEvent, Role, Team, User
 from secondmile.security import security_event
 from secondmile.templatetags.money import money
 
 from .models import Act, ActEvent, ApprovalLevel, BudgetMonth, Status
+from .notifications import notify_decided, notify_request_waiting
 
 logger = logging.getLogger(__name__)
 ZERO = Decimal("0.00")
@@ -142,12 +141,25 @@ def team_create(*, user: User, name: str, **policy) -> Team:
     return team
 
 
-POLICY_FIELDS = ("monthly_budget", "empowerment_limit", "manager_limit", "receipt_required_above", "review_share")
+POLICY_FIELDS = (
+    "monthly_budget",
+    "empowerment_limit",
+    "manager_limit",
+    "receipt_required_above",
+    "review_share",
+    "reminder_hours",
+    "escalation_hours",
+)
+
+
+MAX_WAIT_HOURS = 24 * 30
+MSG_REMINDER_HOURS = f"Remind after 1 to {MAX_WAIT_HOURS} hours."
+MSG_ESCALATION_HOURS = f"Send to the admins no sooner than the reminder, and within {MAX_WAIT_HOURS} hours."
 
 
 def team_policy_update(*, user: User, team: Team, **policy) -> Team:
     """Change a team's spend policy (admins): default budget, limits, receipt threshold,
-    review share."""
+    review share, and the hours after which a waiting request reminds and escalates."""
     if user.role != Role.ADMIN:
         raise errors.NotAllowed("Only admins change a team's spend policy.")
     unknown = set(policy) - set(POLICY_FIELDS)
@@ -162,6 +174,10 @@ def team_policy_update(*, user: User, team: Team, **policy) -> Team:
             raise errors.InvalidInput("The manager limit cannot be below the empowerment limit.", field="manager_limit")
         if not Decimal(0) <= team.review_share <= Decimal(1):
             raise errors.InvalidInput("The review share is between 0 and 1.", field="review_share")
+        if not 1 <= team.reminder_hours <= MAX_WAIT_HOURS:
+            raise errors.InvalidInput(MSG_REMINDER_HOURS, field="reminder_hours")
+        if not team.reminder_hours <= team.escalation_hours <= MAX_WAIT_HOURS:
+            raise errors.InvalidInput(MSG_ESCALATION_HOURS, field="escalation_hours")
         team.save()
         audit_record(
             actor=user, action=AuditEvent.Action.POLICY_CHANGED, target=team, team=team, before=before, after=policy
@@ -303,7 +319,7 @@ def act_log(
             act.requested_at = now
             act.save()
             _record(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost, at=now)
-            on_commit_safely(lambda: notify_request_waiting(act.pk))
+            on_commit_safely(notify_request_waiting, act.pk)
         summaries.refresh_day(act.team_id, act.date)
     return act
 
@@ -363,7 +379,7 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
         act.decided_at = timezone.now()
         act.decision_note = note.strip()
         act.save()
-        _record(
+        event = _record(
             act,
             actor=user,
             action=ActEvent.Action.APPROVED,
@@ -372,7 +388,7 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
             note=note.strip(),
             at=act.decided_at,
         )
-        on_commit_safely(lambda: notify_decided(act.pk))
+        on_commit_safely(notify_decided, act.pk, event.pk)
         summaries.refresh_day(act.team_id, act.date)
     return act
 
@@ -394,7 +410,7 @@ def spend_decline(*, user: User, act: Act, note: str) -> Act:
         act.decided_at = timezone.now()
         act.decision_note = note
         act.save()
-        _record(
+        event = _record(
             act,
             actor=user,
             action=ActEvent.Action.DECLINED,
@@ -403,7 +419,7 @@ def spend_decline(*, user: User, act: Act, note: str) -> Act:
             note=note,
             at=act.decided_at,
         )
-        on_commit_safely(lambda: notify_decided(act.pk))
+        on_commit_safely(notify_decided, act.pk, event.pk)
         summaries.refresh_day(act.team_id, act.date)
     return act
 
@@ -509,7 +525,7 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
                     at=act.requested_at,
                     note=note or f"Cost {money(actual_cost)}, {money(actual_cost - approved)} more than approved.",
                 )
-                on_commit_safely(lambda: notify_request_waiting(act.pk))
+                on_commit_safely(notify_request_waiting, act.pk)
                 summaries.refresh_day(act.team_id, act.date)
                 return act
             act.approved_amount = actual_cost
@@ -581,55 +597,3 @@ def act_review(*, user: User, act: Act, note: str = "") -> Act:
             note=note.strip(),
         )
     return act
-
-
-# --- Notifications (after commit) -----------------------------------------------
-
-
-def _approvers_for(act: Act):
-    users = User.objects.filter(is_active=True).exclude(pk=act.author_id).exclude(email="")
-    admins = users.filter(groups__name=Role.ADMIN)
-    if act.approval_level == ApprovalLevel.ADMIN:
-        return admins.distinct()
-    return (users.filter(team=act.team, groups__name=Role.MANAGER) | admins).distinct()
-
-
-def _send(messages) -> None:
-    # Called after commit through on_commit_safely: a failing mail server is logged there
-    # and cannot undo a decision.
-    send_mass_mail(messages)
-
-
-def _absolute(path: str) -> str:
-    """A link that works from a mail client: the site's address and the path."""
-    return f"{settings.SITE_URL}{path}"
-
-
-def notify_request_waiting(act_id: int) -> None:
-    act = Act.objects.select_related("author", "customer").get(pk=act_id)
-    if act.status != Status.PENDING_APPROVAL:
-        return
-    title = subject(f"Waiting for you: {money(act.cost)} for {act.customer}")
-    body = (
-        f"{act.author.display_name} asks {money(act.cost)} for {act.customer}:\n\n"
-        f"{act.solution}\n\nDecide it in the approval queue: {_absolute(reverse('acts:approvals'))}\n"
-        f"The act: {_absolute(reverse('acts:detail', args=[act.pk]))}\n"
-    )
-    messages = [(title, body, settings.DEFAULT_FROM_EMAIL, [approver.email]) for approver in _approvers_for(act)]
-    _send(messages)
-
-
-def notify_decided(act_id: int) -> None:
-    act = Act.objects.select_related("author", "customer", "decided_by").get(pk=act_id)
-    if not act.author.email:
-        return
-    last = act.events.order_by("-at", "-id").first()
-    verb = "approved" if last and last.action == ActEvent.Action.APPROVED else "declined"
-    title = subject(f"Your request for {act.customer} was {verb}")
-    body = (
-        f"{act.decided_by.display_name} {verb} {money(last.amount if last else act.cost)} "
-        f"for {act.customer}.\n\n"
-        + (f"{act.decision_note}\n\n" if act.decision_note else "")
-        + f"The act: {_absolute(reverse('acts:detail', args=[act.pk]))}\n"
-    )
-    _send([(title, body, settings.DEFAULT_FROM_EMAIL, [act.author.email])])

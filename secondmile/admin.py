@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from . import tasks_admin  # noqa: F401  (the work queue's pages)
 from .admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin
 from .models import ApiToken, AuditEvent, Kudos, PointsEntry, Role, Team, User
 from .services import member_set_role, member_set_team

@@ -10,7 +10,7 @@ from django.db.utils import OperationalError
 from django.http import HttpRequest
 
 from acts.models import Act
-from secondmile.models import User
+from secondmile.models import OutgoingMail, User
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +136,7 @@ def test_seed_demo_mails_nobody(mailoutbox):
     call_command("seed_demo", force=True)
     assert Act.objects.filter(status="pending_approval").exists()
     assert mailoutbox == []
+    assert not OutgoingMail.objects.exists()
 
 
 def test_seed_demo_is_idempotent(capsys):

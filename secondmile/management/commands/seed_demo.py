@@ -230,6 +230,8 @@ CHANNELS = ["review", "social", "word_of_mouth", "word_of_mouth", "letter"]
 
 
 SILENT_MAIL = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+# The notifications after commit are tasks: kept in memory and dropped, never queued.
+NO_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 
 
 class Command(BaseCommand):
@@ -247,7 +249,7 @@ class Command(BaseCommand):
         # Demo requests and decisions would mail their demo people (example.com
         # addresses, or the console): the seed sends nothing. The override is the outer
         # block because the mails go out when the transaction commits.
-        with override_settings(MAILERS=SILENT_MAIL), transaction.atomic():
+        with override_settings(MAILERS=SILENT_MAIL, TASKS=NO_TASKS), transaction.atomic():
             teams = {name: Team.objects.get_or_create(name=name)[0] for name in (DEMO_TEAM, OTHER_TEAM)}
             people = self.seed_people(teams)
             if not Act.objects.filter(team=teams[DEMO_TEAM]).exists():

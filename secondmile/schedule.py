@@ -106,6 +106,9 @@ def task_results_prune() -> int:
     days = settings.TASK_RESULTS_KEEP_DAYS
     for alias in settings.TASKS:
         if isinstance(task_backends[alias], DatabaseBackend):
-            call_command("prune_db_task_results", backend=alias, min_age_days=days, queue_name="*", verbosity=0)
+            # As command-line options: the command turns the backend's name into the backend.
+            call_command(
+                "prune_db_task_results", f"--backend={alias}", f"--min-age-days={days}", "--queue-name=*", verbosity=0
+            )
     deleted, _ = ScheduledRun.objects.filter(slot__lt=timezone.now() - datetime.timedelta(days=days)).delete()
     return deleted

@@ -2,8 +2,9 @@
 
 Every transition re-reads the act with select_for_update inside one transaction,
 checks the state it starts from, writes the new state and one history row, and
-only then (after commit) queues mail (acts/notifications.py). Budget commitments lock the month's budget
-row, so concurrent approvals queue on it and can never overspend it.
+only then (after commit) enqueues its mail (acts/notifications.py). Budget
+commitments lock the month's budget row, so concurrent approvals queue on it and
+can never overspend it.
 """
 
 import datetime

@@ -3,11 +3,11 @@
 from django import forms
 from django.contrib import admin
 
-from secondmile import errors
-from secondmile.admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin
+from core import errors, formatting
+from core.admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin
 
-from . import services
-from .models import Act, ActEvent, BudgetMonth
+from . import budgets
+from .models import Act, ActEvent, BudgetMonth, FollowUp
 
 
 class ActEventInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -54,7 +54,7 @@ class BudgetMonthForm(forms.ModelForm):
         budget = self.cleaned_data["budget"]
         if self.instance.pk and budget < self.instance.committed:
             raise forms.ValidationError(
-                errors.MSG_BUDGET_BELOW_COMMITTED.format(committed=services.money(self.instance.committed))
+                errors.MSG_BUDGET_BELOW_COMMITTED.format(committed=formatting.money(self.instance.committed))
             )
         return budget
 
@@ -72,9 +72,14 @@ class BudgetMonthAdmin(ServiceAdminMixin, admin.ModelAdmin):
         return ["team", "month", "committed"] if obj is not None else ["committed"]
 
     def save_through_service(self, request, obj, form, change):
-        return services.budget_set(
-            user=request.user, team=obj.team, month=obj.month, amount=form.cleaned_data["budget"]
-        )
+        return budgets.budget_set(user=request.user, team=obj.team, month=obj.month, amount=form.cleaned_data["budget"])
 
     def has_delete_permission(self, request, obj=None):
         return False  # acts' commitments count against it
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["customer", "kind", "due_on", "done_at"]
+    list_filter = ["kind", "team"]
+    raw_id_fields = ["customer", "act", "nps_response"]

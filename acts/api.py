@@ -6,13 +6,14 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 import pydantic
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 from pydantic import BeforeValidator, WithJsonSchema
 
-from secondmile.errors import InvalidInput
-from secondmile.paging import PageNumber
+from core.errors import InvalidInput
+from core.paging import PageNumber
 
 from . import selectors, services
 
@@ -256,8 +257,6 @@ def budget(request, month: str = ""):
         except ValueError:
             raise InvalidInput("month is YYYY-MM, like 2026-03.", field="month") from None
     else:
-        from django.utils import timezone
-
         day = timezone.localdate()
     summary = selectors.budget_summary(team=user.team, month=day)
     return {**summary, "month": summary["month"].strftime("%Y-%m")}

@@ -4,15 +4,16 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from core import errors
+from core.formatting import money
+from core.money import MONEY_FORM_FIELD
 from customers.models import Customer
 from customers.picker import MSG_PICK_ONE, CustomerField
-from secondmile import errors
-from secondmile.templatetags.money import money
 
 from . import services
 from .models import QUADRANT_HINTS, Kind, Quadrant, Status, Trigger
 
-MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
+MONEY = MONEY_FORM_FIELD
 MSG_NO_CUSTOMER = "Choose a customer, or type a new customer's name."
 
 

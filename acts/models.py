@@ -1,9 +1,12 @@
-"""Acts of second-mile service, their append-only history, and team budgets per month."""
+"""Acts of second-mile service, their append-only history, team budgets per month, the
+follow-ups an act leaves to do and the per-day summaries the dashboard reads."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+
+from core.money import ZERO
 
 
 class Quadrant(models.TextChoices):
@@ -213,3 +216,77 @@ class BudgetMonth(models.Model):
     @property
     def remaining(self):
         return self.budget - self.committed
+
+
+class FollowUp(models.Model):
+    """Something to do for a customer after an act or a low score."""
+
+    class Kind(models.TextChoices):
+        THANK_YOU = "thank_you", "Thank-you note"
+        CHECK_IN = "check_in", "Check-in call"
+        DETRACTOR = "detractor", "Detractor follow-up"
+
+    team = models.ForeignKey("secondmile.Team", on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="follow_ups")
+    act = models.ForeignKey(Act, null=True, blank=True, on_delete=models.CASCADE)
+    nps_response = models.ForeignKey("stories.NpsResponse", null=True, blank=True, on_delete=models.CASCADE)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    due_on = models.DateField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        # Moved from customers: the table keeps its name.
+        db_table = "customers_followup"
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["team", "done_at", "due_on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.customer}"
+
+
+class DaySummary(models.Model):
+    """One team's day of acts, summed: what the dashboard adds up instead of reading every act.
+
+    Each column is the figure of the same name in acts/summaries.py computed over
+    the acts dated that day (acts going ahead, their spend, counts by trigger, approval,
+    quadrant and kind, decisions). acts.summaries.refresh_day rewrites a row from
+    its acts whenever a service changes one of them; `manage.py rebuild_summaries`
+    rewrites them all (after bulk loads).
+    """
+
+    team = models.ForeignKey("secondmile.Team", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    acts_count = models.PositiveIntegerField(default=0)
+    proactive_count = models.PositiveIntegerField(default=0)
+    reactive_count = models.PositiveIntegerField(default=0)
+    spend_total = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    empowered_count = models.PositiveIntegerField(default=0)
+    requests_decided_count = models.PositiveIntegerField(default=0)
+    declined_count = models.PositiveIntegerField(default=0)
+    quadrant_reception = models.PositiveIntegerField(default=0)
+    quadrant_delivery = models.PositiveIntegerField(default=0)
+    quadrant_reliability = models.PositiveIntegerField(default=0)
+    quadrant_response = models.PositiveIntegerField(default=0)
+    kind_gift = models.PositiveIntegerField(default=0)
+    kind_time = models.PositiveIntegerField(default=0)
+    kind_upgrade = models.PositiveIntegerField(default=0)
+    kind_note = models.PositiveIntegerField(default=0)
+    kind_call = models.PositiveIntegerField(default=0)
+    kind_expertise = models.PositiveIntegerField(default=0)
+    kind_waiver = models.PositiveIntegerField(default=0)
+    kind_other = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        # Moved from secondmile (now core): the table keeps its name.
+        db_table = "secondmile_daysummary"
+        verbose_name_plural = "day summaries"
+        constraints = [
+            # Also the index that reads a period: (team, date) ranges.
+            models.UniqueConstraint(fields=["team", "date"], name="day_summary_one_per_team_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.date}: {self.acts_count} acts"

@@ -3,7 +3,7 @@ requester, and the reminders of a request that has waited (acts/reminders.py).
 
 Each runs in the worker (enqueued after the write commits) and only queues its mails,
 one per recipient, under a key naming the request or decision it is about: run twice, it
-queues nothing new (secondmile/mail.py).
+queues nothing new (core/mail.py).
 """
 
 from django.conf import settings
@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.tasks import task
 from django.urls import reverse
 
-from secondmile.mail import mail_queue, mail_queue_many
-from secondmile.models import Role, User
-from secondmile.templatetags.money import money
+from core.formatting import money
+from core.mail import mail_queue, mail_queue_many
+from core.models import Role, User
 
 from .models import Act, ActEvent, ApprovalLevel, Status
 

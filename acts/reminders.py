@@ -17,12 +17,11 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
-from customers.models import FollowUp
-from secondmile.mail import mail_queue, mail_queue_many
-from secondmile.models import Role, Team, User
-from secondmile.templatetags.money import money
+from core.formatting import money
+from core.mail import mail_queue, mail_queue_many
+from core.models import Role, Team, User
 
-from .models import Act, ActEvent, Status
+from .models import Act, ActEvent, FollowUp, Status
 from .notifications import absolute, admins_for, approvers_for, request_body, request_key
 
 

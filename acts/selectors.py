@@ -5,19 +5,17 @@ import operator
 from decimal import Decimal
 from functools import reduce
 
-from django.conf import settings
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
+from core.inputs import id_parse
+from core.models import Role, Team, User
+from core.roles import visible_to
 from customers import selectors as customer_selectors
 from customers.models import Customer
-from secondmile.inputs import id_parse
-from secondmile.models import Role, Team, User
-from secondmile.roles import visible_to
 
-from .models import GOING_AHEAD, Act, ActEvent, ApprovalLevel, BudgetMonth, Kind, Status, Trigger
+from .models import Act, ActEvent, ApprovalLevel, BudgetMonth, FollowUp, Status
 
 
 def acts_visible_to(user: User) -> QuerySet[Act]:
@@ -145,62 +143,20 @@ def approval_cards(queue: list[Act]) -> list[Act]:
     return queue
 
 
-# --- Routine detector -------------------------------------------------------------
+# --- Follow-ups due ----------------------------------------------------------------
 
-GIFT_FATIGUE_ACTS = 3
-GIFT_FATIGUE_DAYS = 60
-PATTERN_WINDOW = 5
-PATTERN_SAME_KIND = 3
+FOLLOW_UPS_SHOWN = 8
 
 
-def routine_warnings(*, user: User, customer, kind: str) -> list[str]:
-    """Why the act being logged may turn a surprise into a routine (a warning, never a block).
-
-    - the same kind of gesture went to this customer within ROUTINE_COOLDOWN_DAYS;
-    - the customer had GIFT_FATIGUE_ACTS or more proactive acts in the last
-      GIFT_FATIGUE_DAYS days (surprised too often);
-    - PATTERN_SAME_KIND of the person's last PATTERN_WINDOW acts, the one being logged
-      included (it is not saved yet), are of this kind: the third of a kind among the
-      last five warns.
-    Only acts going ahead count (not declined or withdrawn). Three small queries on
-    the (customer, date) and (author, date) indexes.
-    """
-    if customer is None or kind not in Kind.values:
-        return []
-    today = timezone.localdate()
-    label = Kind(kind).label.lower()
-    going = Act.objects.filter(status__in=GOING_AHEAD)
-    warnings = []
-    cooldown = settings.SECONDMILE["ROUTINE_COOLDOWN_DAYS"]
-    same = (
-        going.filter(customer=customer, kind=kind, date__gte=today - datetime.timedelta(days=cooldown))
-        .order_by("-date", "-id")
-        .values_list("date", flat=True)
-        .first()
+def followups_due(*, user: User, today: datetime.date) -> QuerySet[FollowUp]:
+    """The follow-ups of the user's team not done and due today or earlier, oldest first."""
+    return (
+        FollowUp.objects.filter(team_id=user.team_id, done_at__isnull=True, due_on__lte=today)
+        .select_related("customer", "act")
+        .order_by("due_on", "id")
     )
-    if same is not None:
-        days = (today - same).days
-        when = "today" if days == 0 else f"{days} day{'s' if days != 1 else ''} ago"
-        warnings.append(
-            f"{customer.name} already had this kind of gesture ({label}) {when}. Repeated within "
-            f"{cooldown} days, a gesture becomes an expectation: would another kind surprise more?"
-        )
-    recent = going.filter(
-        customer=customer, trigger=Trigger.PROACTIVE, date__gte=today - datetime.timedelta(days=GIFT_FATIGUE_DAYS)
-    ).count()
-    if recent >= GIFT_FATIGUE_ACTS:
-        warnings.append(
-            f"{customer.name} had {recent} surprises in the last {GIFT_FATIGUE_DAYS} days. "
-            f"Too many and they stop being surprises."
-        )
-    # The act being logged is the newest of the window, so four earlier acts complete it.
-    last_kinds = [kind] + list(
-        going.filter(author=user).order_by("-date", "-id").values_list("kind", flat=True)[: PATTERN_WINDOW - 1]
-    )
-    same_kind = last_kinds.count(kind)
-    if same_kind >= PATTERN_SAME_KIND:
-        warnings.append(
-            f"This would make {same_kind} of your last {len(last_kinds)} acts of this kind ({label}). "
-            f"Random, not routine: vary the gestures."
-        )
-    return warnings
+
+
+def followup_get(*, user: User, pk) -> FollowUp:
+    """A follow-up of the user's team (any team for an admin), or 404."""
+    return get_object_or_404(visible_to(user, FollowUp.objects.select_related("customer")), pk=pk)

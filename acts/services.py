@@ -1,4 +1,4 @@
-"""Writes on acts: logging with the spend policy, approvals, delivery, and budgets.
+"""Writes on acts: logging (with the spend policy), approvals, delivery and review.
 
 Every transition re-reads the act with select_for_update inside one transaction,
 checks the state it starts from, writes the new state and one history row, and
@@ -10,180 +10,29 @@ can never overspend it.
 import datetime
 import logging
 import secrets
-from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from secondmile import errors, summaries
-from secondmile.audit import audit_record
-from secondmile.mail import on_commit_safely
-from secondmile.models import AuditEvent, Role, Team, User
-from secondmile.security import security_event
-from secondmile.templatetags.money import money
+from core import errors
+from core.formatting import money
+from core.mail import on_commit_safely
+from core.models import Role, User
+from core.money import ZERO
+from core.recognition import points_for_delivery
+from core.roles import require_team_of
+from core.security import security_event
 
-from .models import Act, ActEvent, ApprovalLevel, BudgetMonth, Status
+from . import summaries
+from .budgets import budget_adjust
+from .followups import followups_after_delivery
+from .models import Act, ActEvent, ApprovalLevel, Status
 from .notifications import notify_decided, notify_request_waiting
+from .policy import cost_parse, spend_route
+from .receipts import RECEIPT_EXTENSIONS, receipt_content_type
 
 logger = logging.getLogger(__name__)
-ZERO = Decimal("0.00")
-CENT = Decimal("0.01")
 _random = secrets.SystemRandom()
-
-
-# --- Spend policy ---------------------------------------------------------------
-
-
-def cost_parse(value, *, field: str = "cost") -> Decimal:
-    """Turn user input into a cost in cents, or raise InvalidInput saying what is wrong."""
-    if isinstance(value, float):
-        value = str(value)
-    try:
-        cost = Decimal(str(value).strip() or "0")
-    except (InvalidOperation, ValueError):
-        raise errors.InvalidInput(errors.MSG_NOT_A_NUMBER, field=field) from None
-    if not cost.is_finite():
-        raise errors.InvalidInput(errors.MSG_NOT_A_NUMBER, field=field)
-    if cost < 0:
-        raise errors.InvalidInput(errors.MSG_NEGATIVE_COST, field=field)
-    limit = settings.SECONDMILE["MAX_ACT_COST"]
-    if cost > limit:
-        raise errors.InvalidInput(errors.MSG_COST_TOO_HIGH.format(limit=money(limit)), field=field)
-    if cost != cost.quantize(CENT):
-        raise errors.InvalidInput("A cost has at most two decimals.", field=field)
-    return cost.quantize(CENT)
-
-
-def spend_route(*, team: Team, cost: Decimal) -> str:
-    """Who has to approve a cost: nobody, nobody (empowered), a manager, or an admin."""
-    if cost == 0:
-        return ApprovalLevel.NONE
-    if cost <= team.empowerment_limit:
-        return ApprovalLevel.EMPOWERED
-    if cost <= team.manager_limit:
-        return ApprovalLevel.MANAGER
-    return ApprovalLevel.ADMIN
-
-
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-# --- Budgets --------------------------------------------------------------------
-
-
-def budget_month_locked(*, team: Team, month: datetime.date) -> BudgetMonth:
-    """The team's budget row for a month, created from the team default, locked for update."""
-    month = month_start(month)
-    BudgetMonth.objects.get_or_create(team=team, month=month, defaults={"budget": team.monthly_budget})
-    return BudgetMonth.objects.select_for_update().get(team=team, month=month)
-
-
-def _budget_adjust(*, act: Act, new_commitment: Decimal) -> None:
-    """Move the act's hold on its month's budget to `new_commitment`.
-
-    Raises BudgetExceeded (nothing written) when the month cannot cover the increase.
-    """
-    delta = new_commitment - act.committed_amount
-    if delta == 0:
-        return
-    budget = budget_month_locked(team=act.team, month=act.date)
-    if delta > 0 and delta > budget.remaining:
-        raise errors.BudgetExceeded(
-            errors.MSG_BUDGET_EXCEEDED.format(remaining=money(budget.remaining), amount=money(delta))
-        )
-    BudgetMonth.objects.filter(pk=budget.pk).update(committed=F("committed") + delta)
-    act.committed_amount = new_commitment
-
-
-def budget_set(*, user: User, team: Team, month: datetime.date, amount: Decimal) -> BudgetMonth:
-    """Set a team's budget for one month (admins). It cannot go below what is committed."""
-    if user.role != Role.ADMIN:
-        raise errors.NotAllowed("Only admins set budgets.")
-    amount = cost_parse(amount, field="budget")
-    with transaction.atomic():
-        budget = budget_month_locked(team=team, month=month)
-        before = budget.budget
-        if amount < budget.committed:
-            raise errors.InvalidInput(
-                errors.MSG_BUDGET_BELOW_COMMITTED.format(committed=money(budget.committed)),
-                field="budget",
-            )
-        budget.budget = amount
-        budget.save(update_fields=["budget"])
-        audit_record(
-            actor=user,
-            action=AuditEvent.Action.BUDGET_SET,
-            target=budget,
-            team=team,
-            before={"budget": before},
-            after={"budget": amount},
-            label=f"{team.name}, {budget.month:%B %Y}",
-        )
-    return budget
-
-
-def team_create(*, user: User, name: str, **policy) -> Team:
-    """Make a team (admins), with a spend policy or the defaults; written to the audit log."""
-    if user.role != Role.ADMIN:
-        raise errors.NotAllowed("Only admins make teams.")
-    with transaction.atomic():
-        team = Team.objects.create(name=(name or "").strip(), **policy)
-        audit_record(
-            actor=user,
-            action=AuditEvent.Action.POLICY_CHANGED,
-            target=team,
-            team=team,
-            before={},
-            after={field: getattr(team, field) for field in POLICY_FIELDS},
-        )
-    return team
-
-
-POLICY_FIELDS = (
-    "monthly_budget",
-    "empowerment_limit",
-    "manager_limit",
-    "receipt_required_above",
-    "review_share",
-    "reminder_hours",
-    "escalation_hours",
-)
-
-
-MAX_WAIT_HOURS = 24 * 30
-MSG_REMINDER_HOURS = f"Remind after 1 to {MAX_WAIT_HOURS} hours."
-MSG_ESCALATION_HOURS = f"Send to the admins no sooner than the reminder, and within {MAX_WAIT_HOURS} hours."
-
-
-def team_policy_update(*, user: User, team: Team, **policy) -> Team:
-    """Change a team's spend policy (admins): default budget, limits, receipt threshold,
-    review share, and the hours after which a waiting request reminds and escalates."""
-    if user.role != Role.ADMIN:
-        raise errors.NotAllowed("Only admins change a team's spend policy.")
-    unknown = set(policy) - set(POLICY_FIELDS)
-    if unknown:
-        raise errors.InvalidInput(f"Unknown policy fields: {', '.join(sorted(unknown))}")
-    with transaction.atomic():
-        team = Team.objects.select_for_update().get(pk=team.pk)
-        before = {field: getattr(team, field) for field in policy}
-        for field, value in policy.items():
-            setattr(team, field, value)
-        if team.manager_limit < team.empowerment_limit:
-            raise errors.InvalidInput("The manager limit cannot be below the empowerment limit.", field="manager_limit")
-        if not Decimal(0) <= team.review_share <= Decimal(1):
-            raise errors.InvalidInput("The review share is between 0 and 1.", field="review_share")
-        if not 1 <= team.reminder_hours <= MAX_WAIT_HOURS:
-            raise errors.InvalidInput(MSG_REMINDER_HOURS, field="reminder_hours")
-        if not team.reminder_hours <= team.escalation_hours <= MAX_WAIT_HOURS:
-            raise errors.InvalidInput(MSG_ESCALATION_HOURS, field="escalation_hours")
-        team.save()
-        audit_record(
-            actor=user, action=AuditEvent.Action.POLICY_CHANGED, target=team, team=team, before=before, after=policy
-        )
-    return team
 
 
 # --- History --------------------------------------------------------------------
@@ -261,8 +110,7 @@ def act_log(
     approved at once and committed against the month's budget (refused if the budget
     cannot cover it); above, it waits for a manager or, above the manager limit, an admin.
     """
-    if customer.team_id != user.team_id and user.role != Role.ADMIN:
-        raise errors.NotAllowed(MSG_CUSTOMER_OTHER_TEAM)
+    require_team_of(user, customer, MSG_CUSTOMER_OTHER_TEAM)
     cost = cost_parse(cost)
     if not problem.strip():
         raise errors.InvalidInput("Say what the customer expected or needed.", field="problem")
@@ -303,7 +151,7 @@ def act_log(
             act.approved_amount = cost
             act.decided_at = now
             act.for_review = level == ApprovalLevel.EMPOWERED and _random.random() < float(team.review_share)
-            _budget_adjust(act=act, new_commitment=cost)
+            budget_adjust(act=act, new_commitment=cost)
             act.save()
             _record(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost)
             if level == ApprovalLevel.EMPOWERED:
@@ -370,7 +218,7 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
         if amount == 0:
             raise errors.InvalidInput("Approve an amount above zero, or decline the request.", field="amount")
         try:
-            _budget_adjust(act=act, new_commitment=amount)
+            budget_adjust(act=act, new_commitment=amount)
         except errors.BudgetExceeded:
             security_event("approval_refused_over_budget", user=user, act_id=act.pk, amount=str(amount))
             raise
@@ -450,38 +298,6 @@ def spend_withdraw(*, user: User, act: Act, note: str = "") -> Act:
 
 # --- After approval -------------------------------------------------------------
 
-RECEIPT_TYPES = {
-    b"%PDF-": "application/pdf",
-    b"\x89PNG\r\n\x1a\n": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-    b"GIF87a": "image/gif",
-    b"GIF89a": "image/gif",
-}
-
-
-RECEIPT_EXTENSIONS = {
-    "application/pdf": ".pdf",
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-    "image/gif": ".gif",
-    "image/webp": ".webp",
-}
-
-
-def receipt_content_type(upload) -> str:
-    """The receipt's type read from its first bytes, or InvalidInput if it is not one we take."""
-    if upload.size > settings.SECONDMILE["RECEIPT_MAX_BYTES"]:
-        raise errors.InvalidInput(errors.MSG_RECEIPT_TOO_LARGE, field="receipt")
-    upload.seek(0)
-    head = upload.read(12)
-    upload.seek(0)
-    for magic, content_type in RECEIPT_TYPES.items():
-        if head.startswith(magic):
-            return content_type
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    raise errors.InvalidInput("A receipt is an image (PNG, JPEG, GIF, WebP) or a PDF.", field="receipt")
-
 
 def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = "") -> Act:
     """Mark an approved act delivered with what it really cost.
@@ -497,8 +313,7 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
         receipt.name = "receipt" + RECEIPT_EXTENSIONS[receipt_content_type(receipt)]
     with transaction.atomic():
         act = _locked(act)
-        if act.team_id != user.team_id and user.role != Role.ADMIN:
-            raise errors.NotAllowed("This act belongs to another team.")
+        require_team_of(user, act, "This act belongs to another team.")
         if act.status != Status.APPROVED:
             raise errors.Conflict("Only an approved act can be delivered.")
         if actual_cost > act.team.receipt_required_above and not (receipt or act.receipt):
@@ -530,7 +345,7 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
                 summaries.refresh_day(act.team_id, act.date)
                 return act
             act.approved_amount = actual_cost
-        _budget_adjust(act=act, new_commitment=actual_cost)
+        budget_adjust(act=act, new_commitment=actual_cost)
         act.actual_cost = actual_cost
         act.status = Status.DELIVERED
         act.delivered_at = timezone.now()
@@ -543,8 +358,6 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
             amount=actual_cost,
             note=note.strip(),
         )
-        from secondmile.services import followups_after_delivery, points_for_delivery
-
         points_for_delivery(act=act)
         followups_after_delivery(act=act)
         summaries.refresh_day(act.team_id, act.date)
@@ -558,8 +371,7 @@ def act_customer_knows(*, user: User, act: Act, how: str) -> Act:
         raise errors.InvalidInput("Say how the customer learned of it.", field="how")
     with transaction.atomic():
         act = _locked(act)
-        if act.team_id != user.team_id and user.role != Role.ADMIN:
-            raise errors.NotAllowed("This act belongs to another team.")
+        require_team_of(user, act, "This act belongs to another team.")
         if act.status != Status.DELIVERED:
             raise errors.Conflict("Only a delivered act can be marked as known to the customer.")
         act.status = Status.CUSTOMER_KNOWS

@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import errors
+from core.formatting import money
+from core.models import Role
+from core.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate, team_required
 from customers.services import customer_create
-from secondmile import errors
-from secondmile.models import Role
-from secondmile.templatetags.money import money
-from secondmile.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate, team_required
 
-from . import selectors, services
+from . import routine, selectors, services
 from .forms import (
     ActForm,
     ApproveForm,
@@ -91,7 +91,7 @@ def _routine_warnings(request, data) -> list[str]:
     customer = selectors.customer_for_logging(user=request.user, pk=data.get("customer") or "")
     if customer is None:
         return []
-    return selectors.routine_warnings(user=request.user, customer=customer, kind=data.get("kind") or "")
+    return routine.routine_warnings(user=request.user, customer=customer, kind=data.get("kind") or "")
 
 
 @login_required

@@ -43,10 +43,16 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from acts.models import Act, ActEvent  # noqa: E402
-from customers.models import Customer, NpsResponse, Story  # noqa: E402
-from secondmile import selectors  # noqa: E402
-from secondmile.models import DaySummary, PointsEntry, Team, User  # noqa: E402
+from acts.models import (  # noqa: E402
+    Act,
+    ActEvent,
+    DaySummary,
+)
+from core.models import PointsEntry, Team, User  # noqa: E402
+from customers.models import Customer  # noqa: E402
+from secondmile.dashboard import figures as metrics  # noqa: E402
+from secondmile.dashboard.scope import Scope, period_bounds  # noqa: E402
+from stories.models import NpsResponse, Story  # noqa: E402
 
 TEAMS = 20
 PEOPLE_PER_TEAM = 12
@@ -297,14 +303,14 @@ def _summarise() -> None:
     print(f"rebuild_summaries took {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def _request(scope: selectors.Scope) -> None:
+def _request(scope: Scope) -> None:
     """What one dashboard page reads."""
-    selectors.dashboard_figures(scope)
-    selectors.headline(scope.previous())
-    daily = selectors.daily_act_totals(scope)
-    selectors.activity_series(scope, daily=daily)
-    selectors.budget_by_month(scope, daily=daily)
-    selectors.leaderboard(scope)
+    metrics.dashboard_figures(scope)
+    metrics.headline(scope.previous())
+    daily = metrics.daily_act_totals(scope)
+    metrics.activity_series(scope, daily=daily)
+    metrics.budget_by_month(scope, daily=daily)
+    metrics.leaderboard(scope)
 
 
 def _time(call, runs: int) -> tuple[float, float, int]:
@@ -319,23 +325,23 @@ def _time(call, runs: int) -> tuple[float, float, int]:
     return statistics.median(timings), max(timings), len(queries)
 
 
-def _parts(scope: selectors.Scope) -> dict:
+def _parts(scope: Scope) -> dict:
     """Each read of a dashboard page on its own."""
-    daily = selectors.daily_act_totals(scope)
+    daily = metrics.daily_act_totals(scope)
     return {
-        "act_totals (day summaries)": lambda: selectors.act_totals(scope),
-        "previous period's headline": lambda: selectors.headline(scope.previous()),
-        "daily_act_totals (day summaries)": lambda: selectors.daily_act_totals(scope),
-        "approval_times": lambda: selectors.approval_times(scope),
-        "recovery": lambda: selectors.recovery(scope),
-        "nps_with_act + nps_without_act": lambda: (selectors.nps_with_act(scope), selectors.nps_without_act(scope)),
+        "act_totals (day summaries)": lambda: metrics.act_totals(scope),
+        "previous period's headline": lambda: metrics.headline(scope.previous()),
+        "daily_act_totals (day summaries)": lambda: metrics.daily_act_totals(scope),
+        "approval_times": lambda: metrics.approval_times(scope),
+        "recovery": lambda: metrics.recovery(scope),
+        "nps_with_act + nps_without_act": lambda: (metrics.nps_with_act(scope), metrics.nps_without_act(scope)),
         "stories_count + activity_series": lambda: (
-            selectors.stories_count(scope),
-            selectors.activity_series(scope, daily=daily),
+            metrics.stories_count(scope),
+            metrics.activity_series(scope, daily=daily),
         ),
-        "referral_totals": lambda: selectors.referral_totals(scope),
-        "budget_by_month": lambda: selectors.budget_by_month(scope, daily=daily),
-        "leaderboard": lambda: selectors.leaderboard(scope),
+        "referral_totals": lambda: metrics.referral_totals(scope),
+        "budget_by_month": lambda: metrics.budget_by_month(scope, daily=daily),
+        "leaderboard": lambda: metrics.leaderboard(scope),
     }
 
 
@@ -394,12 +400,12 @@ def main() -> None:
     )
     team_ids = tuple(Team.objects.order_by("pk").values_list("pk", flat=True))
     for period in ("month", "3m", "year"):
-        start, end = selectors.period_bounds(period, today=today)
+        start, end = period_bounds(period, today=today)
         for label, scope, team_param in (
-            ("one", selectors.Scope(start=start, end=end, team=team), str(team.pk)),
-            ("all", selectors.Scope(start=start, end=end, team=None, team_ids=team_ids), "all"),
+            ("one", Scope(start=start, end=end, team=team), str(team.pk)),
+            ("all", Scope(start=start, end=end, team=None, team_ids=team_ids), "all"),
         ):
-            in_scope = selectors.scope_acts(scope).count()
+            in_scope = metrics.scope_acts(scope).count()
             median, worst, queries = _time(lambda scope=scope: _request(scope), args.runs)
             url = f"/dashboard/?period={period}&team={team_param}"
             response = client.get(url)
@@ -411,8 +417,8 @@ def main() -> None:
                 flush=True,
             )
 
-    start, end = selectors.period_bounds("year", today=today)
-    largest = selectors.Scope(start=start, end=end, team=None, team_ids=team_ids)
+    start, end = period_bounds("year", today=today)
+    largest = Scope(start=start, end=end, team=None, team_ids=team_ids)
     print(f"\nAll teams, this year, each read on its own (median ms of {args.runs}):")
     for name, call in _parts(largest).items():
         median, _worst, queries = _time(call, args.runs)
@@ -425,8 +431,8 @@ def main() -> None:
             cursor.execute("SET jit = off")
         print("\nThe same with jit = off (median ms of reads, then of the page):")
         for period in ("month", "3m", "year"):
-            start, end = selectors.period_bounds(period, today=today)
-            scope = selectors.Scope(start=start, end=end, team=None, team_ids=team_ids)
+            start, end = period_bounds(period, today=today)
+            scope = Scope(start=start, end=end, team=None, team_ids=team_ids)
             url = f"/dashboard/?period={period}&team=all"
             median, _worst, _queries = _time(lambda scope=scope: _request(scope), args.runs)
             page, _worst, _queries = _time(lambda url=url: client.get(url), args.runs)

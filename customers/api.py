@@ -1,18 +1,17 @@
-"""API routes for customers (and, with them, stories and NPS responses)."""
+"""API routes for customers (stories and NPS answers: stories/api.py)."""
 
 import datetime
 from decimal import Decimal
-from typing import Literal
 
-from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from acts import selectors as act_selectors
-from secondmile.paging import PageNumber
+from core.errors import InvalidInput
+from core.paging import PageNumber
 
 from . import selectors, services
-from .models import StoryStatus
 
 router = Router(tags=["customers"])
 
@@ -54,11 +53,6 @@ def customer_get(request, customer_id: int):
 
 @router.post("/customers", response={201: CustomerOut})
 def customer_create(request, payload: CustomerIn):
-    from django.core.exceptions import ValidationError as DjangoValidationError
-    from django.core.validators import validate_email
-
-    from secondmile.errors import InvalidInput
-
     if payload.email:
         try:
             validate_email(payload.email)
@@ -81,124 +75,3 @@ def customer_create(request, payload: CustomerIn):
         first_purchase_value=payload.first_purchase_value,
     )
     return Status(201, customer)
-
-
-# --- Stories ----------------------------------------------------------------------
-
-
-class StoryIn(Schema):
-    customer: int
-    channel: Literal["review", "social", "word_of_mouth", "letter", "survey"]
-    told_on: datetime.date | None = Field(None, description="default today")
-    text: str = Field(min_length=1, max_length=services.STORY_TEXT_MAX)
-    url: str = Field("", max_length=500, description="http:// or https:// only")
-    acts: list[int] = Field(default_factory=list, description="ids of the acts it retells")
-    consent: bool = False
-
-
-class StoryOut(Schema):
-    id: int
-    customer: int = Field(alias="customer_id")
-    team: int = Field(alias="team_id")
-    channel: str
-    told_on: datetime.date
-    text: str
-    url: str
-    acts: list[int]
-    consent: bool
-    status: Literal["submitted", "approved", "featured", "rejected"]
-    reject_reason: str
-    moderated_by: str | None
-    moderated_at: datetime.datetime | None
-    created_at: datetime.datetime
-
-    @staticmethod
-    def resolve_acts(story) -> list[int]:
-        return [act.pk for act in story.acts.all()]
-
-    @staticmethod
-    def resolve_moderated_by(story) -> str | None:
-        return story.moderated_by.username if story.moderated_by else None
-
-
-class ModerateIn(Schema):
-    decision: Literal["approve", "feature", "reject"]
-    reason: str = Field("", max_length=1000, description="required to reject")
-
-
-@router.get("/stories", response=list[StoryOut], tags=["stories"])
-@paginate(PageNumber, page_size=20)
-def story_list(request, status: str = Query("", description="submitted, approved, featured or rejected")):
-    """Stories of your team (every team for an admin), newest first, optionally of one
-    status; an unknown status is 422, not an empty list that looks like "none"."""
-    if status and status not in StoryStatus.values:
-        *first, last = StoryStatus.values
-        raise HttpError(422, f"Unknown status '{status}': use {', '.join(first)} or {last}.")
-    return selectors.story_list(user=request.auth, status=status)
-
-
-@router.post("/stories", response={201: StoryOut}, tags=["stories"])
-def story_create(request, payload: StoryIn):
-    """Record a story a customer told; it waits for an admin's review (`submitted`)."""
-    user = request.auth
-    customer = selectors.customer_get(user=user, pk=payload.customer)
-    acts = [act_selectors.act_get(user=user, pk=act_id) for act_id in dict.fromkeys(payload.acts)]
-    story = services.story_record(
-        user=user,
-        customer=customer,
-        channel=payload.channel,
-        text=payload.text,
-        told_on=payload.told_on,
-        url=payload.url,
-        acts=acts,
-        consent=payload.consent,
-    )
-    return Status(201, selectors.story_list(user=user).get(pk=story.pk))
-
-
-@router.post("/stories/{story_id}/moderate", response=StoryOut, tags=["stories"])
-def story_moderate(request, story_id: int, payload: ModerateIn):
-    """Approve, feature or reject (with a reason) a story: admins only (403 otherwise);
-    409 when the story's status does not allow it."""
-    user = request.auth
-    story = selectors.story_get(user=user, pk=story_id)
-    services.story_moderate(user=user, story=story, decision=payload.decision, reason=payload.reason)
-    return selectors.story_list(user=user).get(pk=story.pk)
-
-
-# --- NPS --------------------------------------------------------------------------
-
-
-class NpsIn(Schema):
-    customer: int
-    score: int = Field(ge=0, le=10)
-    comment: str = Field("", max_length=services.STORY_TEXT_MAX)
-    act: int | None = None
-    date: datetime.date | None = Field(None, description="default today")
-
-
-class NpsOut(Schema):
-    id: int
-    customer: int = Field(alias="customer_id")
-    act: int | None = Field(None, alias="act_id")
-    score: int
-    comment: str
-    date: datetime.date
-    created_at: datetime.datetime
-
-
-@router.post("/nps", response={201: NpsOut}, tags=["nps"])
-def nps_create(request, payload: NpsIn):
-    """Record a customer's 0–10 answer; a detractor (0–6) opens a follow-up due today."""
-    user = request.auth
-    customer = selectors.customer_get(user=user, pk=payload.customer)
-    act = act_selectors.act_get(user=user, pk=payload.act) if payload.act else None
-    response = services.nps_record(
-        user=user,
-        customer=customer,
-        score=payload.score,
-        comment=payload.comment,
-        date=payload.date,
-        act=act,
-    )
-    return Status(201, response)

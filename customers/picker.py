@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from secondmile.inputs import id_parse
+from core.inputs import id_parse
 
 from .models import Customer
 

@@ -5,29 +5,18 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from acts import selectors as act_selectors
-from secondmile import errors
-from secondmile.inputs import id_parse
-from secondmile.models import Role
-from secondmile.web import QUEUE_PAGE_SIZE, client_ip, form_error, page_url, paginate, team_required
+from core import errors
+from core.inputs import id_parse
+from core.models import Role
+from core.web import form_error, paginate, team_required
 
 from . import selectors, services
 from .forms import (
-    ACTS_OFFERED,
     CustomerForm,
-    ModerateForm,
-    NpsForm,
-    StoryCustomerForm,
-    StoryForm,
-    SurveyForm,
 )
 from .picker import MATCHES_SHOWN, customer_matches
 
@@ -69,23 +58,6 @@ def customer_list(request):
     return render(request, "customers/list.html", {"query": query, **paginate(request, customers)})
 
 
-def _customer_page(request, customer, *, nps_form=None, status=200):
-    context = selectors.customer_page(customer=customer)
-    context["nps_form"] = nps_form or NpsForm(acts=_customer_acts(request, customer))
-    context["today"] = timezone.localdate()
-    return render(request, "customers/detail.html", context, status=status)
-
-
-def _customer_acts(request, customer):
-    return act_selectors.acts_visible_to(request.user).filter(customer=customer).order_by("-date", "-id")
-
-
-@login_required
-def customer_detail(request, pk):
-    customer = selectors.customer_get(user=request.user, pk=pk)
-    return _customer_page(request, customer)
-
-
 # The services name a customer's referrer `referred_by`; the form asks for their code,
 # so the referral guards show beside "Referred by".
 _CUSTOMER_FORM_FIELDS = {"referred_by": "referrer_code"}
@@ -94,17 +66,16 @@ _CUSTOMER_FORM_FIELDS = {"referred_by": "referrer_code"}
 def _referral_initial(request, customers) -> dict:
     """Start a new customer from a story (?story=) or a referrer (?referrer=CODE)."""
     story_id = id_parse(request.GET.get("story"))
-    if story_id is not None:
-        story = selectors.stories_visible_to(request.user).filter(pk=story_id, customer__in=customers).first()
-        if story is not None:
-            return {"referrer_code": story.customer.referral_code, "referred_by_story": str(story.pk)}
+    teller = selectors.customer_for_story(customers=customers, story_id=story_id)
+    if teller is not None:
+        return {"referrer_code": teller.referral_code, "referred_by_story": str(story_id)}
     return {"referrer_code": request.GET.get("referrer", "").strip().upper()[:8]}
 
 
 @login_required
 @team_required
 def customer_new(request):
-    customers = selectors.customers_visible_to(request.user).filter(team_id=request.user.team_id)
+    customers = selectors.customers_of_team(user=request.user)
     form = CustomerForm(request.POST or None, customers=customers, initial=_referral_initial(request, customers))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -133,7 +104,7 @@ def customer_new(request):
 @login_required
 def customer_edit(request, pk):
     customer = selectors.customer_get(user=request.user, pk=pk)
-    customers = selectors.customers_visible_to(request.user).filter(team_id=customer.team_id)
+    customers = selectors.customers_of_team(user=request.user, team_id=customer.team_id)
     initial = {
         "name": customer.name,
         "email": customer.email,
@@ -174,265 +145,6 @@ def customer_edit(request, pk):
 @require_GET
 def referrer_stories(request):
     """The story pick for the referrer code typed so far (htmx, on the customer form)."""
-    customers = selectors.customers_visible_to(request.user).filter(team_id=request.user.team_id)
+    customers = selectors.customers_of_team(user=request.user)
     form = CustomerForm(customers=customers, initial={"referrer_code": request.GET.get("referrer_code", "")})
     return render(request, "customers/form.html#story-pick", {"form": form})
-
-
-# --- NPS and follow-ups -----------------------------------------------------------
-
-
-@login_required
-@require_POST
-def nps_create(request, pk):
-    customer = selectors.customer_get(user=request.user, pk=pk)
-    form = NpsForm(request.POST, acts=_customer_acts(request, customer))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            response = services.nps_record(
-                user=request.user,
-                customer=customer,
-                score=data["score"],
-                comment=data["comment"],
-                date=data["date"],
-                act=data["act"],
-            )
-        except errors.DomainError as error:
-            form_error(form, error)
-        else:
-            message = f"Recorded {response.score}/10 from {customer.name}."
-            if response.score <= 6:
-                message += " A detractor: a follow-up is due today, so someone puts it right."
-            messages.success(request, message)
-            return redirect("customers:detail", pk=customer.pk)
-    return _customer_page(request, customer, nps_form=form, status=400)
-
-
-# --- Stories: recording, the wall, moderation --------------------------------------
-
-
-@login_required
-def story_wall(request):
-    context = paginate(request, selectors.story_wall(request.user))
-    stories = list(context["page_obj"].object_list)
-    context["featured"] = [story for story in stories if story.status == "featured"]
-    context["others"] = [story for story in stories if story.status != "featured"]
-    return render(request, "stories/wall.html", context)
-
-
-def _story_customer(request):
-    """Whose story is being recorded: from the act (?act=), or a chosen customer."""
-    act_id = id_parse(request.GET.get("act"))
-    if act_id is not None:
-        act = act_selectors.act_get(user=request.user, pk=act_id)
-        return act.customer, act
-    customer_id = id_parse(request.POST.get("customer") or request.GET.get("customer"))
-    if customer_id is not None:
-        return selectors.customer_get(user=request.user, pk=customer_id), None
-    return None, None
-
-
-@login_required
-def story_new(request):
-    customer, act = _story_customer(request)
-    if customer is None:
-        customers = selectors.customers_visible_to(request.user).filter(team_id=request.user.team_id)
-        # "Find" (without JavaScript) comes back here with what was typed: show its matches.
-        pick = StoryCustomerForm(customers=customers, search=request.GET)
-        return render(request, "stories/new.html", {"pick": pick})
-    acts = list(_customer_acts(request, customer).select_related("author")[:ACTS_OFFERED])
-    if act and act not in acts:
-        acts.append(act)
-    form = StoryForm(request.POST or None, acts=acts, initial={"acts": [str(act.pk)] if act else []})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            story = services.story_record(
-                user=request.user,
-                customer=customer,
-                channel=data["channel"],
-                text=data["text"],
-                told_on=data["told_on"],
-                url=data["url"],
-                acts=data["acts"],
-                consent=data["consent"],
-            )
-        except errors.DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(
-                request, f"Recorded {customer.name}'s story. It reaches the wall once an admin approves it."
-            )
-            if act is not None:
-                return redirect("acts:detail", pk=act.pk)
-            return redirect("customers:detail", pk=story.customer_id)
-    return render(request, "stories/new.html", {"form": form, "customer": customer, "act": act})
-
-
-def _admins_only(user) -> None:
-    # Others do not learn that the page exists.
-    if not user.is_team_admin:
-        raise Http404
-
-
-def _review_context(request) -> dict:
-    """One page of the moderation queue, oldest first; a decision posts to `...?page=N`
-    so that it answers with the page the admin is on."""
-    page = paginate(request, selectors.moderation_queue(request.user), per_page=QUEUE_PAGE_SIZE)
-    return {**page, "queue": page["page_obj"].object_list, "approved": selectors.featurable_stories(request.user)}
-
-
-@login_required
-def story_review(request):
-    _admins_only(request.user)
-    return render(request, "stories/review.html", _review_context(request))
-
-
-_DONE = {"approve": "Approved", "feature": "Featured", "reject": "Rejected"}
-
-
-@login_required
-@require_POST
-def story_moderate(request, pk):
-    _admins_only(request.user)
-    story = selectors.story_get(user=request.user, pk=pk)
-    form = ModerateForm(request.POST)
-    if form.is_valid():
-        decision = form.cleaned_data["decision"]
-        try:
-            story = services.story_moderate(
-                user=request.user, story=story, decision=decision, reason=form.cleaned_data["reason"]
-            )
-        except errors.DomainError as error:
-            messages.error(request, error.message)
-        else:
-            where = (
-                "It is not shown on the wall."
-                if decision == "reject"
-                else (
-                    "It is on the wall."
-                    if story.consent
-                    else "It stays off the wall: the customer did not agree to share it."
-                )
-            )
-            messages.success(request, f"{_DONE[decision]} {story.customer.name}'s story. {where}")
-    else:
-        messages.error(request, "Choose approve, feature or reject.")
-    if request.htmx:
-        context = {
-            **_review_context(request),
-            "done_story": story,
-            "card_messages": list(messages.get_messages(request)),
-        }
-        # A refused decision leaves the story waiting: its card stays, with the reason on top.
-        context["story"] = next((s for s in context["queue"] if s.pk == story.pk), None)
-        return render(request, "stories/review.html#decided", context)
-    return redirect(page_url(reverse("customers:review"), request.GET.get("page")))
-
-
-# --- The customer's own voice: /s/<token> ------------------------------------------
-
-SURVEY_POSTS_ALLOWED = 10
-SURVEY_POSTS_WINDOW = 10 * 60  # seconds
-_SURVEY_DONE = "survey_done"
-
-
-@login_required
-@require_POST
-def survey_link_create(request, pk):
-    act = act_selectors.act_get(user=request.user, pk=pk)
-    try:
-        _link, token = services.survey_link_create(
-            user=request.user,
-            act=act,
-            send_email=bool(request.POST.get("send_email")),
-            site_url=request.build_absolute_uri("/"),
-        )
-    except errors.DomainError as error:
-        messages.error(request, error.message)
-    else:
-        # Only the hash is kept: the link is shown this once, on the act page.
-        request.session[f"survey_url_{act.pk}"] = request.build_absolute_uri(reverse("survey", args=[token]))
-        sent = f" and emailed it to {act.customer.email}" if request.POST.get("send_email") else ""
-        messages.success(
-            request, f"Made a personal link for {act.customer.name}{sent}. Copy it now: it is shown only once."
-        )
-    return redirect("acts:detail", pk=act.pk)
-
-
-def _too_many_posts(request, token_hash: str) -> bool:
-    """Count this POST against its link and its client; True once either is over the limit.
-
-    The counters live in the default cache (per process with locmem): enough to stop a
-    script hammering one server, not an exact limit across servers.
-    """
-    over = False
-    for key in (f"survey-post:link:{token_hash}", f"survey-post:ip:{client_ip(request)}"):
-        cache.add(key, 0, timeout=SURVEY_POSTS_WINDOW)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=SURVEY_POSTS_WINDOW)
-            count = 1
-        over = over or count > SURVEY_POSTS_ALLOWED
-    return over
-
-
-def _survey_render(request, template, context, status=200):
-    response = render(request, template, context, status=status)
-    # The token is in the path: keep it out of search engines. (Other sites never see it
-    # in a Referer: the site-wide policy is same-origin. "no-referrer" would make the
-    # browser send `Origin: null` with the form, which CSRF checking rightly refuses.)
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-def _survey_gone(request):
-    # The same answer for a wrong, expired or used token: it tells nothing about which.
-    return _survey_render(
-        request,
-        "customers/survey_message.html",
-        {
-            "title": "This link is not valid any more",
-            "text": "It may have been used already or have expired. Thank you for thinking of us.",
-        },
-        status=404,
-    )
-
-
-@never_cache
-def survey(request, token):
-    token_hash = selectors.survey_token_hash(token)
-    if request.method == "POST" and _too_many_posts(request, token_hash):
-        return _survey_render(
-            request,
-            "customers/survey_message.html",
-            {
-                "title": "One moment, please",
-                "text": "We received many answers from here in a short time. Please try again in a few minutes.",
-            },
-            status=429,
-        )
-    link = selectors.survey_link_open(token)
-    if link is None:
-        done = request.session.get(_SURVEY_DONE)
-        answered = selectors.survey_link_answered(token) if done == token_hash else None
-        if answered is not None:
-            return _survey_render(request, "customers/survey_thanks.html", {"act": answered.act})
-        return _survey_gone(request)
-    form = SurveyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.survey_submit(token=token, score=data["score"], text=data["text"], consent=data["consent"])
-        except errors.Conflict:
-            return _survey_gone(request)
-        except errors.DomainError as error:
-            form_error(form, error)
-        else:
-            # Post/redirect/get: a reload shows the thanks again, not a "link used" page.
-            request.session[_SURVEY_DONE] = token_hash
-            return redirect("survey", token=token)
-    first_name = (link.act.customer.name.split() or [""])[0]
-    return _survey_render(request, "customers/survey.html", {"act": link.act, "form": form, "first_name": first_name})

@@ -10,10 +10,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from acts import policy as spend_policy
+from core.admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin
+from core.models import ApiToken, AuditEvent, Kudos, PointsEntry, Role, Team, User
+from core.services import member_set_role, member_set_team
+
 from . import tasks_admin  # noqa: F401  (the work queue's pages)
-from .admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin
-from .models import ApiToken, AuditEvent, Kudos, PointsEntry, Role, Team, User
-from .services import member_set_role, member_set_team
 
 MSG_TEAM_REQUIRED = "Every person belongs to a team: choose one."
 ROLE_HELP = (
@@ -40,13 +42,11 @@ class TeamAdmin(ServiceAdminMixin, admin.ModelAdmin):
         return ["name"] if obj is not None else []
 
     def save_through_service(self, request, obj, form, change):
-        from acts import services as act_services
-
-        policy = {f: form.cleaned_data[f] for f in act_services.POLICY_FIELDS if f in form.cleaned_data}
+        policy = {f: form.cleaned_data[f] for f in spend_policy.POLICY_FIELDS if f in form.cleaned_data}
         if not change:
-            return act_services.team_create(user=request.user, name=form.cleaned_data["name"], **policy)
+            return spend_policy.team_create(user=request.user, name=form.cleaned_data["name"], **policy)
         changed = {f: value for f, value in policy.items() if f in form.changed_data}
-        return act_services.team_policy_update(user=request.user, team=obj, **changed)
+        return spend_policy.team_policy_update(user=request.user, team=obj, **changed)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -13,10 +13,16 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
+from acts.api import router as acts_router
+from core.errors import MSG_MFA_API_PENDING, MSG_SERVER_ERROR, DomainError, NotAllowed
+from core.security import client_ip
+from core.tokens import api_token_user
+from customers.api import router as customers_router
+from secondmile.dashboard import figures as metrics
+from secondmile.dashboard.scope import dashboard_scope
+from stories.api import router as stories_router
+
 from . import mfa
-from .errors import MSG_MFA_API_PENDING, MSG_SERVER_ERROR, DomainError, NotAllowed
-from .services import api_token_user
-from .web import client_ip
 
 logger = logging.getLogger(__name__)
 
@@ -135,17 +141,15 @@ class DashboardOut(Schema):
 def dashboard(request, start: str = "", end: str = "", team: str = ""):
     """The dashboard's figures for a period (dates inclusive; default this month to date)
     and a team (default yours; admins: any team's id, or `all`), the same values as the
-    page, each defined once in secondmile/selectors.py. Money is a decimal string; shares
+    page, each defined once in secondmile/metrics.py. Money is a decimal string; shares
     and rates are fractions from 0 to 1 at full precision; `referral_return` is referral
     revenue ÷ spend; approval times are in hours; null where there is nothing to divide by.
     Decisions (`requests_decided_count`, `declined_count`, approval times) count each
     approval or decline once, a top-up's included; `recovered_count` of `reactive_count`
     reactive acts saw their customer come back."""
-    from . import selectors
-
-    scope = selectors.dashboard_scope(user=request.auth, team=team, start=start, end=end)
-    figures = selectors.dashboard_figures(scope)
-    budget = sum((m["budget"] for m in selectors.budget_by_month(scope)), selectors.ZERO)
+    scope = dashboard_scope(user=request.auth, team=team, start=start, end=end)
+    figures = metrics.dashboard_figures(scope)
+    budget = sum((m["budget"] for m in metrics.budget_by_month(scope)), metrics.ZERO)
 
     def number(value):
         return None if value is None else float(value)
@@ -190,12 +194,6 @@ def dashboard(request, start: str = "", end: str = "", team: str = ""):
     }
 
 
-def _register_routers():
-    from acts.api import router as acts_router
-    from customers.api import router as customers_router
-
-    api.add_router("/", customers_router)
-    api.add_router("/", acts_router)
-
-
-_register_routers()
+api.add_router("/", customers_router)
+api.add_router("/", stories_router)
+api.add_router("/", acts_router)

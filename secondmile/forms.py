@@ -2,7 +2,7 @@
 
 from django import forms
 
-MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": 0}
+from core.money import MONEY_FORM_FIELD as MONEY
 
 
 class TokenForm(forms.Form):

@@ -15,36 +15,38 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from acts import followups, suggestions
 from acts import selectors as act_selectors
 from acts.models import Act
+from core import errors, recognition
+from secondmile.dashboard import figures as metrics
+from secondmile.dashboard.scope import Scope
 
-from . import errors, selectors, services
 
-
-def _this_month(user) -> selectors.Scope | None:
+def _this_month(user) -> Scope | None:
     if user.team is None:
         return None
     today = timezone.localdate()
-    return selectors.Scope(start=today.replace(day=1), end=today, team=user.team)
+    return Scope(start=today.replace(day=1), end=today, team=user.team)
 
 
 def home_context(*, user) -> dict:
     today = timezone.localdate()
     my_acts = Act.objects.filter(author=user).select_related("customer", "author").order_by("-date", "-id")[:5]
-    due = selectors.followups_due(user=user, today=today)
+    due = act_selectors.followups_due(user=user, today=today)
     due_count = due.count()
     month = _this_month(user)
     context = {
         "my_acts": my_acts,
-        "followups": due[: selectors.FOLLOW_UPS_SHOWN],
+        "followups": due[: act_selectors.FOLLOW_UPS_SHOWN],
         "followups_count": due_count,
-        "followups_more": max(due_count - selectors.FOLLOW_UPS_SHOWN, 0),
-        "suggestions": selectors.surprise_suggestions(team=user.team, today=today),
-        "surprise_after_days": selectors.SURPRISE_AFTER_DAYS,
-        "leaderboard": selectors.leaderboard(month, limit=5) if month else [],
+        "followups_more": max(due_count - act_selectors.FOLLOW_UPS_SHOWN, 0),
+        "suggestions": suggestions.surprise_suggestions(team=user.team, today=today),
+        "surprise_after_days": suggestions.SURPRISE_AFTER_DAYS,
+        "leaderboard": metrics.leaderboard(month, limit=5) if month else [],
         # My own points and kudos, whether or not I am on the board (hidden, off the top
         # five, or a manager with no points yet).
-        "recognition": selectors.person_recognition(person=user, today=today),
+        "recognition": metrics.person_recognition(person=user, today=today),
         "today": today,
     }
     if user.is_manager:
@@ -57,10 +59,10 @@ def profile_context(*, user) -> dict:
     month = _this_month(user)
     return {
         "person": user,
-        "recognition": selectors.person_recognition(person=user, today=timezone.localdate()),
-        "leaderboard": selectors.leaderboard(month, limit=5) if month else [],
+        "recognition": metrics.person_recognition(person=user, today=timezone.localdate()),
+        "leaderboard": metrics.leaderboard(month, limit=5) if month else [],
         # Managers reach a teammate's page from here to give kudos.
-        "teammates": selectors.teammates(user=user) if user.is_manager else [],
+        "teammates": metrics.teammates(user=user) if user.is_manager else [],
     }
 
 
@@ -76,7 +78,7 @@ class KudosForm(forms.Form):
 @login_required
 def person(request, pk):
     """A teammate's recognition; a manager can give them kudos here."""
-    teammate = selectors.teammate_get(user=request.user, pk=pk)
+    teammate = metrics.teammate_get(user=request.user, pk=pk)
     if teammate.pk == request.user.pk:
         return redirect("profile")
     return render(request, "secondmile/person.html", _person_context(request, teammate, KudosForm()))
@@ -85,7 +87,7 @@ def person(request, pk):
 def _person_context(request, teammate, form) -> dict:
     return {
         "person": teammate,
-        "recognition": selectors.person_recognition(person=teammate, today=timezone.localdate()),
+        "recognition": metrics.person_recognition(person=teammate, today=timezone.localdate()),
         "kudos_form": form if request.user.is_manager else None,
     }
 
@@ -93,11 +95,11 @@ def _person_context(request, teammate, form) -> dict:
 @login_required
 @require_POST
 def kudos_give(request, pk):
-    teammate = selectors.teammate_get(user=request.user, pk=pk)
+    teammate = metrics.teammate_get(user=request.user, pk=pk)
     form = KudosForm(request.POST)
     if form.is_valid():
         try:
-            services.kudos_give(user=request.user, receiver=teammate, note=form.cleaned_data["note"])
+            recognition.kudos_give(user=request.user, receiver=teammate, note=form.cleaned_data["note"])
         except errors.NotAllowed as error:
             messages.error(request, error.message)
             return redirect("person", pk=teammate.pk)
@@ -113,7 +115,7 @@ def kudos_give(request, pk):
 @require_POST
 def leaderboard_visibility(request):
     hidden = request.POST.get("hidden") == "1"
-    services.leaderboard_visibility_set(user=request.user, hidden=hidden)
+    recognition.leaderboard_visibility_set(user=request.user, hidden=hidden)
     messages.success(
         request,
         "You no longer appear on the leaderboard; your points still count."
@@ -126,9 +128,9 @@ def leaderboard_visibility(request):
 @login_required
 @require_POST
 def followup_done(request, pk):
-    follow_up = selectors.followup_get(user=request.user, pk=pk)
+    follow_up = act_selectors.followup_get(user=request.user, pk=pk)
     try:
-        services.followup_done(user=request.user, follow_up=follow_up)
+        followups.followup_done(user=request.user, follow_up=follow_up)
     except errors.DomainError as error:
         messages.error(request, error.message)
     else:

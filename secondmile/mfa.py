@@ -29,8 +29,8 @@ from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.util import random_hex
 
-from . import errors, services
-from .security import security_event
+from core import errors, services
+from core.security import security_event
 
 STATE = "mfa_state"
 VERIFY, SETUP, DONE = "verify", "setup", "done"

@@ -18,11 +18,14 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 
-from . import errors
-from .inputs import has_control_characters
+from core import errors
+from core.inputs import has_control_characters
+
+from . import mfa
 
 API_PREFIX = "/api/"
 API_ERROR_DETAILS = {
@@ -221,11 +224,6 @@ def mfa_required(get_response):
     role that requires it, the set-up) reaches only those pages and the logout; every
     other page sends it there. The API decides for itself (secondmile/api.py): a bearer
     token needs no second step."""
-    from django.shortcuts import redirect
-    from django.urls import reverse
-    from django.utils.http import urlencode
-
-    from . import mfa
 
     def middleware(request):
         if request.user.is_authenticated and not request.path.startswith(API_PREFIX):

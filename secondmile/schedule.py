@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks_db.backend import DatabaseBackend
 
-from .models import ScheduledRun
+from core.models import ScheduledRun
 
 logger = logging.getLogger(__name__)
 

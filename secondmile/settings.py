@@ -47,14 +47,17 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_htmx",
     "ninja",
+    # Top to bottom: each app imports only those below it (import-linter checks it).
     "secondmile",
-    "customers",
+    "stories",
     "acts",
+    "customers",
+    "core",
 ]
 
 MIDDLEWARE = [
     # First, so that every answer (a CSRF 403 too) carries the request id and is logged.
-    "secondmile.security.request_context",
+    "core.security.request_context",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -90,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "secondmile.context_processors.navigation",
             ],
-            "builtins": ["secondmile.templatetags.money"],
+            "builtins": ["core.templatetags.money"],
         },
     },
 ]
@@ -260,7 +263,7 @@ MIDDLEWARE += [
 
 # --- Sign-in hardening ----------------------------------------------------------------
 # Behind N proxies that each append to X-Forwarded-For, the client is the N-th address
-# from the right; 0 (no proxy) trusts only REMOTE_ADDR. See secondmile/web.py client_ip.
+# from the right; 0 (no proxy) trusts only REMOTE_ADDR. See core/security.py client_ip.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Login throttling (django-axes): a username from one address is locked out after
@@ -276,7 +279,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # password login must not wipe them.
 AXES_RESET_ON_SUCCESS = False
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "secondmile.web.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
 # Masked in what axes stores and logs of a failed attempt (the password always is).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_LOCKOUT_CALLABLE = "secondmile.mfa.lockout_response"
@@ -293,13 +296,13 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
 
 # The security log: one JSON object a line on stdout (logger secondmile.security).
-LOGGING["formatters"] = {"json": {"()": "secondmile.security.JsonLinesFormatter"}}
+LOGGING["formatters"] = {"json": {"()": "core.security.JsonLinesFormatter"}}
 LOGGING["handlers"]["security"] = {
     "class": "logging.StreamHandler",
     "stream": "ext://sys.stdout",
     "formatter": "json",
 }
-LOGGING["filters"] = {"redact_secrets": {"()": "secondmile.security.RedactSecrets"}}
+LOGGING["filters"] = {"redact_secrets": {"()": "core.security.RedactSecrets"}}
 LOGGING["handlers"]["console"]["filters"] = ["redact_secrets"]
 LOGGING["loggers"] = {
     "secondmile.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
@@ -328,10 +331,10 @@ MAIL_RETRY_MAX_MINUTES = env.int("MAIL_RETRY_MAX_MINUTES", default=240)
 # harm: each slot is enqueued once). Times are in TIME_ZONE. "every" is in minutes;
 # "daily" at HH:MM; "monthly" on the first of the month at HH:MM.
 TASK_SCHEDULE = {
-    "mail-retries": {"task": "secondmile.mail.mail_retries_enqueue", "every": 1},
+    "mail-retries": {"task": "core.mail.mail_retries_enqueue", "every": 1},
     "approval-reminders": {"task": "acts.reminders.approval_reminders_send", "every": 5},
     "follow-up-reminders": {"task": "acts.reminders.followup_reminders_send", "daily": "08:00"},
-    "monthly-digest": {"task": "secondmile.digest.monthly_digest_send", "monthly": "08:00"},
+    "monthly-digest": {"task": "secondmile.dashboard.digest.monthly_digest_send", "monthly": "08:00"},
     "prune-task-results": {"task": "secondmile.schedule.task_results_prune", "daily": "03:30"},
 }
 # Finished task results (and the schedule's runs) are deleted after this many days.

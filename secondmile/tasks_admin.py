@@ -9,9 +9,9 @@ from django.contrib import admin, messages
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
-from .admin_mixins import ReadOnlyAdminMixin
-from .mail import mail_send_again
-from .models import OutgoingMail, ScheduledRun
+from core.admin_mixins import ReadOnlyAdminMixin
+from core.mail import mail_send_again
+from core.models import OutgoingMail, ScheduledRun
 
 admin.site.unregister(DBTaskResult)
 

@@ -4,10 +4,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from customers import views as customer_views
+from customers import urls as customer_urls
+from stories import urls as story_urls
+from stories import views as story_views
 
-from . import dashboard, home, mfa, views
+from . import home, mfa, views
 from .api import api
+from .dashboard import exports as dashboard_exports
+from .dashboard import views as dashboard
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,14 +29,14 @@ urlpatterns = [
     path("people/<int:pk>/", home.person, name="person"),
     path("people/<int:pk>/kudos/", home.kudos_give, name="kudos_give"),
     path("follow-ups/<int:pk>/done/", home.followup_done, name="followup_done"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("dashboard/export/acts.csv", dashboard.export_acts, name="dashboard_export_acts"),
-    path("dashboard/export/stories.csv", dashboard.export_stories, name="dashboard_export_stories"),
+    path("dashboard/", dashboard.dashboard_view, name="dashboard"),
+    path("dashboard/export/acts.csv", dashboard_exports.export_acts, name="dashboard_export_acts"),
+    path("dashboard/export/stories.csv", dashboard_exports.export_stories, name="dashboard_export_stories"),
     path("team/policy/", views.team_policy, name="team_policy"),
     path("audit/", views.audit_log, name="audit_log"),
     path("", include("acts.urls")),
-    path("", include("customers.urls")),
-    path("s/<str:token>", customer_views.survey, name="survey"),
+    path("", include((customer_urls.urlpatterns + story_urls.urlpatterns, "customers"))),
+    path("s/<str:token>", story_views.survey, name="survey"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
 ]

@@ -9,15 +9,17 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from acts import budgets as team_budgets
+from acts import policy as spend_policy
 from acts import selectors as act_selectors
-from acts import services as act_services
+from core import errors, formatting, tokens
+from core.inputs import id_parse
+from core.models import AuditEvent, Role, Team
+from core.web import form_error, paginate
 
-from . import errors, mfa, services
+from . import mfa
 from .forms import BudgetForm, PolicyForm, TokenForm
 from .home import home_context, profile_context
-from .inputs import id_parse
-from .models import AuditEvent, Role, Team
-from .web import form_error, paginate
 
 
 @require_GET
@@ -55,7 +57,7 @@ def profile(request):
 def token_create(request):
     form = TokenForm(request.POST)
     name = form.cleaned_data["name"] if form.is_valid() else "API token"
-    _row, token = services.api_token_create(user=request.user, name=name)
+    _row, token = tokens.api_token_create(user=request.user, name=name)
     # Shown once on the next page, then gone: only its hash is kept.
     request.session["new_api_token"] = token
     messages.success(request, "Token created. Copy it now: it will not be shown again.")
@@ -66,7 +68,7 @@ def token_create(request):
 @require_POST
 def token_revoke(request, pk):
     try:
-        services.api_token_revoke(user=request.user, token_id=pk)
+        tokens.api_token_revoke(user=request.user, token_id=pk)
     except errors.DomainError:
         raise Http404 from None
     messages.success(request, "Token revoked. Clients using it are refused from now on.")
@@ -102,15 +104,15 @@ def team_policy(request):
     if request.method == "POST":
         try:
             if request.POST.get("form") == "policy" and policy_form.is_valid():
-                act_services.team_policy_update(user=request.user, team=team, **policy_form.cleaned_data)
+                spend_policy.team_policy_update(user=request.user, team=team, **policy_form.cleaned_data)
                 messages.success(request, f"Saved the spend policy of {team}.")
                 return redirect(f"{request.path}?team={team.pk}")
             if request.POST.get("form") == "budget" and budget_form.is_valid():
                 data = budget_form.cleaned_data
-                act_services.budget_set(user=request.user, team=team, month=data["month"], amount=data["budget"])
+                team_budgets.budget_set(user=request.user, team=team, month=data["month"], amount=data["budget"])
                 messages.success(
                     request,
-                    f"{team}'s budget for {data['month']:%B %Y} is now {act_services.money(data['budget'])}.",
+                    f"{team}'s budget for {data['month']:%B %Y} is now {formatting.money(data['budget'])}.",
                 )
                 return redirect(f"{request.path}?team={team.pk}")
         except errors.DomainError as error:
@@ -148,10 +150,3 @@ def audit_log(request):
             **paginate(request, events),
         },
     )
-
-
-@login_required
-def dashboard(request):
-    from .dashboard import dashboard_view
-
-    return dashboard_view(request)

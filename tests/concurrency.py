@@ -4,7 +4,7 @@ import threading
 
 from django.db import connections
 
-from secondmile import errors
+from core import errors
 
 
 def run_at_once(jobs):

@@ -5,10 +5,10 @@ from decimal import Decimal
 import factory
 
 from acts import services as act_services
+from core.models import Role, Team, User
+from core.services import member_set_role
 from customers.models import Customer
-from customers.services import referral_code_new
-from secondmile.models import Role, Team, User
-from secondmile.services import member_set_role
+from customers.referrals import referral_code_new
 
 PASSWORD = "test-pass-123"
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from django.db import transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 
-from secondmile.db import TRIGGER_INFIX
+from core.db import TRIGGER_INFIX
 
 _flush = BaseDatabaseOperations.execute_sql_flush
 

@@ -10,7 +10,7 @@ from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from secondmile.services import api_token_create
+from core.tokens import api_token_create
 from secondmile.wsgi import application
 
 from .factories import CustomerFactory, log_act

@@ -20,13 +20,16 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from acts import services as act_services
-from acts.models import Act, ActEvent, BudgetMonth
-from customers import selectors as customer_selectors
-from customers import services as customer_services
-from customers.models import Customer, SurveyLink
-from secondmile import charts, errors, selectors
-from secondmile.models import DaySummary, PointsEntry
-from secondmile.summaries import rebuild, summed_fields
+from acts.models import Act, ActEvent, BudgetMonth, DaySummary
+from acts.summaries import rebuild, summed_fields
+from core import errors
+from core.models import PointsEntry
+from customers.models import Customer
+from secondmile.dashboard import charts
+from secondmile.dashboard import figures as metrics
+from secondmile.dashboard.scope import Scope, dashboard_scope
+from stories import survey as survey_links
+from stories.models import SurveyLink
 from tests.factories import CustomerFactory, log_act
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +104,7 @@ PERIODS = [
 def test_named_periods_and_the_default_follow_the_local_calendar(staff, now, month, quarter, year):
     with frozen(now):
         for period, expected in (("", month), ("month", month), ("3m", quarter), ("year", year)):
-            scope = selectors.dashboard_scope(user=staff, period=period)
+            scope = dashboard_scope(user=staff, period=period)
             assert (scope.start, scope.end) == expected, period
 
 
@@ -121,7 +124,7 @@ def test_the_api_defaults_to_the_local_month_to_date(client_for, staff, now, sta
 
 def test_a_period_given_only_its_end_starts_on_the_first_of_the_end_s_month(staff):
     with frozen(local(2028, 3, 5, 12, 0)):
-        scope = selectors.dashboard_scope(user=staff, end="2028-02-29")
+        scope = dashboard_scope(user=staff, end="2028-02-29")
         assert (scope.start, scope.end) == (D(2028, 2, 1), D(2028, 2, 29))
         previous = scope.previous()  # 29 days just before: 3 Jan .. 31 Jan
         assert (previous.start, previous.end) == (D(2028, 1, 3), D(2028, 1, 31))
@@ -132,10 +135,10 @@ def test_an_act_late_on_new_year_s_eve_counts_in_december_not_in_january(staff):
     month's default period."""
     with frozen(local(2026, 12, 31, 23, 50)):
         december = log_act(staff, cost="30")
-        assert selectors.dashboard_figures(selectors.dashboard_scope(user=staff))["acts_count"] == 1
+        assert metrics.dashboard_figures(dashboard_scope(user=staff))["acts_count"] == 1
     with frozen(local(2027, 1, 1, 0, 10)):
         january = log_act(staff, cost="45")
-        this_month = selectors.dashboard_figures(selectors.dashboard_scope(user=staff))
+        this_month = metrics.dashboard_figures(dashboard_scope(user=staff))
     assert (december.date, january.date) == (D(2026, 12, 31), D(2027, 1, 1))
     assert (this_month["acts_count"], this_month["spend_total"]) == (1, Decimal("45.00"))
 
@@ -181,7 +184,7 @@ SUMMED = [
 def test_a_period_over_the_year_end_is_the_sum_of_its_two_parts(staff, year_end_acts):
     with frozen(local(2027, 3, 10, 12, 0)):
         both, december, january = (
-            selectors.dashboard_figures(selectors.dashboard_scope(user=staff, start=start, end=end))
+            metrics.dashboard_figures(dashboard_scope(user=staff, start=start, end=end))
             for start, end in (("2026-12-01", "2027-01-31"), ("2026-12-01", "2026-12-31"), ("2027-01-01", "2027-01-31"))
         )
     assert {name: december[name] for name in SUMMED} == {
@@ -208,7 +211,7 @@ def test_a_period_over_the_year_end_is_the_sum_of_its_two_parts(staff, year_end_
 
 def test_the_budget_chart_of_a_year_end_period_has_each_month_s_own_spend(staff, year_end_acts):
     with frozen(local(2027, 3, 10, 12, 0)):
-        months = selectors.budget_by_month(selectors.dashboard_scope(user=staff, start="2026-12-01", end="2027-01-31"))
+        months = metrics.budget_by_month(dashboard_scope(user=staff, start="2026-12-01", end="2027-01-31"))
     assert [(m["month"], m["spend"], m["budget"]) for m in months] == [
         (D(2026, 12, 1), Decimal("80.00"), Decimal("1000.00")),
         (D(2027, 1, 1), Decimal("18.00"), Decimal("1000.00")),
@@ -276,12 +279,12 @@ def test_the_quiet_period_refuses_day_89_and_allows_day_90(settings, staff, cust
     asked_at = local(2026, 12, 31, 23, 50)
     act = _delivered(staff, customer, asked_at - datetime.timedelta(hours=1))
     with frozen(asked_at):
-        customer_services.survey_link_create(user=staff, act=act)
+        survey_links.survey_link_create(user=staff, act=act)
     refused = r"last asked on 31 Dec 2026; to keep it rare, ask again from 31 Mar\."
     with frozen(local(2027, 3, 30, 23, 59, 59)), pytest.raises(errors.Conflict, match=refused):
-        customer_services.survey_link_create(user=staff, act=act)
+        survey_links.survey_link_create(user=staff, act=act)
     with frozen(local(2027, 3, 31, 0, 0, 0)):
-        link, _token = customer_services.survey_link_create(user=staff, act=act)
+        link, _token = survey_links.survey_link_create(user=staff, act=act)
     assert link.created_at == local(2027, 3, 31)
     assert SurveyLink.objects.count() == 2
 
@@ -290,14 +293,14 @@ def test_the_quiet_period_after_an_answer_on_29_feb_2028(staff, customer):
     """Answered on the leap day: 29 Feb + 90 days is 29 May."""
     act = _delivered(staff, customer, local(2028, 2, 28, 10, 0))
     with frozen(local(2028, 2, 28, 11, 0)):
-        _link, token = customer_services.survey_link_create(user=staff, act=act)
+        _link, token = survey_links.survey_link_create(user=staff, act=act)
     with frozen(local(2028, 2, 29, 22, 0)):  # 1 Mar in UTC
-        response = customer_services.survey_submit(token=token, score=9)
+        response = survey_links.survey_submit(token=token, score=9)
     assert response.date == D(2028, 2, 29)
     with frozen(local(2028, 5, 28, 23, 59)):
-        assert customer_selectors.survey_quiet_until(Customer.objects.get(pk=customer.pk)) == D(2028, 5, 29)
+        assert survey_links.survey_quiet_until(Customer.objects.get(pk=customer.pk)) == D(2028, 5, 29)
     with frozen(local(2028, 5, 29, 0, 0)):
-        assert customer_selectors.survey_quiet_until(Customer.objects.get(pk=customer.pk)) is None
+        assert survey_links.survey_quiet_until(Customer.objects.get(pk=customer.pk)) is None
 
 
 def test_a_survey_link_works_until_the_last_second_of_its_days(settings, team, staff):
@@ -307,17 +310,17 @@ def test_a_survey_link_works_until_the_last_second_of_its_days(settings, team, s
     for _ in range(2):
         act = _delivered(staff, CustomerFactory(team=team), made_at - datetime.timedelta(hours=1))
         with frozen(made_at):
-            tokens.append(customer_services.survey_link_create(user=staff, act=act)[1])
+            tokens.append(survey_links.survey_link_create(user=staff, act=act)[1])
     expires = made_at + datetime.timedelta(days=days)
     assert set(SurveyLink.objects.values_list("expires_at", flat=True)) == {expires}
     with frozen(expires - datetime.timedelta(seconds=1)):
-        assert customer_selectors.survey_link_open(tokens[0]) is not None
-        response = customer_services.survey_submit(token=tokens[0], score=9)
+        assert survey_links.survey_link_open(tokens[0]) is not None
+        response = survey_links.survey_submit(token=tokens[0], score=9)
     assert (response.score, response.date) == (9, D(2027, 1, 30))
     with frozen(expires):
-        assert customer_selectors.survey_link_open(tokens[1]) is None
+        assert survey_links.survey_link_open(tokens[1]) is None
         with pytest.raises(errors.Conflict, match=errors.MSG_SURVEY_LINK_GONE):
-            customer_services.survey_submit(token=tokens[1], score=9)
+            survey_links.survey_submit(token=tokens[1], score=9)
 
 
 # --- Day summaries ---------------------------------------------------------------------
@@ -426,7 +429,7 @@ def test_three_months_from_any_start_day_have_13_or_14_weekly_buckets(team):
     counts = set()
     while day <= D(2028, 12, 31):
         end = _three_months_from(day)
-        series = selectors.activity_series(selectors.Scope(start=day, end=end, team=team), daily={})
+        series = metrics.activity_series(Scope(start=day, end=end, team=team), daily={})
         buckets = _buckets(series)
         assert series["unit"] == "week"
         assert len(buckets) in (13, 14), (day, end)
@@ -449,8 +452,8 @@ def test_three_months_from_any_start_day_have_13_or_14_weekly_buckets(team):
 )
 def test_the_last_3_months_period_has_a_weekly_bucket_per_started_week(staff, now, weeks):
     with frozen(now):
-        scope = selectors.dashboard_scope(user=staff, period="3m")
-        series = selectors.activity_series(scope)
+        scope = dashboard_scope(user=staff, period="3m")
+        series = metrics.activity_series(scope)
     assert len(series["rows"]) == weeks == math.ceil(scope.days / 7)
     _check_partition(_buckets(series), scope.start, scope.end)
     assert len(charts.activity_chart(series)["bars"]) == weeks
@@ -465,7 +468,7 @@ def test_the_last_3_months_period_has_a_weekly_bucket_per_started_week(staff, no
     ],
 )
 def test_a_year_has_twelve_monthly_buckets_each_a_calendar_month(team, start, end):
-    series = selectors.activity_series(selectors.Scope(start=start, end=end, team=team), daily={})
+    series = metrics.activity_series(Scope(start=start, end=end, team=team), daily={})
     buckets = _buckets(series)
     assert series["unit"] == "month"
     assert len(buckets) == 12
@@ -477,9 +480,9 @@ def test_a_year_has_twelve_monthly_buckets_each_a_calendar_month(team, start, en
 
 def test_this_year_on_new_year_s_eve_is_twelve_months_and_on_new_year_s_day_one_week(staff):
     with frozen(local(2026, 12, 31, 23, 59)):
-        december = selectors.activity_series(selectors.dashboard_scope(user=staff, period="year"))
+        december = metrics.activity_series(dashboard_scope(user=staff, period="year"))
     with frozen(local(2027, 1, 1, 0, 0)):
-        january = selectors.activity_series(selectors.dashboard_scope(user=staff, period="year"))
+        january = metrics.activity_series(dashboard_scope(user=staff, period="year"))
     assert (december["unit"], len(december["rows"])) == ("month", 12)
     assert (december["rows"][0]["start"], december["rows"][-1]["end"]) == (D(2026, 1, 1), D(2026, 12, 31))
     assert (january["unit"], _buckets(january)) == ("week", [(D(2027, 1, 1), D(2027, 1, 1))])
@@ -487,9 +490,9 @@ def test_this_year_on_new_year_s_eve_is_twelve_months_and_on_new_year_s_day_one_
 
 def test_a_week_across_the_year_end_is_one_bucket_with_both_years_acts(staff, year_end_acts):
     with frozen(local(2027, 3, 10, 12, 0)):
-        scope = selectors.dashboard_scope(user=staff, start="2026-12-01", end="2027-01-31")
-        series = selectors.activity_series(scope)
-        months = selectors.activity_series(selectors.dashboard_scope(user=staff, start="2026-07-01", end="2027-06-30"))
+        scope = dashboard_scope(user=staff, start="2026-12-01", end="2027-01-31")
+        series = metrics.activity_series(scope)
+        months = metrics.activity_series(dashboard_scope(user=staff, start="2026-07-01", end="2027-06-30"))
     assert [(row["start"], row["end"], row["acts"]) for row in series["rows"]] == [
         (D(2026, 12, 1), D(2026, 12, 7), 1),
         (D(2026, 12, 8), D(2026, 12, 14), 0),

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.test import Client
 from django.urls import path
 
-from secondmile import errors
+from core import errors
 from secondmile.urls import urlpatterns as app_urlpatterns
 
 
@@ -79,7 +79,7 @@ def test_an_unexpected_error_in_the_api_is_json_and_logged(monkeypatch, staff, c
     def broken(**kwargs):
         raise RuntimeError("a bug in the dashboard")
 
-    monkeypatch.setattr("secondmile.selectors.dashboard_scope", broken)
+    monkeypatch.setattr("secondmile.api.dashboard_scope", broken)
     client = Client(raise_request_exception=False)
     client.force_login(staff)
     response = client.get("/api/dashboard")

@@ -8,10 +8,11 @@ import pytest
 from django.test import Client
 
 from acts.models import Act
-from customers.models import Customer, Story
-from secondmile import errors
-from secondmile.paging import MSG_NO_SUCH_PAGE
-from secondmile.services import api_token_create
+from core import errors
+from core.paging import MSG_NO_SUCH_PAGE
+from core.tokens import api_token_create
+from customers.models import Customer
+from stories.models import Story
 
 from .factories import CustomerFactory, log_act
 

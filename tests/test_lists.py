@@ -7,8 +7,8 @@ import re
 import pytest
 from django.utils import timezone
 
+from core.web import PAGE_SIZE
 from customers.models import Customer
-from secondmile.web import PAGE_SIZE
 from tests.factories import CustomerFactory, log_act
 
 pytestmark = pytest.mark.django_db

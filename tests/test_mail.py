@@ -1,12 +1,12 @@
-"""Queued mail (secondmile/mail.py): one row per message key, headers that user text
+"""Queued mail (core/mail.py): one row per message key, headers that user text
 cannot break, and a wait between tries that grows."""
 
 import datetime
 
 import pytest
 
-from secondmile.mail import mail_queue, retry_delay
-from secondmile.models import OutgoingMail
+from core.mail import mail_queue, retry_delay
+from core.models import OutgoingMail
 
 pytestmark = pytest.mark.django_db
 

@@ -14,11 +14,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from acts import services as act_services
-from acts.models import Act
-from customers import services as customer_services
-from customers.models import Customer, FollowUp, Story
-from secondmile.models import Kudos, Role
-from secondmile.services import api_token_create
+from acts.models import Act, FollowUp
+from core.models import Kudos, Role
+from core.tokens import api_token_create
+from customers.models import Customer
+from stories import nps as stories_nps
+from stories import services as story_services
+from stories import survey as survey_links
+from stories.models import Story
 from tests.factories import TeamFactory, UserFactory, log_act
 
 pytestmark = pytest.mark.django_db
@@ -298,8 +301,8 @@ def world(
     )
     other_act = log_act(other_staff, cost="5.00", customer=other_customer)
     # A detractor's score opens a follow-up for the other team.
-    customer_services.nps_record(user=other_staff, customer=other_customer, score=3)
-    story = customer_services.story_record(
+    stories_nps.nps_record(user=other_staff, customer=other_customer, score=3)
+    story = story_services.story_record(
         user=staff,
         customer=customer,
         channel="review",
@@ -307,7 +310,7 @@ def world(
         consent=True,
         acts=[delivered],
     )
-    _link, survey_token = customer_services.survey_link_create(user=staff, act=delivered)
+    _link, survey_token = survey_links.survey_link_create(user=staff, act=delivered)
     tokens = {user.pk: api_token_create(user=user)[0].pk for user in (staff, manager, admin_user)}
     return {
         "pending": pending,
@@ -510,7 +513,7 @@ def test_pages_keep_their_html_404(client_for, staff):
 @pytest.fixture
 def teamless(db):
     """Someone made by `createsuperuser`, and a person whose team was never set."""
-    from secondmile.models import User
+    from core.models import User
 
     root = User.objects.create_superuser("root", "root@example.com", "x-pass-123")
     loner = UserFactory(username="loner", team=None, role=Role.STAFF)

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acts.models import Kind, Quadrant, Trigger
-from acts.services import cost_parse
-from secondmile import errors
-from secondmile.inputs import has_control_characters
+from acts.policy import cost_parse
+from core import errors
+from core.inputs import has_control_characters
 
 PROPERTIES = settings(
     max_examples=60,

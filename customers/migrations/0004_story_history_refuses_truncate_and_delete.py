@@ -2,14 +2,14 @@
 
 0003 wrote its triggers by hand: PostgreSQL refused UPDATE and DELETE (but not
 TRUNCATE, which row triggers do not see), SQLite only UPDATE. This replaces them with
-secondmile.db.append_only's full set, the same for every append-only table.
+core.db.append_only's full set, the same for every append-only table.
 """
 
 import importlib
 
 from django.db import migrations
 
-from secondmile.db import append_only
+from core.db import append_only
 
 handwritten = importlib.import_module("customers.migrations.0003_story_history_append_only")
 

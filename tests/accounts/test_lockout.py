@@ -9,8 +9,8 @@ from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from secondmile import errors
-from secondmile.web import client_ip
+from core import errors
+from core.security import client_ip
 from tests.factories import PASSWORD
 
 LOCKED = errors.MSG_LOGIN_LOCKED_OUT.format(minutes=15)

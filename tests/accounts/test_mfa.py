@@ -11,8 +11,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from secondmile import errors, services
-from secondmile.services import api_token_create
+from core import errors, services
+from core.tokens import api_token_create
 from tests.factories import PASSWORD
 
 START = datetime.datetime(2026, 3, 2, 9, 0, 10, tzinfo=datetime.UTC)

@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from customers import services as customer_services
-from secondmile.models import ApiToken
-from secondmile.services import api_token_create
-from tests.customers.conftest import deliver
+from core.models import ApiToken
+from core.tokens import api_token_create
+from stories import survey as survey_links
 from tests.factories import log_act
+from tests.stories.conftest import deliver
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_a_failed_login_is_logged_without_the_password(client, staff, log_output
 
 
 def test_survey_links_never_reach_the_log(client, staff, customer, log_output):
-    _link, token = customer_services.survey_link_create(user=staff, act=deliver(staff, customer=customer))
+    _link, token = survey_links.survey_link_create(user=staff, act=deliver(staff, customer=customer))
     client.post("/accounts/login/", {"username": "ana", "password": "hunter2-secret"})
     client.get(f"/s/{token}")
     client.post(f"/s/{token}", {"score": "99"})

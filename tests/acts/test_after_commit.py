@@ -9,7 +9,7 @@ from django.core.mail.backends.locmem import EmailBackend
 from django.test import Client
 
 from acts.models import Act, Status
-from secondmile.services import api_token_create
+from core.tokens import api_token_create
 from tests.factories import CustomerFactory
 
 HOSTILE_NAME = "Ana\nBcc: x@evil"

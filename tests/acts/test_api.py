@@ -10,7 +10,7 @@ from django.core.management import call_command
 from acts import services
 from acts.api import MSG_NO_SUCH_CUSTOMER
 from acts.models import Act, BudgetMonth
-from secondmile.services import api_token_create
+from core.tokens import api_token_create
 from tests.factories import log_act
 
 pytestmark = pytest.mark.django_db

@@ -7,18 +7,16 @@ PostgreSQL only, as in CI.
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from acts import services
 from acts.models import Act, ActEvent, BudgetMonth
-from secondmile import errors
+from core import errors
 from tests.concurrency import run_at_once
 from tests.factories import CustomerFactory, log_act
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
 ]
 
 

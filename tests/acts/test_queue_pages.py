@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from acts.models import Act
-from secondmile.web import QUEUE_PAGE_SIZE
+from core.web import QUEUE_PAGE_SIZE
 from tests.factories import CustomerFactory, log_act
 
 pytestmark = pytest.mark.django_db

@@ -6,11 +6,11 @@ import datetime
 import pytest
 import time_machine
 
-from acts.models import ActEvent
+from acts.models import ActEvent, FollowUp
+from acts.policy import team_policy_update
 from acts.reminders import approval_reminders_send, followup_reminders_send
-from acts.services import spend_approve, team_policy_update
-from customers.models import FollowUp
-from secondmile.models import OutgoingMail
+from acts.services import spend_approve
+from core.models import OutgoingMail
 from tests.factories import CustomerFactory, UserFactory, log_act
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_the_team_sets_its_own_reminder_and_escalation_hours(
 
 
 def test_escalation_cannot_come_before_the_reminder(admin_user, team):
-    from secondmile.errors import InvalidInput
+    from core.errors import InvalidInput
 
     with pytest.raises(InvalidInput, match="no sooner than the reminder"):
         team_policy_update(user=admin_user, team=team, reminder_hours=24, escalation_hours=12)

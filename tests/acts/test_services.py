@@ -6,9 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
 
-from acts import services
+from acts import budgets, services
 from acts.models import Act, ActEvent, BudgetMonth
-from secondmile import errors
+from core import errors
 from tests.factories import log_act
 
 pytestmark = pytest.mark.django_db
@@ -307,10 +307,10 @@ def test_budget_set_cannot_go_below_committed(staff, admin_user, manager, team):
     log_act(staff, cost="40.00")
     month = Act.objects.get().date
     with pytest.raises(errors.InvalidInput):
-        services.budget_set(user=admin_user, team=team, month=month, amount="30.00")
+        budgets.budget_set(user=admin_user, team=team, month=month, amount="30.00")
     with pytest.raises(errors.NotAllowed):
-        services.budget_set(user=manager, team=team, month=month, amount="300.00")
-    assert services.budget_set(user=admin_user, team=team, month=month, amount="300.00").remaining == Decimal("260.00")
+        budgets.budget_set(user=manager, team=team, month=month, amount="300.00")
+    assert budgets.budget_set(user=admin_user, team=team, month=month, amount="300.00").remaining == Decimal("260.00")
 
 
 # --- The three answers, admins on other teams, history amounts, mail links ----------------

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 
 from acts.models import Status
-from secondmile import errors
-from secondmile.services import api_token_create
+from core import errors
+from core.tokens import api_token_create
 from tests.factories import log_act
 
 FIFTY_MB = str(50 * 1024 * 1024)

@@ -5,12 +5,11 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from acts.models import Act, BudgetMonth
 from customers.models import Customer
 from tests.factories import CustomerFactory, log_act
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -213,22 +212,16 @@ def test_receipt_is_served_only_to_the_team(client_for, staff, other_staff):
     assert client_for(other_staff).get(f"/acts/{act.pk}/receipt/").status_code == 404
 
 
-def _count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize("url", ["/acts/", "/approvals/", "/customers/", "/api/acts"])
 def test_list_pages_take_the_same_queries_with_one_row_or_thirty(client_for, manager, staff, team, url):
     team.monthly_budget = Decimal("100000")
     team.save()
     client = client_for(manager)
     log_act(staff, cost="75.00")
-    one = _count_queries(client, url)
+    one = page_queries(client, url)
     for _ in range(29):
         log_act(staff, cost="75.00", customer=CustomerFactory(team=team))
-    many = _count_queries(client, url)
+    many = page_queries(client, url)
     assert one == many, f"{url}: {one} queries with one row, {many} with thirty"
 
 

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from acts.models import Act
+from core.models import Role
 from customers.models import Customer
-from secondmile.models import Role
 from tests.browser.conftest import pick_customer
 from tests.factories import TeamFactory, UserFactory
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from acts.models import Act
-from secondmile.models import Role
+from core.models import Role
 from tests.browser.conftest import pick_customer
 from tests.factories import CustomerFactory, TeamFactory, UserFactory, log_act
 

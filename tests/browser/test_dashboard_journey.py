@@ -11,9 +11,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from acts.models import GOING_AHEAD, Act
-from customers.models import FollowUp
-from secondmile.models import User
+from acts.models import GOING_AHEAD, Act, FollowUp
+from core.models import User
 from tests.browser.conftest import pick_customer
 from tests.factories import PASSWORD
 

@@ -9,9 +9,11 @@ import pytest
 from playwright.sync_api import expect
 
 from acts import services as act_services
+from core.models import Role
 from customers import services
-from customers.models import Story
-from secondmile.models import Role
+from stories import services as story_services
+from stories import survey as survey_links
+from stories.models import Story
 from tests.factories import CustomerFactory, TeamFactory, UserFactory, log_act
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -91,7 +93,7 @@ def test_story_journey(live_server, page, browser, login, shot, transactional_db
     ):
         customer = CustomerFactory(team=team, name=name)
         act = _delivered(staff, customer, solution="A surprise for the guest", problem="Something went wrong", cost="0")
-        story = services.story_record(
+        story = story_services.story_record(
             user=staff,
             customer=customer,
             channel="review",
@@ -100,8 +102,8 @@ def test_story_journey(live_server, page, browser, login, shot, transactional_db
             consent=True,
             url="https://www.tripadvisor.com/r/1",
         )
-        services.story_moderate(user=admin, story=story, decision=decision)
-    waiting = services.story_record(
+        story_services.story_moderate(user=admin, story=story, decision=decision)
+    waiting = story_services.story_record(
         user=staff,
         customer=CustomerFactory(team=team, name="Tom Becker"),
         channel="word_of_mouth",
@@ -246,7 +248,7 @@ def test_story_journey(live_server, page, browser, login, shot, transactional_db
         customer = CustomerFactory(team=team, name=f"Guest {index}")
         hostile_act = _delivered(staff, customer, solution=f"Gesture {index} {text}", problem="Test", cost="0")
         hostile_acts.append(hostile_act)
-        _link, token = services.survey_link_create(user=staff, act=hostile_act)
+        _link, token = survey_links.survey_link_create(user=staff, act=hostile_act)
         _answer(hostile_page, f"{live_server.url}/s/{token}", score=index, text=text)
     hostile_page.context.close()
     # Hostile links the service would refuse, as if an old import had stored them.

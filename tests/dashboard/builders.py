@@ -9,8 +9,8 @@ import time_machine
 from django.utils import timezone
 
 from acts import services as act_services
-from customers.models import NpsResponse, Story
 from customers.services import customer_create
+from stories.models import NpsResponse, Story
 from tests.factories import CustomerFactory, log_act
 
 

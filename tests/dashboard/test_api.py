@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from acts import services as act_services
-from secondmile.services import api_token_create
+from core.tokens import api_token_create
 
 from .builders import act, at, days_ago
 from .conftest import PERIOD

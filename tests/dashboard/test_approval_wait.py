@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from acts import services as act_services
 from acts.models import ActEvent
-from secondmile import selectors
+from secondmile.dashboard import figures as metrics
+from secondmile.dashboard.scope import dashboard_scope
 from tests.history_flush import append_only_suspended
 
 from .builders import act, at, days_ago
@@ -63,8 +64,8 @@ def test_the_backfill_gives_old_decisions_the_waits_the_services_now_record(team
         act_services.spend_decline(user=manager, act=declined, note="Not this time")
     with at(start + 5 * HOUR):
         act_services.spend_decline(user=manager, act=topped_up, note="$60 was the deal")
-    scope = selectors.dashboard_scope(user=staff, start=days_ago(1), end=days_ago(0))
-    before = selectors.approval_times(scope)
+    scope = dashboard_scope(user=staff, start=days_ago(1), end=days_ago(0))
+    before = metrics.approval_times(scope)
     assert before == {"count": 3, "median": 2 * HOUR, "p90": 3 * HOUR}  # waits 1 h, 2 h, 3 h
 
     twins = [_copy_without_waits(original, staff) for original in (topped_up, declined)]
@@ -85,7 +86,7 @@ def test_the_backfill_gives_old_decisions_the_waits_the_services_now_record(team
     assert _decision_waits(twins[1]) == _decision_waits(declined) == [2 * HOUR]
     assert _decision_waits(orphan) == [None]
     # The twins count as their originals do: the same six waits sorted, 1 1 2 2 3 3 hours.
-    assert selectors.approval_times(scope) == {"count": 6, "median": 2 * HOUR, "p90": 3 * HOUR}
+    assert metrics.approval_times(scope) == {"count": 6, "median": 2 * HOUR, "p90": 3 * HOUR}
 
     # The history is append-only again afterwards.
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
@@ -103,5 +104,5 @@ def test_approval_time_counts_only_the_scopes_decisions(team, other_team, staff,
         act_services.spend_approve(user=manager, act=old)
     with at(start + 7 * HOUR):
         act_services.spend_approve(user=other_manager, act=theirs)
-    scope = selectors.dashboard_scope(user=staff, start=days_ago(1), end=days_ago(0))
-    assert selectors.approval_times(scope) == {"count": 1, "median": HOUR, "p90": HOUR}
+    scope = dashboard_scope(user=staff, start=days_ago(1), end=days_ago(0))
+    assert metrics.approval_times(scope) == {"count": 1, "median": HOUR, "p90": HOUR}

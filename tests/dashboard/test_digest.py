@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from secondmile.digest import digest_figures, monthly_digest_send
-from secondmile.models import OutgoingMail
+from core.models import OutgoingMail
+from secondmile.dashboard.digest import digest_figures, monthly_digest_send
 
 pytestmark = pytest.mark.django_db
 

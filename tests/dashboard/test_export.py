@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from secondmile.dashboard import csv_cell
+from secondmile.dashboard.exports import csv_cell
 
 from .builders import act, tell_story
 from .conftest import PERIOD

@@ -7,10 +7,13 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
+from acts import budgets
 from acts import services as act_services
-from secondmile import errors, selectors
-from secondmile.models import PointsEntry
-from secondmile.services import kudos_give, leaderboard_visibility_set
+from core import errors
+from core.models import PointsEntry
+from core.recognition import kudos_give, leaderboard_visibility_set
+from secondmile.dashboard import figures as metrics
+from secondmile.dashboard.scope import Scope, dashboard_scope, period_bounds
 from tests.factories import CustomerFactory
 
 from .builders import act, at, days_ago, delivered, tell_story
@@ -21,11 +24,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def scope(world, staff):
-    return selectors.dashboard_scope(user=staff, **PERIOD)
+    return dashboard_scope(user=staff, **PERIOD)
 
 
 def test_core_figures_follow_the_definitions(scope):
-    figures = selectors.dashboard_figures(scope)
+    figures = metrics.dashboard_figures(scope)
     assert figures["acts_count"] == 5
     assert figures["proactive_share"] == Decimal("0.6")
     assert figures["spend_total"] == Decimal("88.00")
@@ -37,7 +40,7 @@ def test_core_figures_follow_the_definitions(scope):
 
 
 def test_the_other_figures(scope):
-    figures = selectors.dashboard_figures(scope)
+    figures = metrics.dashboard_figures(scope)
     assert figures["empowerment_rate"] == Decimal("0.6")
     assert figures["decline_rate"] == Decimal("0.5")
     assert figures["stories_per_act"] == Decimal("0.40")
@@ -56,30 +59,30 @@ def test_the_other_figures(scope):
 
 
 def test_spend_counts_actual_cost_once_delivered_else_approved_amount_and_pending_as_zero(world, staff):
-    scope = selectors.dashboard_scope(user=staff, start=days_ago(10), end=days_ago(10))
+    scope = dashboard_scope(user=staff, start=days_ago(10), end=days_ago(10))
     # Day 10: a1 delivered at $18 (approved $20), a2 free, a4 declined.
-    assert selectors.act_totals(scope)["spend_total"] == Decimal("18.00")
-    scope = selectors.dashboard_scope(user=staff, start=days_ago(3), end=days_ago(3))
-    assert selectors.act_totals(scope)["spend_total"] == Decimal("0.00")  # a6 waits: counts 0
+    assert metrics.act_totals(scope)["spend_total"] == Decimal("18.00")
+    scope = dashboard_scope(user=staff, start=days_ago(3), end=days_ago(3))
+    assert metrics.act_totals(scope)["spend_total"] == Decimal("0.00")  # a6 waits: counts 0
 
 
 def test_an_admin_sees_every_team_or_one(world, admin_user, other_team):
-    everyone = selectors.dashboard_scope(user=admin_user, team="all", **PERIOD)
+    everyone = dashboard_scope(user=admin_user, team="all", **PERIOD)
     assert everyone.team is None
-    assert selectors.act_totals(everyone)["acts_count"] == 6  # with the other team's a8
-    assert selectors.stories_count(everyone) == 3
-    assert selectors.referral_totals(everyone)["referred_customers_count"] == 3
-    other = selectors.dashboard_scope(user=admin_user, team=str(other_team.pk), **PERIOD)
-    assert selectors.act_totals(other)["acts_count"] == 1
+    assert metrics.act_totals(everyone)["acts_count"] == 6  # with the other team's a8
+    assert metrics.stories_count(everyone) == 3
+    assert metrics.referral_totals(everyone)["referred_customers_count"] == 3
+    other = dashboard_scope(user=admin_user, team=str(other_team.pk), **PERIOD)
+    assert metrics.act_totals(other)["acts_count"] == 1
 
 
 def test_staff_and_managers_see_their_team_only(world, staff, manager, team, other_team):
-    assert selectors.dashboard_scope(user=staff, team=str(team.pk)).team == team
+    assert dashboard_scope(user=staff, team=str(team.pk)).team == team
     for user in (staff, manager):
         with pytest.raises(Http404):
-            selectors.dashboard_scope(user=user, team=str(other_team.pk))
+            dashboard_scope(user=user, team=str(other_team.pk))
         with pytest.raises(Http404):
-            selectors.dashboard_scope(user=user, team="all")
+            dashboard_scope(user=user, team="all")
 
 
 @pytest.mark.parametrize(
@@ -94,35 +97,35 @@ def test_staff_and_managers_see_their_team_only(world, staff, manager, team, oth
 )
 def test_bad_dates_are_refused_with_the_field(staff, start, end, field):
     with pytest.raises(errors.InvalidInput) as refused:
-        selectors.dashboard_scope(user=staff, start=start, end=end)
+        dashboard_scope(user=staff, start=start, end=end)
     assert refused.value.field == field
 
 
 def test_named_periods(staff):
     today = timezone.localdate()
-    assert selectors.period_bounds("month", today=datetime.date(2026, 3, 14)) == (
+    assert period_bounds("month", today=datetime.date(2026, 3, 14)) == (
         datetime.date(2026, 3, 1),
         datetime.date(2026, 3, 14),
     )
-    assert selectors.period_bounds("3m", today=datetime.date(2026, 2, 14)) == (
+    assert period_bounds("3m", today=datetime.date(2026, 2, 14)) == (
         datetime.date(2025, 12, 1),
         datetime.date(2026, 2, 14),
     )
-    assert selectors.period_bounds("year", today=datetime.date(2026, 2, 14)) == (
+    assert period_bounds("year", today=datetime.date(2026, 2, 14)) == (
         datetime.date(2026, 1, 1),
         datetime.date(2026, 2, 14),
     )
-    scope = selectors.dashboard_scope(user=staff)
+    scope = dashboard_scope(user=staff)
     assert (scope.start, scope.end) == (today.replace(day=1), today)
-    only_end = selectors.dashboard_scope(user=staff, end="2026-03-14")
+    only_end = dashboard_scope(user=staff, end="2026-03-14")
     assert only_end.start == datetime.date(2026, 3, 1)
-    previous = selectors.Scope(start=datetime.date(2026, 3, 1), end=datetime.date(2026, 3, 10)).previous()
+    previous = Scope(start=datetime.date(2026, 3, 1), end=datetime.date(2026, 3, 10)).previous()
     assert (previous.start, previous.end) == (datetime.date(2026, 2, 19), datetime.date(2026, 2, 28))
 
 
 def test_an_empty_period_divides_by_nothing(team, staff):
-    scope = selectors.dashboard_scope(user=staff, start="2001-01-01", end="2001-01-31")
-    figures = selectors.dashboard_figures(scope)
+    scope = dashboard_scope(user=staff, start="2001-01-01", end="2001-01-31")
+    figures = metrics.dashboard_figures(scope)
     assert figures["acts_count"] == 0
     assert figures["spend_total"] == Decimal("0.00")
     for name in (
@@ -153,21 +156,21 @@ def test_approval_time_median_and_90th_percentile(team, staff, manager, admin_us
                 act_services.spend_approve(user=manager, act=request)
     with at(start):
         act(staff, cost="80")  # still waiting: no decision, no time
-    scope = selectors.dashboard_scope(user=staff, start=days_ago(2), end=days_ago(0))
-    times = selectors.approval_times(scope)
+    scope = dashboard_scope(user=staff, start=days_ago(2), end=days_ago(0))
+    times = metrics.approval_times(scope)
     assert times == {"count": 4, "median": datetime.timedelta(hours=2.5), "p90": datetime.timedelta(hours=10)}
 
     with at(start):
         request = act(staff, cost="80")
     with at(start + datetime.timedelta(minutes=30)):
         act_services.spend_approve(user=manager, act=request)
-    times = selectors.approval_times(scope)
+    times = metrics.approval_times(scope)
     # 0.5, 1, 2, 3, 10 hours: the middle one, and the value at rank ⌈4.5⌉ = 5.
     assert times == {"count": 5, "median": datetime.timedelta(hours=2), "p90": datetime.timedelta(hours=10)}
 
 
 def test_activity_series_by_week_from_the_first_day(scope):
-    series = selectors.activity_series(scope)
+    series = metrics.activity_series(scope)
     assert series["unit"] == "week"
     assert [(r["start"], r["acts"], r["stories"]) for r in series["rows"]] == [
         (days_ago(20), 0, 0),
@@ -177,7 +180,7 @@ def test_activity_series_by_week_from_the_first_day(scope):
 
 
 def test_long_periods_go_by_month(staff):
-    series = selectors.activity_series(selectors.dashboard_scope(user=staff, start="2025-01-15", end="2025-12-31"))
+    series = metrics.activity_series(dashboard_scope(user=staff, start="2025-01-15", end="2025-12-31"))
     assert series["unit"] == "month"
     assert len(series["rows"]) == 12
     assert series["rows"][0]["start"] == datetime.date(2025, 1, 15)
@@ -186,16 +189,16 @@ def test_long_periods_go_by_month(staff):
 def test_budget_by_month_uses_the_months_row_else_the_team_default(team, staff, admin_user):
     today = timezone.localdate()
     act(staff, cost="20")
-    act_services.budget_set(user=admin_user, team=team, month=today, amount=Decimal("500"))
-    scope = selectors.dashboard_scope(user=staff, start=today.replace(day=1), end=today)
-    [month] = selectors.budget_by_month(scope)
+    budgets.budget_set(user=admin_user, team=team, month=today, amount=Decimal("500"))
+    scope = dashboard_scope(user=staff, start=today.replace(day=1), end=today)
+    [month] = metrics.budget_by_month(scope)
     assert month == {
         "month": today.replace(day=1),
         "budget": Decimal("500.00"),
         "spend": Decimal("20.00"),
         "share": Decimal("0.04"),
     }
-    old = selectors.budget_by_month(selectors.dashboard_scope(user=staff, start="2001-01-01", end="2001-02-10"))
+    old = metrics.budget_by_month(dashboard_scope(user=staff, start="2001-01-01", end="2001-02-10"))
     assert [(m["budget"], m["spend"]) for m in old] == [(Decimal("1000.00"), 0), (Decimal("1000.00"), 0)]
 
 
@@ -204,18 +207,18 @@ def test_leaderboard_ranks_outcomes_and_leaves_out_who_asked(team, staff, staff2
     delivered(staff)
     delivered(staff2)
     kudos_give(user=manager, receiver=staff2, note="Great recovery")
-    scope = selectors.dashboard_scope(user=staff)
-    board = selectors.leaderboard(scope)
+    scope = dashboard_scope(user=staff)
+    board = metrics.leaderboard(scope)
     assert [(p.username, p.period_points, p.period_kudos) for p in board] == [("ana", 2, 0), ("sam", 1, 1)]
     assert PointsEntry.objects.filter(user=staff).count() == 2
     leaderboard_visibility_set(user=staff, hidden=True)
-    assert [p.username for p in selectors.leaderboard(scope)] == ["sam"]
-    earlier = selectors.dashboard_scope(user=staff, start="2001-01-01", end="2001-01-31")
-    assert selectors.leaderboard(earlier) == []
+    assert [p.username for p in metrics.leaderboard(scope)] == ["sam"]
+    earlier = dashboard_scope(user=staff, start="2001-01-01", end="2001-01-31")
+    assert metrics.leaderboard(earlier) == []
 
 
 def _scope_of_today(user):
-    return selectors.dashboard_scope(user=user, start=days_ago(0), end=days_ago(0))
+    return dashboard_scope(user=user, start=days_ago(0), end=days_ago(0))
 
 
 def test_a_declined_top_up_is_a_decision_and_the_act_stays_empowered(team, staff, manager, afternoon):
@@ -232,8 +235,8 @@ def test_a_declined_top_up_is_a_decision_and_the_act_stays_empowered(team, staff
     assert (empowered.status, empowered.approval_level) == ("approved", "manager")
 
     scope = _scope_of_today(staff)
-    assert selectors.decision_totals(scope) == {"requests_decided_count": 1, "declined_count": 1, "empowered_count": 1}
-    figures = selectors.dashboard_figures(scope)
+    assert metrics.decision_totals(scope) == {"requests_decided_count": 1, "declined_count": 1, "empowered_count": 1}
+    figures = metrics.dashboard_figures(scope)
     assert figures["decline_rate"] == 1  # 1 declined of 1 decision
     assert figures["empowerment_rate"] == 1  # it needed nobody's approval when logged
     assert figures["approval_time"] == {
@@ -258,7 +261,7 @@ def test_a_requests_first_wait_and_its_top_ups_wait_both_count(team, staff, mana
     with at(start + datetime.timedelta(hours=5)):
         act_services.spend_decline(user=manager, act=request, note="$60 was the deal")
 
-    figures = selectors.dashboard_figures(_scope_of_today(staff))
+    figures = metrics.dashboard_figures(_scope_of_today(staff))
     assert figures["decline_rate"] == Decimal("0.5")
     assert figures["empowerment_rate"] == Decimal("0.5")
     # The first wait survives the top-up rewriting requested_at: (1 h + 3 h) / 2, and rank ⌈1.8⌉ = 2.
@@ -272,20 +275,20 @@ def test_a_requests_first_wait_and_its_top_ups_wait_both_count(team, staff, mana
 def test_recovery_counts_a_later_act_going_ahead_and_a_told_story_only(team, staff, manager, admin_user):
     customer = CustomerFactory(team=team)
     act(staff, days=10, customer=customer, trigger="reactive", kind="call")
-    scope = selectors.dashboard_scope(user=staff, start=days_ago(10), end=days_ago(10))
+    scope = dashboard_scope(user=staff, start=days_ago(10), end=days_ago(10))
     declined = act(staff, days=5, customer=customer, cost="80")
     act_services.spend_decline(user=manager, act=declined, note="Not now")
     withdrawn = act(staff, days=5, customer=customer, cost="80")
     act_services.spend_withdraw(user=staff, act=withdrawn)
     tell_story(customer, days=4, status="submitted")
     tell_story(customer, days=3, status="rejected", moderator=admin_user)
-    assert selectors.recovery(scope) == {"reactive": 1, "returned": 0, "recovery_rate": Decimal("0")}
+    assert metrics.recovery(scope) == {"reactive": 1, "returned": 0, "recovery_rate": Decimal("0")}
     tell_story(customer, days=2, status="approved", moderator=admin_user)
-    assert selectors.recovery(scope) == {"reactive": 1, "returned": 1, "recovery_rate": Decimal("1")}
+    assert metrics.recovery(scope) == {"reactive": 1, "returned": 1, "recovery_rate": Decimal("1")}
 
 
 def test_proactive_share_keeps_its_precision(team, staff):
     for trigger in ("proactive", "reactive", "reactive"):
         act(staff, days=200, trigger=trigger)
-    figures = selectors.dashboard_figures(selectors.dashboard_scope(user=staff, start=days_ago(200), end=days_ago(200)))
+    figures = metrics.dashboard_figures(dashboard_scope(user=staff, start=days_ago(200), end=days_ago(200)))
     assert figures["proactive_share"] == Decimal(1) / Decimal(3)

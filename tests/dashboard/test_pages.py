@@ -3,13 +3,12 @@
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from acts import services as act_services
-from customers.models import FollowUp
+from acts.models import FollowUp
 from tests.factories import CustomerFactory
+from tests.queries import page_queries
 
 from .builders import act, delivered, nps, tell_story
 from .conftest import PERIOD
@@ -108,13 +107,6 @@ def test_only_admins_get_export_links(client_for, staff, manager, admin_user):
     assert 'href="/dashboard/export/acts.csv?period=year"' in html
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-        assert response.status_code == 200, url
-    return len(queries)
-
-
 def _many_acts(user, manager, count):
     customers = [CustomerFactory(team=user.team) for _ in range(10)]
     for index in range(count):
@@ -139,16 +131,16 @@ def test_query_counts_do_not_grow_with_the_acts(client_for, staff, manager, url)
     FollowUp.objects.update(due_on=PERIOD["end"])
     client = client_for(manager)
     client.get(url)
-    one = _queries(client, url)
+    one = page_queries(client, url)
     _many_acts(staff, manager, 200)
-    many = _queries(client, url)
+    many = page_queries(client, url)
     assert one == many, f"{url}: {one} queries with 1 act, {many} with 200"
 
 
 def test_dashboard_query_budget(client_for, world, admin_user):
     client = client_for(admin_user)
     client.get("/dashboard/")
-    assert _queries(client, "/dashboard/?team=all") <= 25
+    assert page_queries(client, "/dashboard/?team=all") <= 25
 
 
 def test_the_nps_tile_shows_its_change_like_every_tile(client_for, world, staff):

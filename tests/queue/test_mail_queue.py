@@ -12,9 +12,9 @@ from django_tasks_db.models import DBTaskResult
 
 from acts.models import Act, Status
 from acts.notifications import notify_request_waiting
-from secondmile.mail import mail_deliver, mail_queue, mail_retries_enqueue
-from secondmile.models import OutgoingMail
-from secondmile.services import api_token_create
+from core.mail import mail_deliver, mail_queue, mail_retries_enqueue
+from core.models import OutgoingMail
+from core.tokens import api_token_create
 from tests.factories import CustomerFactory
 
 from .conftest import run_worker, start_worker_process
@@ -58,7 +58,7 @@ def test_with_the_mail_server_down_the_act_is_saved_and_the_mail_arrives_once_it
         assert DBTaskResult.objects.filter(status="READY").count() == 1
         assert inbox.messages == []
 
-        with caplog.at_level(logging.WARNING, logger="secondmile.mail"):
+        with caplog.at_level(logging.WARNING, logger="core.mail"):
             run_worker()  # the mail server is down
     mails = OutgoingMail.objects.all()
     assert sorted((m.to, m.status, m.attempts) for m in mails) == sorted(
@@ -101,7 +101,7 @@ def test_a_mail_that_keeps_failing_is_given_up_after_the_last_try_and_logged(inb
             mail = OutgoingMail.objects.get()
             waits.append(mail.next_attempt_at - datetime.datetime.now(tz=datetime.UTC))
             clock.move_to(mail.next_attempt_at)
-            with caplog.at_level(logging.WARNING, logger="secondmile.mail"):
+            with caplog.at_level(logging.WARNING, logger="core.mail"):
                 mail_retries_enqueue.call()
                 run_worker()
     mail = OutgoingMail.objects.get()
@@ -124,5 +124,5 @@ def test_a_worker_process_sends_the_mail_of_a_logged_act(inbox, staff, manager, 
     results = DBTaskResult.objects.order_by("enqueued_at")
     assert [(r.task_path, r.status, r.worker_ids) for r in results] == [
         ("acts.notifications.notify_request_waiting", "SUCCESSFUL", ["test-worker"]),
-        ("secondmile.mail.mail_deliver", "SUCCESSFUL", ["test-worker"]),
+        ("core.mail.mail_deliver", "SUCCESSFUL", ["test-worker"]),
     ]

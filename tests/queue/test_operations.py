@@ -8,8 +8,8 @@ import time_machine
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from secondmile.mail import mail_deliver, mail_queue, mail_retries_enqueue
-from secondmile.models import OutgoingMail, ScheduledRun
+from core.mail import mail_deliver, mail_queue, mail_retries_enqueue
+from core.models import OutgoingMail, ScheduledRun
 from secondmile.schedule import schedule_tick, task_results_prune
 
 from .conftest import run_worker
@@ -74,7 +74,7 @@ def test_admins_see_failed_tasks_and_run_them_again(client_for, admin_user, staf
     again = DBTaskResult.objects.exclude(pk=failed.pk).get()
     assert (again.status, again.task_path, again.args_kwargs) == (
         "READY",
-        "secondmile.mail.mail_deliver",
+        "core.mail.mail_deliver",
         {"args": [12345], "kwargs": {}},
     )
     assert client_for(staff).get("/admin/django_tasks_database/dbtaskresult/").status_code == 302

@@ -2,18 +2,17 @@
 backend claims a row with SELECT ... FOR UPDATE SKIP LOCKED), so each mail goes once."""
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
-from secondmile.mail import mail_queue
-from secondmile.models import OutgoingMail
+from core.mail import mail_queue
+from core.models import OutgoingMail
 
 from .conftest import start_worker_process
 
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
     pytest.mark.usefixtures("database_tasks"),
 ]
 

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from secondmile.models import User
-from secondmile.services import api_token_create
+from core.models import User
+from core.tokens import api_token_create
 
 
 class Command(BaseCommand):

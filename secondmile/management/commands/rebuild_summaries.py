@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from secondmile import summaries
+from acts import summaries
 
 
 class Command(BaseCommand):

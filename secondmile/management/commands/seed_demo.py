@@ -16,12 +16,17 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from acts import budgets
 from acts import services as act_services
-from acts.models import Act, ApprovalLevel, Status
+from acts.followups import followup_done
+from acts.models import Act, ApprovalLevel, FollowUp, Status
+from core.errors import BudgetExceeded
+from core.models import Role, Team, User
+from core.recognition import kudos_give
+from core.services import member_create, member_set_role
 from customers.services import customer_create
-from secondmile.errors import BudgetExceeded
-from secondmile.models import Role, Team, User
-from secondmile.services import member_create, member_set_role
+from stories import nps, survey
+from stories import services as story_services
 
 PASSWORD = "secondmile-demo"
 DEMO_TEAM = "Harbour Hotel"
@@ -338,15 +343,13 @@ class Command(BaseCommand):
                     how_they_know="We tell them when we hand it over.",
                 )
         today = timezone.localdate()
-        committed = act_services.budget_month_locked(team=team, month=today).committed
-        act_services.budget_set(user=people["admin"], team=team, month=today, amount=committed + Decimal("180.00"))
+        committed = budgets.budget_month_locked(team=team, month=today).committed
+        budgets.budget_set(user=people["admin"], team=team, month=today, amount=committed + Decimal("180.00"))
 
     def seed_stories(self, team, people) -> None:
         """Stories in every state (some featured), NPS answers across the scale from
         customers with and without acts, a survey answered through a personal link, and
         two referral chains three generations deep, each customer brought by a story."""
-        from customers import services as customer_services
-
         admin = people["admin"]
         staff = [p for p in people.values() if p.team_id == team.pk and p.role == Role.STAFF]
         today = timezone.localdate()
@@ -433,7 +436,7 @@ class Command(BaseCommand):
         for (channel, text, url, consent, decision, reason), act in zip(stories, acts, strict=False):
             told_on = told_after(act)
             with clock(self.moment(told_on, rng)):
-                story = customer_services.story_record(
+                story = story_services.story_record(
                     user=act.author,
                     customer=act.customer,
                     channel=channel,
@@ -447,13 +450,13 @@ class Command(BaseCommand):
                 # Moderated the next morning (points are earned then).
                 decided_on = min(told_on + datetime.timedelta(days=1), today)
                 with clock(self.moment(decided_on, rng, first_hour=9, last_hour=12)):
-                    customer_services.story_moderate(user=admin, story=story, decision=decision, reason=reason)
+                    story_services.story_moderate(user=admin, story=story, decision=decision, reason=reason)
             told.append(story)
 
         # The customer's own voice: one answered through a personal link (waiting for review).
         surveyed = acts[len(stories)]
-        _link, token = customer_services.survey_link_create(user=surveyed.author, act=surveyed)
-        customer_services.survey_submit(
+        _link, token = survey.survey_link_create(user=surveyed.author, act=surveyed)
+        survey.survey_submit(
             token=token,
             score=10,
             consent=True,
@@ -463,7 +466,7 @@ class Command(BaseCommand):
         # NPS across the scale: after acts, and from walk-in customers who never had one.
         after_acts = [10, 9, 10, 9, 8, 7, 6, 3, 10, 9, 8, 5, 10, 2, 9, 10, 7, 9]
         for score, act in zip(after_acts, acts[len(stories) + 1 :], strict=False):
-            customer_services.nps_record(
+            nps.nps_record(
                 user=act.author,
                 customer=act.customer,
                 score=score,
@@ -491,10 +494,8 @@ class Command(BaseCommand):
             ("Maya Ortiz", 5),
         ]
         for index, (name, score) in enumerate(walk_ins):
-            walk_in = customer_services.customer_create(
-                user=staff[0], name=name, email=f"{name.split()[0].lower()}@example.net"
-            )
-            customer_services.nps_record(
+            walk_in = customer_create(user=staff[0], name=name, email=f"{name.split()[0].lower()}@example.net")
+            nps.nps_record(
                 user=staff[index % len(staff)],
                 customer=walk_in,
                 score=score,
@@ -518,7 +519,7 @@ class Command(BaseCommand):
                 # Each generation arrives on the day of its first act, a week after the last.
                 day = today - datetime.timedelta(days=20 - 6 * generation)
                 with clock(self.moment(day, rng, last_hour=12)):
-                    customer = customer_services.customer_create(
+                    customer = customer_create(
                         user=author,
                         name=name,
                         email=f"{name.replace(' ', '.').lower()}@example.org",
@@ -542,7 +543,7 @@ class Command(BaseCommand):
                     act_services.act_deliver(user=author, act=act, actual_cost=Decimal("0"))
                 told_on = act.date + datetime.timedelta(days=1)
                 with clock(self.moment(told_on, rng, last_hour=12)):
-                    story = customer_services.story_record(
+                    story = story_services.story_record(
                         user=author,
                         customer=customer,
                         channel="word_of_mouth",
@@ -552,7 +553,7 @@ class Command(BaseCommand):
                         told_on=told_on,
                     )
                 with clock(self.moment(told_on, rng, first_hour=13)):
-                    customer_services.story_moderate(user=admin, story=story, decision="approve")
+                    story_services.story_moderate(user=admin, story=story, decision="approve")
 
     # --- Time: everything happens when it would have ------------------------------------
 
@@ -680,7 +681,6 @@ class Command(BaseCommand):
     def seed_recognition(self, team, people) -> None:
         """More acts in recent weeks than months ago (the trend of a team taking to it),
         delivered so that they earn points, and kudos from the managers."""
-        from secondmile.services import kudos_give
 
         rng = random.Random(2027)
         staff = [p for p in people.values() if p.team_id == team.pk and p.role == Role.STAFF]
@@ -785,8 +785,6 @@ class Command(BaseCommand):
         chart), each moderated a day or so after it was told; about a third of the approved
         ones bring a referred customer a few days later (the funnel: acts > stories >
         referred customers). All through the real services, on the days they happened."""
-        from customers import services as customer_services
-
         rng = random.Random(2028)
         admin = people["admin"]
         today = self.today
@@ -806,7 +804,7 @@ class Command(BaseCommand):
                 continue
             told_on = min(act.date + datetime.timedelta(days=rng.randint(1, 6)), today)
             with clock(self.moment(told_on, rng)):
-                story = customer_services.story_record(
+                story = story_services.story_record(
                     user=act.author,
                     customer=act.customer,
                     channel=rng.choice(CHANNELS),
@@ -821,7 +819,7 @@ class Command(BaseCommand):
             draw = rng.random()
             decision = "feature" if draw < 0.1 else ("reject" if draw > 0.94 else "approve")
             with clock(self.moment(decided_on, rng, first_hour=9, last_hour=12)):
-                customer_services.story_moderate(
+                story_services.story_moderate(
                     user=admin,
                     story=story,
                     decision=decision,
@@ -834,7 +832,7 @@ class Command(BaseCommand):
                 continue
             name = next(names)
             with clock(self.moment(joined, rng)):
-                customer_services.customer_create(
+                customer_create(
                     user=act.author,
                     name=name,
                     email=f"{name.replace(' ', '.').lower()}@example.com",
@@ -846,8 +844,6 @@ class Command(BaseCommand):
     def seed_followups_done(self, team) -> None:
         """Follow-ups are done by their due date, except yesterday's and today's (the home
         page's list then shows what a team has to do today, not months of backlog)."""
-        from customers.models import FollowUp
-        from secondmile.services import followup_done
 
         rng = random.Random(2029)
         cutoff = self.today - datetime.timedelta(days=1)

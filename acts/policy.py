@@ -1,0 +1,113 @@
+"""The spend policy: what a cost is, who approves it (nobody, a manager or an admin,
+by the team's limits), and the team's policy itself (limits, budget, receipts, review
+share), changed by an admin with an audit row."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+
+from core import errors
+from core.audit import audit_record
+from core.formatting import money
+from core.models import AuditEvent, Role, Team, User
+from core.money import CENT
+
+from .models import ApprovalLevel
+
+
+def cost_parse(value, *, field: str = "cost") -> Decimal:
+    """Turn user input into a cost in cents, or raise InvalidInput saying what is wrong."""
+    if isinstance(value, float):
+        value = str(value)
+    try:
+        cost = Decimal(str(value).strip() or "0")
+    except (InvalidOperation, ValueError):
+        raise errors.InvalidInput(errors.MSG_NOT_A_NUMBER, field=field) from None
+    if not cost.is_finite():
+        raise errors.InvalidInput(errors.MSG_NOT_A_NUMBER, field=field)
+    if cost < 0:
+        raise errors.InvalidInput(errors.MSG_NEGATIVE_COST, field=field)
+    limit = settings.SECONDMILE["MAX_ACT_COST"]
+    if cost > limit:
+        raise errors.InvalidInput(errors.MSG_COST_TOO_HIGH.format(limit=money(limit)), field=field)
+    if cost != cost.quantize(CENT):
+        raise errors.InvalidInput("A cost has at most two decimals.", field=field)
+    return cost.quantize(CENT)
+
+
+def spend_route(*, team: Team, cost: Decimal) -> str:
+    """Who has to approve a cost: nobody, nobody (empowered), a manager, or an admin."""
+    if cost == 0:
+        return ApprovalLevel.NONE
+    if cost <= team.empowerment_limit:
+        return ApprovalLevel.EMPOWERED
+    if cost <= team.manager_limit:
+        return ApprovalLevel.MANAGER
+    return ApprovalLevel.ADMIN
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def team_create(*, user: User, name: str, **policy) -> Team:
+    """Make a team (admins), with a spend policy or the defaults; written to the audit log."""
+    if user.role != Role.ADMIN:
+        raise errors.NotAllowed("Only admins make teams.")
+    with transaction.atomic():
+        team = Team.objects.create(name=(name or "").strip(), **policy)
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.POLICY_CHANGED,
+            target=team,
+            team=team,
+            before={},
+            after={field: getattr(team, field) for field in POLICY_FIELDS},
+        )
+    return team
+
+
+POLICY_FIELDS = (
+    "monthly_budget",
+    "empowerment_limit",
+    "manager_limit",
+    "receipt_required_above",
+    "review_share",
+    "reminder_hours",
+    "escalation_hours",
+)
+
+
+MAX_WAIT_HOURS = 24 * 30
+MSG_REMINDER_HOURS = f"Remind after 1 to {MAX_WAIT_HOURS} hours."
+MSG_ESCALATION_HOURS = f"Send to the admins no sooner than the reminder, and within {MAX_WAIT_HOURS} hours."
+
+
+def team_policy_update(*, user: User, team: Team, **policy) -> Team:
+    """Change a team's spend policy (admins): default budget, limits, receipt threshold,
+    review share, and the hours after which a waiting request reminds and escalates."""
+    if user.role != Role.ADMIN:
+        raise errors.NotAllowed("Only admins change a team's spend policy.")
+    unknown = set(policy) - set(POLICY_FIELDS)
+    if unknown:
+        raise errors.InvalidInput(f"Unknown policy fields: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        team = Team.objects.select_for_update().get(pk=team.pk)
+        before = {field: getattr(team, field) for field in policy}
+        for field, value in policy.items():
+            setattr(team, field, value)
+        if team.manager_limit < team.empowerment_limit:
+            raise errors.InvalidInput("The manager limit cannot be below the empowerment limit.", field="manager_limit")
+        if not Decimal(0) <= team.review_share <= Decimal(1):
+            raise errors.InvalidInput("The review share is between 0 and 1.", field="review_share")
+        if not 1 <= team.reminder_hours <= MAX_WAIT_HOURS:
+            raise errors.InvalidInput(MSG_REMINDER_HOURS, field="reminder_hours")
+        if not team.reminder_hours <= team.escalation_hours <= MAX_WAIT_HOURS:
+            raise errors.InvalidInput(MSG_ESCALATION_HOURS, field="escalation_hours")
+        team.save()
+        audit_record(
+            actor=user, action=AuditEvent.Action.POLICY_CHANGED, target=team, team=team, before=before, after=policy
+        )
+    return team

@@ -1,0 +1,316 @@
+"""Teams, people and their roles, API tokens, recognition (points, kudos), the audit log,
+and the work after the request: mail waiting to go out and the schedule's runs."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+
+# Named functions (not lambdas) so that migrations can refer to them.
+def default_monthly_budget():
+    return settings.SECONDMILE["MONTHLY_BUDGET"]
+
+
+def default_empowerment_limit():
+    return settings.SECONDMILE["EMPOWERMENT_LIMIT"]
+
+
+def default_manager_limit():
+    return settings.SECONDMILE["MANAGER_LIMIT"]
+
+
+def default_receipt_required_above():
+    return settings.SECONDMILE["RECEIPT_REQUIRED_ABOVE"]
+
+
+def default_review_share():
+    return settings.SECONDMILE["REVIEW_SHARE"]
+
+
+def default_reminder_hours():
+    return settings.SECONDMILE["REMINDER_HOURS"]
+
+
+def default_escalation_hours():
+    return settings.SECONDMILE["ESCALATION_HOURS"]
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", "Staff"
+    MANAGER = "manager", "Manager"
+    ADMIN = "admin", "Admin"
+
+
+class Team(models.Model):
+    """A service team: its people, customers and acts, and its spend policy."""
+
+    name = models.CharField(max_length=100, unique=True)
+    monthly_budget = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=default_monthly_budget,
+        help_text="Budget of a month that has no budget of its own.",
+    )
+    empowerment_limit = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=default_empowerment_limit,
+        help_text="Staff spend up to this without asking.",
+    )
+    manager_limit = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=default_manager_limit,
+        help_text="A manager approves up to this; above it an admin does.",
+    )
+    receipt_required_above = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=default_receipt_required_above,
+        help_text="Delivering an act that cost more than this needs a receipt.",
+    )
+    review_share = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=default_review_share,
+        help_text="Share of empowered acts put in front of a manager for a look (0 to 1).",
+    )
+    reminder_hours = models.PositiveSmallIntegerField(
+        default=default_reminder_hours,
+        help_text="A request that has waited this many hours reminds its approvers (once).",
+    )
+    escalation_hours = models.PositiveSmallIntegerField(
+        default=default_escalation_hours,
+        help_text="A request that has waited this many hours goes to the admins too.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(empowerment_limit__gte=0) & Q(manager_limit__gte=F("empowerment_limit")),
+                name="team_limits_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_share__gte=0) & Q(review_share__lte=1), name="team_review_share_0_1"
+            ),
+            models.CheckConstraint(condition=Q(monthly_budget__gte=0), name="team_budget_gte_0"),
+            models.CheckConstraint(condition=Q(receipt_required_above__gte=0), name="team_receipt_threshold_gte_0"),
+            models.CheckConstraint(
+                condition=Q(reminder_hours__gte=1) & Q(escalation_hours__gte=F("reminder_hours")),
+                name="team_reminder_before_escalation",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A person of one team. The role is the group they are in (staff, manager, admin)."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
+    hide_from_leaderboard = models.BooleanField(default=False, help_text="Leave me off the team's leaderboard.")
+
+    @cached_property
+    def role(self) -> str:
+        if self.is_superuser:
+            return Role.ADMIN
+        names = {group.name for group in self.groups.all()}
+        for role in (Role.ADMIN, Role.MANAGER, Role.STAFF):
+            if role.value in names:
+                return role
+        return Role.STAFF
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role in (Role.MANAGER, Role.ADMIN)
+
+    @property
+    def is_team_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only its SHA-256 is kept; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=60, default="API token")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    # Where it was last used from: a use from elsewhere is worth a line in the security log.
+    last_ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"
+
+
+class PointsEntry(models.Model):
+    """One line of the recognition ledger: points a person earned from an outcome."""
+
+    class Reason(models.TextChoices):
+        DELIVERED = "delivered", "Act delivered"
+        STORY_APPROVED = "story_approved", "Story approved"
+        STORY_FEATURED = "story_featured", "Story featured"
+        REFERRAL = "referral", "Referred customer"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="points")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    points = models.IntegerField()
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    act = models.ForeignKey("acts.Act", null=True, blank=True, on_delete=models.CASCADE)
+    story = models.ForeignKey("stories.Story", null=True, blank=True, on_delete=models.CASCADE)
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    earned_on = models.DateField()
+    # Names the outcome ("story_approved:story:7:user:3") so that it earns its points once.
+    outcome_key = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["-earned_on", "-id"]
+        indexes = [models.Index(fields=["team", "earned_on"])]
+
+    def __str__(self):
+        return f"{self.points} for {self.user} ({self.get_reason_display()})"
+
+
+class Kudos(models.Model):
+    """A manager's thanks to a person, with a note."""
+
+    giver = models.ForeignKey(User, on_delete=models.CASCADE, related_name="kudos_given")
+    receiver = models.ForeignKey(User, on_delete=models.CASCADE, related_name="kudos_received")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    act = models.ForeignKey("acts.Act", null=True, blank=True, on_delete=models.SET_NULL)
+    note = models.CharField(max_length=280)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "kudos"
+        constraints = [models.CheckConstraint(condition=~Q(giver=F("receiver")), name="kudos_not_to_self")]
+
+    def __str__(self):
+        return f"Kudos from {self.giver} to {self.receiver}"
+
+
+class AuditEvent(models.Model):
+    """Who changed a setting or a record that has no history of its own, when, and from
+    what to what: budgets, spend policies, roles, teams of people, customers and their
+    referrals. Append-only in the database (core.db.append_only); written by the
+    services only.
+
+    `before` and `after` hold the changed fields only, as JSON: money as decimal strings,
+    a related row as its name at the time.
+    """
+
+    class Action(models.TextChoices):
+        BUDGET_SET = "budget_set", "Budget set"
+        POLICY_CHANGED = "policy_changed", "Spend policy changed"
+        ROLE_CHANGED = "role_changed", "Role changed"
+        TEAM_CHANGED = "team_changed", "Team changed"
+        REFERRAL_SET = "referral_set", "Referral set"
+        CUSTOMER_EDITED = "customer_edited", "Customer edited"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Null for changes made by a command (seed_demo) or a test factory. PROTECT: deleting
+    # someone would otherwise rewrite (SET NULL) rows that must not change.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    target_type = models.CharField(max_length=40)
+    target_id = models.PositiveBigIntegerField()
+    target_label = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["action", "at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()}: {self.target_label or self.target_id}"
+
+    @property
+    def changes(self) -> list[tuple[str, str, str]]:
+        """Each changed field in plain words: ("Monthly budget", "500.00", "900.00")."""
+
+        def word(value) -> str:
+            return "(none)" if value in (None, "") else str(value)
+
+        return [
+            (field.replace("_", " ").capitalize(), word(self.before.get(field)), word(value))
+            for field, value in self.after.items()
+        ]
+
+
+class OutgoingMail(models.Model):
+    """One mail to one recipient, kept from the moment it is queued until it is sent.
+
+    `key` names the message (say "act:12:waiting:1733140800:7", the request of act 12 for
+    approver 7), so that whatever runs twice (a task retried, a schedule run again) finds
+    the row and sends nothing new. The worker claims a queued row with a conditional
+    update before it talks to the mail server, so two workers never send the same row.
+    The body can hold a single-use link (a customer's survey): it is erased once sent.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    key = models.CharField(max_length=200, unique=True)
+    to = models.EmailField()
+    subject = models.CharField(max_length=255)
+    body = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False), name="outgoing_mail_sent_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} to {self.to}"
+
+
+class ScheduledRun(models.Model):
+    """One run of a scheduled task, for one slot of its schedule ("digest" at 08:00 on
+    1 December). Unique, so that two schedulers (or one restarted) enqueue a slot once."""
+
+    name = models.CharField(max_length=60)
+    slot = models.DateTimeField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-slot"]
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="scheduled_run_once_per_slot")]
+
+    def __str__(self):
+        return f"{self.name} at {self.slot:%Y-%m-%d %H:%M}"

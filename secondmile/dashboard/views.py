@@ -1,0 +1,123 @@
+"""The dashboard page: figures per period and team, charts, leaderboard.
+
+The figures are defined in figures.py, the scope in scope.py, the tiles in tiles.py and
+the CSV exports in exports.py; this module reads the period and team from the query
+string and lays the page out.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from core import errors
+from core.models import Role, Team
+
+from . import charts
+from . import figures as metrics
+from .scope import Period, Scope, dashboard_scope, period_bounds
+from .tiles import figure_tiles, period_text, summary_line
+
+
+def may_export(user) -> bool:
+    """CSV exports are an admin's (PRODUCT.md: "admin: ... exports")."""
+    return user.role == Role.ADMIN
+
+
+class DashboardFilterForm(forms.Form):
+    period = forms.ChoiceField(choices=Period.CHOICES, required=False, label="Period")
+    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    team = forms.ChoiceField(required=False, label="Team")
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if teams:
+            self.fields["team"].choices = [("all", "All teams")] + [(str(t.pk), t.name) for t in teams]
+        else:
+            del self.fields["team"]
+
+
+def period_asked(params) -> tuple[str, str, str]:
+    """(period, start, end) as the person meant them. The form sends the chosen period
+    with the From and To it showed; dates the person changed win over a named period
+    (they are a custom period) — no script needed to switch the picker. The dates shown
+    come back as shown_start/shown_end; a link without them counts as edited when its
+    dates differ from the named period's."""
+    period = params.get("period", "")
+    start, end = params.get("start") or "", params.get("end") or ""
+    if period == Period.CUSTOM or not (start or end):
+        return period, start, end
+    if period not in dict(Period.CHOICES):
+        # An unknown period with dates: the dates; without dates dashboard_scope falls back to this month.
+        return Period.CUSTOM, start, end
+    if "shown_start" in params or "shown_end" in params:
+        edited = (start, end) != (params.get("shown_start", ""), params.get("shown_end", ""))
+    else:
+        first, last = period_bounds(period, today=timezone.localdate())
+        edited = (start, end) != (first.isoformat(), last.isoformat())
+    return (Period.CUSTOM, start, end) if edited else (period, "", "")
+
+
+def scope_from_request(request) -> Scope:
+    """The scope the query string asks for (?period= or ?start=&end=, ?team=), checked
+    by the selector: InvalidInput for bad dates, 404 for a team the user may not see."""
+    period, start, end = period_asked(request.GET)
+    return dashboard_scope(user=request.user, team=request.GET.get("team"), start=start, end=end, period=period)
+
+
+@login_required
+def dashboard_view(request):
+    try:
+        scope = scope_from_request(request)
+    except errors.InvalidInput as error:
+        messages.error(request, f"{error.message} Showing this month instead.")
+        scope = dashboard_scope(user=request.user, team=request.GET.get("team"))
+    # The pickers show what the page shows: the period's dates and its team.
+    period = period_asked(request.GET)[0] or Period.MONTH
+    if period not in dict(Period.CHOICES):
+        period = Period.MONTH
+    teams = Team.objects.order_by("name") if request.user.role == Role.ADMIN else ()
+    form = DashboardFilterForm(
+        teams=teams,
+        initial={
+            "period": period,
+            "start": scope.start,
+            "end": scope.end,
+            "team": str(scope.team.pk) if scope.team else "all",
+        },
+    )
+    figures = metrics.dashboard_figures(scope)
+    previous = scope.previous()
+    before = metrics.headline(previous)
+    before["nps_with_act"] = metrics.nps_with_act(previous)
+    daily = metrics.daily_act_totals(scope)
+    months = metrics.budget_by_month(scope, daily=daily)
+    budget_total = sum((m["budget"] for m in months), metrics.ZERO)
+    headline, more = figure_tiles(figures, before, budget_total)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "scope": scope,
+        "period_text": period_text(scope),
+        "team_name": scope.team.name if scope.team else "All teams",
+        "all_teams": scope.team is None,
+        "previous_text": f"vs the {scope.days} day{'s' if scope.days != 1 else ''} before",
+        "figures": figures,
+        "summary": summary_line(figures, budget_total),
+        "tiles": headline,
+        "more_tiles": more,
+        "activity": charts.activity_chart(metrics.activity_series(scope, daily=daily)),
+        "budget": charts.budget_chart(months),
+        "funnel": charts.funnel_chart(
+            acts=figures["acts_count"], stories=figures["stories_count"], referred=figures["referred_customers_count"]
+        ),
+        "quadrant_map": charts.quadrant_chart(figures["quadrants"]),
+        "kinds": charts.kinds_chart(figures["kinds"]),
+        "leaderboard": metrics.leaderboard(scope),
+        "may_export": may_export(request.user),
+        "querystring": query.urlencode(),
+    }
+    return render(request, "secondmile/dashboard.html", context)

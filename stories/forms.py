@@ -1,0 +1,113 @@
+"""Forms for stories, NPS answers and the customer's survey page."""
+
+from django import forms
+from django.utils import timezone
+
+from acts.models import Act
+from customers.models import Customer
+from customers.picker import MSG_PICK_ONE, CustomerField
+
+from .models import Channel
+
+SCORE_CHOICES = [(score, str(score)) for score in range(11)]
+
+
+class StoryCustomerForm(forms.Form):
+    """Step one of recording a story without an act: whose story is it?"""
+
+    customer = CustomerField(
+        queryset=Customer.objects.none(),
+        label="Who told it?",
+        error_messages={"required": MSG_PICK_ONE, "invalid_choice": MSG_PICK_ONE},
+    )
+
+    def __init__(self, *args, customers=None, search=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if customers is not None:
+            self.fields["customer"].bind(
+                customers=customers, data=self.data if self.is_bound else search, initial=self.initial.get("customer")
+            )
+
+
+class StoryForm(forms.Form):
+    channel = forms.ChoiceField(label="How did they tell it?", choices=Channel.choices, initial=Channel.WORD_OF_MOUTH)
+    told_on = forms.DateField(label="When", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(
+        label="The story, in their words",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Write the story or quote, in the customer's words."},
+    )
+    url = forms.CharField(
+        label="Link to it",
+        required=False,
+        max_length=500,
+        help_text="The review or post, if it is online (http:// or https://).",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+    acts = forms.MultipleChoiceField(
+        label="The act(s) it retells",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Tick only acts done for this customer: a story credits the acts it retells."
+        },
+    )
+    consent = forms.BooleanField(label="They agreed that we share it (on the story wall)", required=False)
+
+    def __init__(self, *args, acts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.acts_by_id = {str(act.pk): act for act in (acts or [])}
+        self.fields["acts"].choices = [
+            (pk, f"{act.date:%d %b} · {act.solution[:70]} ({act.author.display_name})")
+            for pk, act in self.acts_by_id.items()
+        ]
+
+    def clean_acts(self):
+        return [self.acts_by_id[pk] for pk in self.cleaned_data.get("acts") or []]
+
+
+class ModerateForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", "Approve"), ("feature", "Feature"), ("reject", "Reject")])
+    reason = forms.CharField(required=False, max_length=1000)
+
+
+# How many of a customer's latest acts a form offers to link an answer or a story to.
+ACTS_OFFERED = 20
+
+
+class NpsForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label="How likely are they to recommend us? (0–10)",
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Pick a score from 0 to 10."},
+    )
+    comment = forms.CharField(
+        label="What they said", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    date = forms.DateField(label="Date", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    act = forms.ModelChoiceField(
+        queryset=None, required=False, label="After the act", empty_label="No act in particular"
+    )
+
+    def __init__(self, *args, acts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["act"]
+        field.queryset = acts if acts is not None else Act.objects.none()
+        # Any of the customer's acts is accepted; the menu offers the latest ones only.
+        field.choices = [("", field.empty_label)] + [
+            (act.pk, f"{act.date:%d %b} · {act.solution[:60]}") for act in field.queryset[:ACTS_OFFERED]
+        ]
+
+
+class SurveyForm(forms.Form):
+    score = forms.TypedChoiceField(
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Pick a number from 0 to 10.", "invalid_choice": "Pick a number from 0 to 10."},
+    )
+    text = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+    consent = forms.BooleanField(required=False)

@@ -22,14 +22,17 @@ from core.money import ZERO
 from core.recognition import points_for_delivery
 from core.roles import require_team_of
 from core.security import security_event
+from integrations.models import Event
 
 from . import summaries
 from .budgets import budget_adjust
+from .events import act_event_emit
 from .followups import followups_after_delivery
 from .models import Act, ActEvent, ApprovalLevel, Status
 from .notifications import notify_decided, notify_request_waiting
 from .policy import cost_parse, spend_route
 from .receipts import RECEIPT_EXTENSIONS, receipt_content_type
+from .slack import approval_request_post
 
 logger = logging.getLogger(__name__)
 _random = secrets.SystemRandom()
@@ -154,6 +157,7 @@ def act_log(
             budget_adjust(act=act, new_commitment=cost)
             act.save()
             _record(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost)
+            act_event_emit(act, Event.ACT_LOGGED)
             if level == ApprovalLevel.EMPOWERED:
                 _record(
                     act,
@@ -163,12 +167,16 @@ def act_log(
                     amount=cost,
                     note=f"Within the empowerment limit of {money(team.empowerment_limit)}.",
                 )
+                act_event_emit(act, Event.ACT_APPROVED)
         else:
             act.status = Status.PENDING_APPROVAL
             act.requested_at = now
             act.save()
             _record(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost, at=now)
+            act_event_emit(act, Event.ACT_LOGGED)
+            act_event_emit(act, Event.ACT_APPROVAL_REQUESTED)
             on_commit_safely(notify_request_waiting, act.pk)
+            transaction.on_commit(lambda: approval_request_post(act.pk), robust=True)
         summaries.refresh_day(act.team_id, act.date)
     return act
 
@@ -237,6 +245,7 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
             note=note.strip(),
             at=act.decided_at,
         )
+        act_event_emit(act, Event.ACT_APPROVED)
         on_commit_safely(notify_decided, act.pk, event.pk)
         summaries.refresh_day(act.team_id, act.date)
     return act
@@ -268,6 +277,7 @@ def spend_decline(*, user: User, act: Act, note: str) -> Act:
             note=note,
             at=act.decided_at,
         )
+        act_event_emit(act, Event.ACT_DECLINED)
         on_commit_safely(notify_decided, act.pk, event.pk)
         summaries.refresh_day(act.team_id, act.date)
     return act
@@ -292,6 +302,7 @@ def spend_withdraw(*, user: User, act: Act, note: str = "") -> Act:
             amount=act.cost,
             note=note.strip(),
         )
+        act_event_emit(act, Event.ACT_WITHDRAWN)
         summaries.refresh_day(act.team_id, act.date)
     return act
 
@@ -341,7 +352,9 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
                     at=act.requested_at,
                     note=note or f"Cost {money(actual_cost)}, {money(actual_cost - approved)} more than approved.",
                 )
+                act_event_emit(act, Event.ACT_APPROVAL_REQUESTED)
                 on_commit_safely(notify_request_waiting, act.pk)
+                transaction.on_commit(lambda: approval_request_post(act.pk), robust=True)
                 summaries.refresh_day(act.team_id, act.date)
                 return act
             act.approved_amount = actual_cost
@@ -358,6 +371,7 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
             amount=actual_cost,
             note=note.strip(),
         )
+        act_event_emit(act, Event.ACT_DELIVERED)
         points_for_delivery(act=act)
         followups_after_delivery(act=act)
         summaries.refresh_day(act.team_id, act.date)
@@ -385,6 +399,7 @@ def act_customer_knows(*, user: User, act: Act, how: str) -> Act:
             amount=act.actual_cost,
             note=how,
         )
+        act_event_emit(act, Event.ACT_CUSTOMER_KNOWS)
         summaries.refresh_day(act.team_id, act.date)
     return act
 

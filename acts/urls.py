@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import slack_interactions, views
 
 app_name = "acts"
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("acts/<int:pk>/review/", views.act_review, name="review"),
     path("acts/<int:pk>/receipt/", views.act_receipt, name="receipt"),
     path("approvals/", views.approvals, name="approvals"),
+    path("integrations/slack/interactions", slack_interactions.slack_interactions, name="slack_interactions"),
 ]

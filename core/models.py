@@ -86,6 +86,9 @@ class Team(models.Model):
         default=default_escalation_hours,
         help_text="A request that has waited this many hours goes to the admins too.",
     )
+    # A Slack incoming webhook (https://hooks.slack.com/services/…): new approval requests
+    # are posted there with Approve / Open buttons. It is a secret of the team's Slack.
+    slack_webhook_url = models.URLField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -114,6 +117,15 @@ class User(AbstractUser):
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members")
     hide_from_leaderboard = models.BooleanField(default=False, help_text="Leave me off the team's leaderboard.")
+    # Their Slack member ID (U…): a button clicked in Slack acts as this user.
+    slack_user_id = models.CharField(max_length=20, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slack_user_id"], condition=~Q(slack_user_id=""), name="user_slack_user_id_unique"
+            ),
+        ]
 
     @cached_property
     def role(self) -> str:
@@ -223,6 +235,9 @@ class AuditEvent(models.Model):
         TEAM_CHANGED = "team_changed", "Team changed"
         REFERRAL_SET = "referral_set", "Referral set"
         CUSTOMER_EDITED = "customer_edited", "Customer edited"
+        WEBHOOK_ADDED = "webhook_added", "Webhook added"
+        WEBHOOK_REMOVED = "webhook_removed", "Webhook removed"
+        SLACK_CHANGED = "slack_changed", "Slack link changed"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # Null for changes made by a command (seed_demo) or a test factory. PROTECT: deleting

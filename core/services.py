@@ -2,9 +2,11 @@
 
 API tokens are in tokens.py, points and kudos in recognition.py."""
 
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django_otp import user_has_device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -167,3 +169,42 @@ def role_group(role: str) -> Group:
         for app_label, codename in [*ROLE_PERMISSIONS[Role(role)], *extra]:
             group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     return group
+
+
+# --- Slack member ID --------------------------------------------------------------------
+
+SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,19}")
+MSG_SLACK_USER_ID_FORMAT = (
+    "A Slack member ID looks like U012AB3CD4E: in Slack, open your profile, then ⋮ and Copy member ID."
+)
+MSG_SLACK_USER_ID_TAKEN = "That Slack member ID is already linked to another person in Second Mile."
+
+
+def user_slack_id_set(*, user: User, slack_user_id: str) -> User:
+    """Link the user to their Slack member ID (or unlink, with ""): a button they click in
+    Slack then acts as them. One Second Mile user per Slack member; written to the audit log."""
+    slack_user_id = (slack_user_id or "").strip()
+    if slack_user_id and not SLACK_USER_ID.fullmatch(slack_user_id):
+        raise errors.InvalidInput(MSG_SLACK_USER_ID_FORMAT, field="slack_user_id")
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        before = locked.slack_user_id
+        if slack_user_id and User.objects.filter(slack_user_id=slack_user_id).exclude(pk=user.pk).exists():
+            raise errors.Conflict(MSG_SLACK_USER_ID_TAKEN, field="slack_user_id")
+        locked.slack_user_id = slack_user_id
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["slack_user_id"])
+        except IntegrityError:
+            raise errors.Conflict(MSG_SLACK_USER_ID_TAKEN, field="slack_user_id") from None
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.SLACK_CHANGED,
+            target=locked,
+            team=locked.team,
+            before={"slack_user_id": before},
+            after={"slack_user_id": slack_user_id},
+            label=locked.display_name,
+        )
+    user.slack_user_id = slack_user_id
+    return user

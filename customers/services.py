@@ -12,6 +12,7 @@ from core.models import AuditEvent, Role, Team, User
 from core.recognition import points_for_referral
 from core.roles import team_require, visible_to
 
+from .events import customer_referred_emit
 from .models import (
     Customer,
 )
@@ -71,6 +72,8 @@ def customer_create(
             )
         if referred_by_story is not None:
             points_for_referral(customer=customer)
+        if referred_by is not None:
+            customer_referred_emit(customer)
     return customer
 
 
@@ -106,6 +109,7 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
         if customer is None:
             raise errors.NotAllowed("That customer belongs to another team.")
         had_story = customer.referred_by_story_id is not None
+        had_referrer = customer.referred_by_id is not None
         if REFERRAL_FIELDS[0] in fields or REFERRAL_FIELDS[1] in fields:
             referral_check(
                 customer=customer,
@@ -130,4 +134,6 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
         )
         if story is not None and not had_story:
             points_for_referral(customer=customer)
+        if customer.referred_by_id is not None and not had_referrer:
+            customer_referred_emit(customer)
     return customer

@@ -9,15 +9,17 @@ team's objects) and 409 (an illegal transition, or spend the budget cannot cover
 import logging
 
 from django.http import Http404
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from acts.api import router as acts_router
+from core import services
 from core.errors import MSG_MFA_API_PENDING, MSG_SERVER_ERROR, DomainError, NotAllowed
 from core.security import client_ip
 from core.tokens import api_token_user
 from customers.api import router as customers_router
+from integrations.api import router as integrations_router
 from secondmile.dashboard import figures as metrics
 from secondmile.dashboard.scope import dashboard_scope
 from stories.api import router as stories_router
@@ -86,17 +88,35 @@ class MeOut(Schema):
     role: str
     team: str | None
     team_id: int | None
+    slack_user_id: str = Field(description='the Slack member ID ("U…") Slack buttons act as; "" when none')
 
 
-@api.get("/me", response=MeOut, tags=["people"])
-def me(request):
-    user = request.auth
+class MePatch(Schema):
+    slack_user_id: str | None = Field(None, description='a Slack member ID like "U012AB3CD4E"; "" unlinks')
+
+
+def _me(user) -> dict:
     return {
         "username": user.username,
         "role": str(user.role),
         "team": user.team.name if user.team else None,
         "team_id": user.team_id,
+        "slack_user_id": user.slack_user_id,
     }
+
+
+@api.get("/me", response=MeOut, tags=["people"])
+def me(request):
+    return _me(request.auth)
+
+
+@api.patch("/me", response=MeOut, tags=["people"])
+def me_update(request, payload: MePatch):
+    """Change what a person sets for themselves: `slack_user_id` (409 when another person
+    has it, 400 when it is not a member ID)."""
+    if payload.slack_user_id is not None:
+        services.user_slack_id_set(user=request.auth, slack_user_id=payload.slack_user_id)
+    return _me(request.auth)
 
 
 class FunnelOut(Schema):
@@ -197,3 +217,4 @@ def dashboard(request, start: str = "", end: str = "", team: str = ""):
 api.add_router("/", customers_router)
 api.add_router("/", stories_router)
 api.add_router("/", acts_router)
+api.add_router("/", integrations_router)

@@ -45,3 +45,23 @@ class BudgetForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
     budget = forms.DecimalField(label="Budget for that month", **MONEY)
+
+
+class SlackMemberForm(forms.Form):
+    slack_user_id = forms.CharField(
+        label="Slack member ID",
+        max_length=20,
+        required=False,
+        help_text="In Slack: your profile, ⋮, Copy member ID (it starts with U). Leave empty to unlink.",
+        widget=forms.TextInput(attrs={"placeholder": "U012AB3CD4E", "autocomplete": "off"}),
+    )
+
+
+class SlackWebhookForm(forms.Form):
+    slack_webhook_url = forms.CharField(
+        label="Slack incoming webhook",
+        max_length=300,
+        required=False,
+        help_text="New approval requests are posted there with Approve and Open buttons. Empty: none.",
+        widget=forms.URLInput(attrs={"placeholder": "https://hooks.slack.com/services/…", "autocomplete": "off"}),
+    )

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "stories",
     "acts",
     "customers",
+    "integrations",
     "core",
 ]
 
@@ -179,6 +180,13 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Second Mile <secondmile@localhost>")
 # Where people reach the app: links in emails are absolute (a mail has no page to be relative to).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Outgoing webhooks and Slack posts go to public https addresses only; on (make run, tests)
+# it lets them reach loopback and private networks and plain http, for local receivers.
+WEBHOOK_ALLOW_PRIVATE = env.bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+# Slack's signing secret (the Slack app's Basic Information page): button clicks that do
+# not carry its signature are refused. Empty: every click is refused.
+SLACK_SIGNING_SECRET = env("SLACK_SIGNING_SECRET", default="")
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -332,6 +340,7 @@ MAIL_RETRY_MAX_MINUTES = env.int("MAIL_RETRY_MAX_MINUTES", default=240)
 # "daily" at HH:MM; "monthly" on the first of the month at HH:MM.
 TASK_SCHEDULE = {
     "mail-retries": {"task": "core.mail.mail_retries_enqueue", "every": 1},
+    "webhook-retries": {"task": "integrations.webhooks.webhook_deliveries_due", "every": 1},
     "approval-reminders": {"task": "acts.reminders.approval_reminders_send", "every": 5},
     "follow-up-reminders": {"task": "acts.reminders.followup_reminders_send", "daily": "08:00"},
     "monthly-digest": {"task": "secondmile.dashboard.digest.monthly_digest_send", "monthly": "08:00"},

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -12,13 +13,14 @@ from django.views.decorators.http import require_GET, require_POST
 from acts import budgets as team_budgets
 from acts import policy as spend_policy
 from acts import selectors as act_selectors
-from core import errors, formatting, tokens
+from core import errors, formatting, services, tokens
 from core.inputs import id_parse
 from core.models import AuditEvent, Role, Team
 from core.web import form_error, paginate
+from integrations import slack
 
 from . import mfa
-from .forms import BudgetForm, PolicyForm, TokenForm
+from .forms import BudgetForm, PolicyForm, SlackMemberForm, SlackWebhookForm, TokenForm
 from .home import home_context, profile_context
 
 
@@ -46,6 +48,7 @@ def profile(request):
         "tokens": request.user.api_tokens.all(),
         "token_form": TokenForm(),
         "new_token": request.session.pop("new_api_token", None),
+        "slack_form": SlackMemberForm(initial={"slack_user_id": request.user.slack_user_id}),
         **profile_context(user=request.user),
         **mfa.profile_context(request.user),
     }
@@ -62,6 +65,27 @@ def token_create(request):
     request.session["new_api_token"] = token
     messages.success(request, "Token created. Copy it now: it will not be shown again.")
     return redirect("profile")
+
+
+@login_required
+@require_POST
+def slack_member_set(request):
+    """The user links (or unlinks) their Slack member ID."""
+    form = SlackMemberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.user_slack_id_set(user=request.user, slack_user_id=form.cleaned_data["slack_user_id"])
+        except errors.DomainError as error:
+            messages.error(request, error.message)
+        else:
+            if request.user.slack_user_id:
+                linked = request.user.slack_user_id
+                messages.success(request, f"Linked to Slack member {linked}: Approve in Slack acts as you.")
+            else:
+                messages.success(request, "Unlinked from Slack.")
+    else:
+        messages.error(request, services.MSG_SLACK_USER_ID_FORMAT)
+    return redirect(f"{reverse('profile')}#slack")
 
 
 @login_required
@@ -101,7 +125,25 @@ def team_policy(request):
             "budget": act_selectors.budget_summary(team=team, month=today)["budget"],
         },
     )
-    if request.method == "POST":
+    slack_form = SlackWebhookForm(
+        request.POST if request.POST.get("form") == "slack" else None,
+        initial={"slack_webhook_url": team.slack_webhook_url},
+    )
+    if request.method == "POST" and request.POST.get("form") == "slack":
+        if slack_form.is_valid():
+            try:
+                slack.team_slack_webhook_set(
+                    user=request.user, team=team, url=slack_form.cleaned_data["slack_webhook_url"]
+                )
+            except errors.DomainError as error:
+                form_error(slack_form, error)
+            else:
+                if slack_form.cleaned_data["slack_webhook_url"]:
+                    messages.success(request, f"Saved {team}'s Slack channel: new requests are posted there.")
+                else:
+                    messages.success(request, f"{team} no longer posts requests to Slack.")
+                return redirect(f"{request.path}?team={team.pk}")
+    elif request.method == "POST":
         try:
             if request.POST.get("form") == "policy" and policy_form.is_valid():
                 spend_policy.team_policy_update(user=request.user, team=team, **policy_form.cleaned_data)
@@ -126,6 +168,7 @@ def team_policy(request):
             "teams": teams,
             "policy_form": policy_form,
             "budget_form": budget_form,
+            "slack_form": slack_form,
             "budgets": budgets,
         },
     )

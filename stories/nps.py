@@ -14,6 +14,7 @@ from core.models import User
 from core.roles import require_team_of
 from customers.models import Customer
 
+from .events import nps_detractor_emit
 from .models import NpsResponse
 from .services import STORY_TEXT_MAX
 
@@ -53,6 +54,7 @@ def nps_row_create(
             kind=FollowUp.Kind.DETRACTOR,
             due_on=timezone.localdate(),
         )
+        nps_detractor_emit(response)
     return response
 
 

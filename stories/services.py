@@ -18,7 +18,9 @@ from core.models import Role, User
 from core.recognition import points_for_story
 from core.roles import require_team_of
 from customers.models import Customer
+from integrations.models import Event
 
+from .events import story_event_emit
 from .models import Channel, Story, StoryEvent, StoryStatus
 
 MSG_STORY_ACT_NOT_THEIRS = "A story retells acts done for {name}; that act was for another customer."
@@ -81,6 +83,7 @@ def story_row_create(
     if acts:
         story.acts.set(acts)
     StoryEvent.objects.create(story=story, actor=recorded_by, to_status=StoryStatus.SUBMITTED)
+    story_event_emit(story, Event.STORY_SUBMITTED)
     return story
 
 
@@ -180,4 +183,6 @@ def story_moderate(*, user: User, story: Story, decision: str, reason: str = "")
         StoryEvent.objects.create(story=story, actor=user, from_status=from_status, to_status=new_status, note=reason)
         if new_status in (StoryStatus.APPROVED, StoryStatus.FEATURED):
             points_for_story(story=story)
+            featured = new_status == StoryStatus.FEATURED
+            story_event_emit(story, Event.STORY_FEATURED if featured else Event.STORY_APPROVED)
     return story

@@ -46,7 +46,13 @@ def test_me_needs_authentication(client):
 def test_me_with_a_bearer_token(bearer, manager):
     response = bearer(manager).get("/api/me")
     assert response.status_code == 200
-    assert response.json() == {"username": "marcus", "role": "manager", "team": "Harbour", "team_id": manager.team_id}
+    assert response.json() == {
+        "username": "marcus",
+        "role": "manager",
+        "team": "Harbour",
+        "team_id": manager.team_id,
+        "slack_user_id": "",
+    }
 
 
 def test_a_wrong_token_is_refused(client, staff):

@@ -27,15 +27,21 @@ def test_the_schedule_enqueues_each_slot_once():
             "mail-retries",
             "monthly-digest",
             "prune-task-results",  # due at 03:30, caught up: within its six hours
+            "webhook-retries",
         ]
         assert schedule_tick() == [], "a second scheduler (or tick) in the same slot enqueues nothing"
         call_command("run_schedule", once=True, verbosity=0)
-    assert DBTaskResult.objects.count() == 5
+    assert DBTaskResult.objects.count() == 6
     with time_machine.travel(FIRST_OF_JUNE_0800 + datetime.timedelta(minutes=1), tick=False):
-        assert schedule_tick() == ["mail-retries"]
+        assert sorted(schedule_tick()) == ["mail-retries", "webhook-retries"]
     with time_machine.travel(FIRST_OF_JUNE_0800 + datetime.timedelta(hours=19, minutes=30), tick=False):
         # 03:30 the next day: the pruning, the frequent ones; the digest waits a month.
-        assert sorted(schedule_tick()) == ["approval-reminders", "mail-retries", "prune-task-results"]
+        assert sorted(schedule_tick()) == [
+            "approval-reminders",
+            "mail-retries",
+            "prune-task-results",
+            "webhook-retries",
+        ]
     run_worker()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
 

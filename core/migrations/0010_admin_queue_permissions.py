@@ -36,7 +36,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("secondmile", "0008_queue_mail_schedule_reminders"),
+        ("secondmile", "0009_queue_mail_schedule_reminders"),
         ("django_tasks_database", "0021_conditional_partial_index_ordering"),
     ]
 

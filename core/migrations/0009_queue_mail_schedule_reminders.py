@@ -9,7 +9,7 @@ import core.models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('secondmile', '0007_day_summary_moved_out'),
+        ('secondmile', '0008_slack_links_and_webhook_audit'),
     ]
 
     operations = [

@@ -1,0 +1,1 @@
+from tests.outgoing import dns, private_allowed, queue, receiver  # noqa: F401  (fixtures)

@@ -1,4 +1,5 @@
-# Second Mile: `make run` serves the demo on http://127.0.0.1:8000; `make test` runs every test.
+# Second Mile: `make run` serves the demo on http://127.0.0.1:8000 (with a task worker and the
+# scheduler beside it); `make test` runs every test.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -38,7 +39,7 @@ run: migrate
 	DEBUG=1 $(PY) manage.py seed_demo
 	@echo ""
 	@echo "Second Mile is at http://$(HOST):$(PORT)/ — log in as staff, manager or admin (password secondmile-demo)."
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 PY=$(PY) bin/run-all $(HOST):$(PORT)
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

@@ -154,6 +154,8 @@ class ActEvent(models.Model):
         DELIVERED = "delivered", "Delivered"
         CUSTOMER_KNOWS = "customer_knows", "Customer knows"
         REVIEWED = "reviewed", "Looked at by a manager"
+        REMINDED = "reminded", "Approvers reminded"
+        ESCALATED = "escalated", "Sent to the admins too"
 
     act = models.ForeignKey(Act, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -69,12 +69,25 @@ def team_create(*, user: User, name: str, **policy) -> Team:
     return team
 
 
-POLICY_FIELDS = ("monthly_budget", "empowerment_limit", "manager_limit", "receipt_required_above", "review_share")
+POLICY_FIELDS = (
+    "monthly_budget",
+    "empowerment_limit",
+    "manager_limit",
+    "receipt_required_above",
+    "review_share",
+    "reminder_hours",
+    "escalation_hours",
+)
+
+
+MAX_WAIT_HOURS = 24 * 30
+MSG_REMINDER_HOURS = f"Remind after 1 to {MAX_WAIT_HOURS} hours."
+MSG_ESCALATION_HOURS = f"Send to the admins no sooner than the reminder, and within {MAX_WAIT_HOURS} hours."
 
 
 def team_policy_update(*, user: User, team: Team, **policy) -> Team:
     """Change a team's spend policy (admins): default budget, limits, receipt threshold,
-    review share."""
+    review share, and the hours after which a waiting request reminds and escalates."""
     if user.role != Role.ADMIN:
         raise errors.NotAllowed("Only admins change a team's spend policy.")
     unknown = set(policy) - set(POLICY_FIELDS)
@@ -89,6 +102,10 @@ def team_policy_update(*, user: User, team: Team, **policy) -> Team:
             raise errors.InvalidInput("The manager limit cannot be below the empowerment limit.", field="manager_limit")
         if not Decimal(0) <= team.review_share <= Decimal(1):
             raise errors.InvalidInput("The review share is between 0 and 1.", field="review_share")
+        if not 1 <= team.reminder_hours <= MAX_WAIT_HOURS:
+            raise errors.InvalidInput(MSG_REMINDER_HOURS, field="reminder_hours")
+        if not team.reminder_hours <= team.escalation_hours <= MAX_WAIT_HOURS:
+            raise errors.InvalidInput(MSG_ESCALATION_HOURS, field="escalation_hours")
         team.save()
         audit_record(
             actor=user, action=AuditEvent.Action.POLICY_CHANGED, target=team, team=team, before=before, after=policy

@@ -2,8 +2,9 @@
 
 Every transition re-reads the act with select_for_update inside one transaction,
 checks the state it starts from, writes the new state and one history row, and
-only then (after commit) sends mail. Budget commitments lock the month's budget
-row, so concurrent approvals queue on it and can never overspend it.
+only then (after commit) enqueues its mail (acts/notifications.py). Budget
+commitments lock the month's budget row, so concurrent approvals queue on it and
+can never overspend it.
 """
 
 import datetime
@@ -185,7 +186,7 @@ def act_log(
             _record(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost, at=now)
             act_event_emit(act, Event.ACT_LOGGED)
             act_event_emit(act, Event.ACT_APPROVAL_REQUESTED)
-            on_commit_safely(lambda: notify_request_waiting(act.pk))
+            on_commit_safely(notify_request_waiting, act.pk)
             transaction.on_commit(lambda: approval_request_post(act.pk), robust=True)
         _summaries_refresh(act)
     return act
@@ -250,7 +251,7 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
         act.decided_at = timezone.now()
         act.decision_note = note.strip()
         act.save()
-        _record(
+        event = _record(
             act,
             actor=user,
             action=ActEvent.Action.APPROVED,
@@ -260,7 +261,7 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
             at=act.decided_at,
         )
         act_event_emit(act, Event.ACT_APPROVED)
-        on_commit_safely(lambda: notify_decided(act.pk))
+        on_commit_safely(notify_decided, act.pk, event.pk)
         _summaries_refresh(act)
     return act
 
@@ -282,7 +283,7 @@ def spend_decline(*, user: User, act: Act, note: str) -> Act:
         act.decided_at = timezone.now()
         act.decision_note = note
         act.save()
-        _record(
+        event = _record(
             act,
             actor=user,
             action=ActEvent.Action.DECLINED,
@@ -292,7 +293,7 @@ def spend_decline(*, user: User, act: Act, note: str) -> Act:
             at=act.decided_at,
         )
         act_event_emit(act, Event.ACT_DECLINED)
-        on_commit_safely(lambda: notify_decided(act.pk))
+        on_commit_safely(notify_decided, act.pk, event.pk)
         _summaries_refresh(act)
     return act
 
@@ -369,7 +370,7 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
                     note=note or f"Cost {money(actual_cost)}, {money(actual_cost - approved)} more than approved.",
                 )
                 act_event_emit(act, Event.ACT_APPROVAL_REQUESTED)
-                on_commit_safely(lambda: notify_request_waiting(act.pk))
+                on_commit_safely(notify_request_waiting, act.pk)
                 transaction.on_commit(lambda: approval_request_post(act.pk), robust=True)
                 _summaries_refresh(act)
                 return act

@@ -1,4 +1,5 @@
-"""Teams, people and their roles, API tokens, recognition (points, kudos) and the audit log."""
+"""Teams, people and their roles, API tokens, recognition (points, kudos), the audit log,
+and the work after the request: mail waiting to go out and the schedule's runs."""
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -29,6 +30,14 @@ def default_receipt_required_above():
 
 def default_review_share():
     return settings.SECONDMILE["REVIEW_SHARE"]
+
+
+def default_reminder_hours():
+    return settings.SECONDMILE["REMINDER_HOURS"]
+
+
+def default_escalation_hours():
+    return settings.SECONDMILE["ESCALATION_HOURS"]
 
 
 class Role(models.TextChoices):
@@ -71,6 +80,14 @@ class Team(models.Model):
         default=default_review_share,
         help_text="Share of empowered acts put in front of a manager for a look (0 to 1).",
     )
+    reminder_hours = models.PositiveSmallIntegerField(
+        default=default_reminder_hours,
+        help_text="A request that has waited this many hours reminds its approvers (once).",
+    )
+    escalation_hours = models.PositiveSmallIntegerField(
+        default=default_escalation_hours,
+        help_text="A request that has waited this many hours goes to the admins too.",
+    )
     # A Slack incoming webhook (https://hooks.slack.com/services/…): new approval requests
     # are posted there with Approve / Open buttons. It is a secret of the team's Slack.
     slack_webhook_url = models.URLField(max_length=300, blank=True)
@@ -87,6 +104,10 @@ class Team(models.Model):
             ),
             models.CheckConstraint(condition=Q(monthly_budget__gte=0), name="team_budget_gte_0"),
             models.CheckConstraint(condition=Q(receipt_required_above__gte=0), name="team_receipt_threshold_gte_0"),
+            models.CheckConstraint(
+                condition=Q(reminder_hours__gte=1) & Q(escalation_hours__gte=F("reminder_hours")),
+                name="team_reminder_before_escalation",
+            ),
         ]
 
     def __str__(self):
@@ -392,3 +413,60 @@ class PointsToDate(models.Model):
 
     def __str__(self):
         return f"{self.user_id} in {self.team_id} by {self.date}: {self.points}"
+
+
+class OutgoingMail(models.Model):
+    """One mail to one recipient, kept from the moment it is queued until it is sent.
+
+    `key` names the message (say "act:12:waiting:1733140800:7", the request of act 12 for
+    approver 7), so that whatever runs twice (a task retried, a schedule run again) finds
+    the row and sends nothing new. The worker claims a queued row with a conditional
+    update before it talks to the mail server, so two workers never send the same row.
+    The body can hold a single-use link (a customer's survey): it is erased once sent.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    key = models.CharField(max_length=200, unique=True)
+    to = models.EmailField()
+    subject = models.CharField(max_length=255)
+    body = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False), name="outgoing_mail_sent_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} to {self.to}"
+
+
+class ScheduledRun(models.Model):
+    """One run of a scheduled task, for one slot of its schedule ("digest" at 08:00 on
+    1 December). Unique, so that two schedulers (or one restarted) enqueue a slot once."""
+
+    name = models.CharField(max_length=60)
+    slot = models.DateTimeField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-slot"]
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="scheduled_run_once_per_slot")]
+
+    def __str__(self):
+        return f"{self.name} at {self.slot:%Y-%m-%d %H:%M}"

@@ -59,6 +59,16 @@ ADMIN_SIGN_IN_PERMISSIONS = [
     ("otp_static", "delete_staticdevice"),
 ]
 
+# Admins watch the work queue in the Django admin: tasks and outgoing mail, and run a
+# failed one again (secondmile/tasks_admin.py).
+ADMIN_QUEUE_PERMISSIONS = [
+    ("django_tasks_database", "view_dbtaskresult"),
+    ("django_tasks_database", "change_dbtaskresult"),
+    ("secondmile", "view_outgoingmail"),
+    ("secondmile", "change_outgoingmail"),
+    ("secondmile", "view_scheduledrun"),
+]
+
 
 def sees_all_teams(user) -> bool:
     return user.role == Role.ADMIN

@@ -15,6 +15,8 @@ from core.admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin
 from core.models import ApiToken, AuditEvent, Kudos, PointsEntry, Role, Team, User
 from core.services import member_set_role, member_set_team
 
+from . import tasks_admin  # noqa: F401  (the work queue's pages)
+
 MSG_TEAM_REQUIRED = "Every person belongs to a team: choose one."
 ROLE_HELP = (
     "What they may do. Admins also manage teams and people here, in the Django admin: staff status follows the role."

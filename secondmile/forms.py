@@ -24,6 +24,18 @@ class PolicyForm(forms.Form):
         max_value=1,
         help_text="0.10 means one in ten, at random.",
     )
+    reminder_hours = forms.IntegerField(
+        label="Remind approvers after (hours)",
+        min_value=1,
+        max_value=720,
+        help_text="A request that has waited this long reminds its approvers, once.",
+    )
+    escalation_hours = forms.IntegerField(
+        label="Send to the admins after (hours)",
+        min_value=1,
+        max_value=720,
+        help_text="A request that has waited this long goes to the admins too.",
+    )
 
 
 class BudgetForm(forms.Form):

@@ -194,6 +194,8 @@ _smtp_options = {
     "password": _email["EMAIL_HOST_PASSWORD"],
     "use_tls": _email.get("EMAIL_USE_TLS", False),
     "use_ssl": _email.get("EMAIL_USE_SSL", False),
+    # A mail server that accepts the connection and then hangs holds one worker, not forever.
+    "timeout": env.int("EMAIL_TIMEOUT", default=10),
 }
 MAILERS = {
     "default": {
@@ -269,6 +271,10 @@ SECONDMILE = {
     "MONTHLY_BUDGET": env("MONTHLY_BUDGET", cast=Decimal, default=Decimal("1000.00")),
     "RECEIPT_REQUIRED_ABOVE": env("RECEIPT_REQUIRED_ABOVE", cast=Decimal, default=Decimal("75.00")),
     "REVIEW_SHARE": env("REVIEW_SHARE", cast=Decimal, default=Decimal("0.10")),
+    # A waiting request reminds its approvers after this long, and goes to the admins too
+    # after the second (hours; an admin changes them per team).
+    "REMINDER_HOURS": env.int("REMINDER_HOURS", default=24),
+    "ESCALATION_HOURS": env.int("ESCALATION_HOURS", default=48),
     "MAX_ACT_COST": Decimal("10000.00"),
     "RECEIPT_MAX_BYTES": 5 * 1024 * 1024,
     "SURVEY_LINK_DAYS": env.int("SURVEY_LINK_DAYS", default=30),
@@ -337,3 +343,34 @@ LOGGING["loggers"] = {
     # runserver's access log names each path, survey links included: through the filter.
     "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
 }
+
+# --- Work after the request: the task queue, mail, the schedule ----------------------
+# Tasks (django.tasks) are rows in the same database, run by `manage.py db_worker`
+# processes: each claims a row with SELECT ... FOR UPDATE SKIP LOCKED, so several workers
+# on several machines share one PostgreSQL queue and never run a task twice.
+INSTALLED_APPS += ["django_tasks_db"]
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory, for the test database too: a worker started by a test is another
+    # process and must see the rows the test wrote.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-secondmile.sqlite3")}
+
+# A mail that cannot be sent is tried again after 1, 2, 4 ... minutes (at most
+# MAIL_RETRY_MAX_MINUTES apart), MAIL_MAX_ATTEMPTS times in all (about a day), then kept
+# as failed for an admin to look at (Django admin, Outgoing mails).
+MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=12)
+MAIL_RETRY_MAX_MINUTES = env.int("MAIL_RETRY_MAX_MINUTES", default=240)
+
+# The schedule `manage.py run_schedule` keeps (one process is enough; a second one does no
+# harm: each slot is enqueued once). Times are in TIME_ZONE. "every" is in minutes;
+# "daily" at HH:MM; "monthly" on the first of the month at HH:MM.
+TASK_SCHEDULE = {
+    "mail-retries": {"task": "core.mail.mail_retries_enqueue", "every": 1},
+    "webhook-retries": {"task": "integrations.webhooks.webhook_deliveries_due", "every": 1},
+    "approval-reminders": {"task": "acts.reminders.approval_reminders_send", "every": 5},
+    "follow-up-reminders": {"task": "acts.reminders.followup_reminders_send", "daily": "08:00"},
+    "monthly-digest": {"task": "secondmile.dashboard.digest.monthly_digest_send", "monthly": "08:00"},
+    "prune-task-results": {"task": "secondmile.schedule.task_results_prune", "daily": "03:30"},
+}
+# Finished task results (and the schedule's runs) are deleted after this many days.
+TASK_RESULTS_KEEP_DAYS = env.int("TASK_RESULTS_KEEP_DAYS", default=14)

@@ -5,7 +5,6 @@ import datetime
 import secrets
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -14,7 +13,7 @@ from django.utils import timezone
 from acts.models import Act
 from core import errors
 from core.formatting import day
-from core.mail import on_commit_safely, subject
+from core.mail import mail_queue
 from core.models import User
 from core.roles import require_team_of
 from core.tokens import token_hash
@@ -119,23 +118,25 @@ def survey_link_create(*, user: User, act, send_email: bool = False, site_url: s
         )
         if send_email:
             url = site_url.rstrip("/") + reverse("survey", args=[token])
-            on_commit_safely(lambda: _send_survey_email(link.pk, url))
+            # Queued in this transaction: the mail is the only place the link's token is
+            # kept (the link row has its hash), and its body is erased once sent.
+            _queue_survey_email(link, url)
     return link, token
 
 
-def _send_survey_email(link_id: int, url: str) -> None:
-    link = SurveyLink.objects.select_related("act__customer", "act__team", "act__author").get(pk=link_id)
-    act = link.act
+def _queue_survey_email(link: SurveyLink, url: str) -> None:
+    act = SurveyLink.objects.select_related("act__customer", "act__team", "act__author").get(pk=link.pk).act
     body = (
         f"Hello {act.customer.name},\n\n"
         f"{act.author.display_name} at {act.team.name} was glad to help. Would you tell us how it "
         f"went? It takes ten seconds:\n\n{url}\n\n"
         f"The link is yours alone and works once, until {day(link.expires_at)}.\n"
     )
-    # Called after commit through on_commit_safely: a failing mail server is logged there
-    # and cannot undo the link.
-    send_mail(
-        subject(f"A quick question from {act.team.name}"), body, settings.DEFAULT_FROM_EMAIL, [act.customer.email]
+    mail_queue(
+        key=f"survey-link:{link.pk}",
+        to=act.customer.email,
+        subject_text=f"A quick question from {act.team.name}",
+        body=body,
     )
 
 

@@ -23,6 +23,17 @@ def _no_role_requires_mfa(settings):
     settings.MFA_REQUIRED_ROLES = []
 
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Tasks run where they are enqueued (mail after commit, for one): what most tests
+    mean. The tests of the queue itself (tests/queue/) use the database backend
+    and a real worker."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache(request):
     """Rate-limit counters live in the database cache table, which a transactional test's

@@ -136,6 +136,8 @@ def test_a_team_policy_edited_in_the_admin_is_audited(client_for, admin_user, te
             "manager_limit": "250.00",
             "receipt_required_above": str(team.receipt_required_above),
             "review_share": str(team.review_share),
+            "reminder_hours": str(team.reminder_hours),
+            "escalation_hours": str(team.escalation_hours),
         },
     )
     assert response.status_code == 302

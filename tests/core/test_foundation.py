@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db.utils import OperationalError
 
 from acts.models import Act
-from core.models import User
+from core.models import OutgoingMail, User
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +99,8 @@ def test_policy_page_edits_limits_and_a_months_budget(client, admin_user, team):
             "manager_limit": "30",
             "receipt_required_above": "75",
             "review_share": "0.2",
+            "reminder_hours": "24",
+            "escalation_hours": "48",
         },
     )
     assert "cannot be below the empowerment limit" in response.content.decode()
@@ -113,10 +115,25 @@ def test_policy_page_edits_limits_and_a_months_budget(client, admin_user, team):
             "manager_limit": "120",
             "receipt_required_above": "75",
             "review_share": "0.2",
+            "reminder_hours": "24",
+            "escalation_hours": "48",
         },
     )
     team.refresh_from_db()
     assert (team.empowerment_limit, team.manager_limit) == (40, 120)
+    policy = {
+        "form": "policy",
+        "monthly_budget": "800",
+        "empowerment_limit": "40",
+        "manager_limit": "120",
+        "receipt_required_above": "75",
+        "review_share": "0.2",
+    }
+    response = client.post(f"/team/policy/?team={team.pk}", {**policy, "reminder_hours": "12", "escalation_hours": "6"})
+    assert "Send to the admins no sooner than the reminder" in response.content.decode()
+    client.post(f"/team/policy/?team={team.pk}", {**policy, "reminder_hours": "12", "escalation_hours": "36"})
+    team.refresh_from_db()
+    assert (team.reminder_hours, team.escalation_hours) == (12, 36)
     response = client.post(
         f"/team/policy/?team={team.pk}", {"form": "budget", "month": "2026-12", "budget": "1500"}, follow=True
     )
@@ -135,6 +152,7 @@ def test_seed_demo_mails_nobody(mailoutbox):
     call_command("seed_demo", force=True)
     assert Act.objects.filter(status="pending_approval").exists()
     assert mailoutbox == []
+    assert not OutgoingMail.objects.exists()
 
 
 # --- Settings read in a fresh process ---------------------------------------------

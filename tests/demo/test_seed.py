@@ -150,6 +150,8 @@ def test_demo_admin_is_an_admin_by_role_not_a_superuser(demo, client):
             "manager_limit": "100.00",
             "receipt_required_above": "75.00",
             "review_share": "0.10",
+            "reminder_hours": "24",
+            "escalation_hours": "48",
         },
     )
     assert response.status_code == 302

@@ -13,6 +13,8 @@ from django.test.utils import override_settings
 from secondmile.demo import data, loader
 
 SILENT_MAIL = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
+# The notifications after commit are tasks: kept in memory and dropped, never queued.
+NO_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
 
 
 class Command(BaseCommand):
@@ -30,7 +32,7 @@ class Command(BaseCommand):
         # Demo requests and decisions would mail their demo people (example.com
         # addresses, or the console): the seed sends nothing. The override is the outer
         # block because the mails go out when the transaction commits.
-        with override_settings(MAILERS=SILENT_MAIL), transaction.atomic():
+        with override_settings(MAILERS=SILENT_MAIL, TASKS=NO_TASKS), transaction.atomic():
             loaded = loader.load()
         self.stdout.write("Loaded demo customers and acts." if loaded else "Demo data already there; kept it.")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {data.PASSWORD}):"))

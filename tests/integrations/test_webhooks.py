@@ -63,11 +63,13 @@ def test_a_receiver_that_fails_once_gets_the_event_twice_signed_and_the_second_i
         assert approved.status_code == 200
 
         with django_capture_on_commit_callbacks(execute=True):
-            assert queue.run_due() == [WebhookDelivery.Status.PENDING]  # the first try: 500
+            # The first try (the receiver answers 500), then the requester's decision mail (1 sent).
+            assert queue.run_due() == [WebhookDelivery.Status.PENDING, 1]
         delivery = WebhookDelivery.objects.get()
         assert delivery.attempts_count == 1
         assert delivery.next_attempt_at == NOW + datetime.timedelta(seconds=30)
-        assert queue.run_due() == []  # the retry waits for its time
+        assert queue.run_due() == ["sent"]  # the decision mail goes out; the retry waits for its time
+        assert queue.run_due() == []
 
         clock.shift(datetime.timedelta(seconds=30))
         with django_capture_on_commit_callbacks(execute=True):

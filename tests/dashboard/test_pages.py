@@ -69,7 +69,7 @@ def test_an_empty_period_shows_dashes_not_zero_percent(client_for, staff):
 def test_a_bad_date_says_so_and_shows_this_month(client_for, staff):
     response = client_for(staff).get("/dashboard/?period=custom&start=2026-02-30")
     assert response.status_code == 200
-    assert "start: give a date as YYYY-MM-DD. Showing this month instead." in response.content.decode()
+    assert "start: give a date as YYYY-MM-DD. Showing the last 30 days instead." in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -7,12 +7,13 @@ from typing import Annotated, Literal
 
 import pydantic
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 from pydantic import BeforeValidator, WithJsonSchema
 
 from core.errors import InvalidInput
+from core.inputs import BlankIsAny
 from core.paging import PageNumber
 
 from . import selectors, services
@@ -113,11 +114,20 @@ class BudgetOut(Schema):
     remaining: Money
 
 
+class ActFilter(FilterSchema):
+    """`GET /api/acts?status=&quadrant=&trigger=&kind=`: each given one narrows the list
+    to acts with that value (an unknown value finds none); empty or absent means any."""
+
+    status: BlankIsAny = None
+    quadrant: BlankIsAny = None
+    trigger: BlankIsAny = None
+    kind: BlankIsAny = None
+
+
 @router.get("/acts", response=list[ActOut])
 @paginate(PageNumber, page_size=20)
-def act_list(request, status: str = "", quadrant: str = "", trigger: str = "", kind: str = ""):
-    filters = {"status": status, "quadrant": quadrant, "trigger": trigger, "kind": kind}
-    return selectors.act_feed(user=request.auth, filters=filters)
+def act_list(request, filters: Query[ActFilter]):
+    return filters.filter(selectors.act_feed(user=request.auth))
 
 
 @router.get("/acts/{act_id}", response=ActOut)

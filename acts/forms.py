@@ -7,6 +7,7 @@ from django.utils import timezone
 from core import errors
 from core.formatting import money
 from core.money import MONEY_FORM_FIELD
+from core.rendering import grouped
 from customers.models import Customer
 from customers.picker import MSG_PICK_ONE, CustomerField
 
@@ -18,20 +19,31 @@ MSG_NO_CUSTOMER = "Choose a customer, or type a new customer's name."
 
 
 class ActForm(forms.Form):
-    customer = CustomerField(queryset=Customer.objects.none(), required=False, label="Customer")
-    new_customer_name = forms.CharField(required=False, max_length=120, label="…or a new customer's name")
+    # One of the two is needed: neither says "(optional)".
+    customer = grouped(
+        CustomerField(queryset=Customer.objects.none(), required=False, label="Customer"), hide_optional=True
+    )
+    new_customer_name = grouped(
+        forms.CharField(required=False, max_length=120, label="…or a new customer's name"), hide_optional=True
+    )
     new_customer_email = forms.EmailField(required=False, label="New customer's email")
     problem = forms.CharField(label="What did they expect or need?", widget=forms.Textarea(attrs={"rows": 2}))
-    quadrant = forms.ChoiceField(
-        label="Which expectation did you go beyond?",
-        widget=forms.RadioSelect,
-        choices=[(q.value, f"{q.label} — {QUADRANT_HINTS[q]}") for q in Quadrant],
+    quadrant = grouped(
+        forms.ChoiceField(
+            label="Which expectation did you go beyond?",
+            widget=forms.RadioSelect,
+            choices=[(q.value, f"{q.label} — {QUADRANT_HINTS[q]}") for q in Quadrant],
+        ),
+        group_class="choices-grid",
     )
-    trigger = forms.ChoiceField(
-        label="Was it a surprise or a recovery?",
-        widget=forms.RadioSelect,
-        choices=Trigger.choices,
-        initial=Trigger.PROACTIVE,
+    trigger = grouped(
+        forms.ChoiceField(
+            label="Was it a surprise or a recovery?",
+            widget=forms.RadioSelect,
+            choices=Trigger.choices,
+            initial=Trigger.PROACTIVE,
+        ),
+        group_class="choices-grid",
     )
     solution = forms.CharField(label="What did you do?", widget=forms.Textarea(attrs={"rows": 3}))
     kind = forms.ChoiceField(label="Kind of gesture", choices=Kind.choices)
@@ -48,20 +60,24 @@ class ActForm(forms.Form):
         help_text="0 if it cost nothing but time.",
         widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
-    right_thing = forms.CharField(
-        required=False,
-        label="Is it the right thing to do? Why?",
-        widget=forms.Textarea(attrs={"rows": 2}),
+    # The three questions: asked when there is a cost (the fieldset's legend says so).
+    right_thing = grouped(
+        forms.CharField(
+            required=False, label="Is it the right thing to do? Why?", widget=forms.Textarea(attrs={"rows": 2})
+        ),
+        hide_optional=True,
     )
-    great_experience = forms.CharField(
-        required=False,
-        label="Will it make a great experience? How?",
-        widget=forms.Textarea(attrs={"rows": 2}),
+    great_experience = grouped(
+        forms.CharField(
+            required=False, label="Will it make a great experience? How?", widget=forms.Textarea(attrs={"rows": 2})
+        ),
+        hide_optional=True,
     )
-    how_they_know = forms.CharField(
-        required=False,
-        label="How will the customer know what we did?",
-        widget=forms.Textarea(attrs={"rows": 2}),
+    how_they_know = grouped(
+        forms.CharField(
+            required=False, label="How will the customer know what we did?", widget=forms.Textarea(attrs={"rows": 2})
+        ),
+        hide_optional=True,
     )
     date = forms.DateField(
         initial=timezone.localdate,
@@ -113,28 +129,45 @@ class FeedFilterForm(forms.Form):
         self.fields["author"].choices = [("", "Anyone")] + [(str(person.pk), person.display_name) for person in people]
 
 
+AMOUNT_WIDGET = {"step": "0.01", "inputmode": "decimal"}
+
+
 class ApproveForm(forms.Form):
-    amount = forms.DecimalField(
-        required=False,
-        label="Amount",
-        **MONEY,
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    # Filled in with what was asked; left empty, the asked amount is approved.
+    amount = grouped(
+        forms.DecimalField(required=False, label="Amount", **MONEY, widget=forms.NumberInput(attrs=AMOUNT_WIDGET)),
+        hide_optional=True,
     )
-    note = forms.CharField(required=False, label="Note (optional)", max_length=1000)
+    note = forms.CharField(required=False, label="Note", max_length=1000)
 
 
 class DeclineForm(forms.Form):
-    note = forms.CharField(label="Reason", max_length=1000, error_messages={"required": "Say why you decline."})
+    note = forms.CharField(
+        label="Reason to decline", max_length=1000, error_messages={"required": "Say why you decline."}
+    )
 
 
 class DeliverForm(forms.Form):
     actual_cost = forms.DecimalField(
         label="What it actually cost",
         **MONEY,
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        widget=forms.NumberInput(attrs=AMOUNT_WIDGET),
     )
-    receipt = forms.FileField(required=False, label="Receipt (image or PDF, up to 5 MB)")
-    note = forms.CharField(required=False, label="Note (optional)", max_length=1000)
+    receipt = forms.FileField(
+        required=False,
+        label="Receipt",
+        help_text="An image or a PDF, up to 5 MB.",
+        widget=forms.FileInput(attrs={"accept": "image/*,application/pdf"}),
+    )
+    note = forms.CharField(required=False, label="Note", max_length=1000)
+
+    def __init__(self, *args, receipt_above=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if receipt_above is not None:
+            # The service refuses a delivery above the team's receipt limit without one.
+            receipt = self.fields["receipt"]
+            receipt.help_text = f"Needed above {money(receipt_above)}: an image or a PDF, up to 5 MB."
+            receipt.hide_optional = True
 
 
 class CustomerKnowsForm(forms.Form):
@@ -146,4 +179,18 @@ class CustomerKnowsForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    note = forms.CharField(required=False, label="Note (optional)", max_length=1000)
+    note = forms.CharField(required=False, label="Note", max_length=1000)
+
+
+def decision_forms(act) -> dict:
+    """The approve and decline forms of one request in the approval queue, their ids made
+    unique by the act's id: a page shows several requests."""
+    return {
+        "approve": ApproveForm(initial={"amount": act.cost}, auto_id=f"approve-%s-{act.pk}"),
+        "decline": DeclineForm(auto_id=f"decline-%s-{act.pk}"),
+    }
+
+
+def review_form(act) -> ReviewForm:
+    """The "mark as seen" form of one act in the queue's sample, its ids unique on the page."""
+    return ReviewForm(auto_id=f"review-%s-{act.pk}")

@@ -26,6 +26,8 @@ from .forms import (
     DeliverForm,
     FeedFilterForm,
     ReviewForm,
+    decision_forms,
+    review_form,
 )
 from .models import ApprovalLevel, Status
 
@@ -117,11 +119,14 @@ def act_detail(request, pk):
         "timeline": selectors.act_timeline(act=act),
         "stories": act.stories.select_related("customer").order_by("-told_on"),
         "refusal": services.user_may_decide(request.user, act),
-        "approve_form": ApproveForm(initial={"amount": act.cost}),
-        "decline_form": DeclineForm(),
-        "deliver_form": DeliverForm(initial={"actual_cost": act.approved_amount}),
+        # Two forms on the page have a note: each form's ids start with its name.
+        "approve_form": ApproveForm(initial={"amount": act.cost}, auto_id="approve-%s"),
+        "decline_form": DeclineForm(auto_id="decline-%s"),
+        "deliver_form": DeliverForm(
+            initial={"actual_cost": act.approved_amount or 0}, receipt_above=act.team.receipt_required_above
+        ),
         "knows_form": CustomerKnowsForm(),
-        "review_form": ReviewForm(),
+        "review_form": ReviewForm(auto_id="review-%s"),
         "budget": selectors.budget_summary(team=act.team, month=act.date),
         "survey_url": request.session.pop(f"survey_url_{act.pk}", None),
     }
@@ -271,14 +276,16 @@ def _queue_context(request) -> dict:
     today = timezone.localdate()
     page = paginate(request, selectors.approval_queue(user=user), per_page=QUEUE_PAGE_SIZE)
     queue = selectors.approval_cards(page["page_obj"].object_list)
+    for act in queue:
+        act.forms = decision_forms(act)
+    reviews = list(selectors.review_queue(user=user)[:20])
+    for act in reviews:
+        act.review_form = review_form(act)
     return {
         **page,
         "queue": queue,
-        "reviews": selectors.review_queue(user=user)[:20],
+        "reviews": reviews,
         "budget": selectors.budget_summary(team=user.team, month=today) if user.team else None,
-        "approve_form": ApproveForm(),
-        "decline_form": DeclineForm(),
-        "review_form": ReviewForm(),
     }
 
 

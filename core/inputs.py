@@ -2,6 +2,9 @@
 without control characters, and user text on its way into a mail header."""
 
 import re
+from typing import Annotated
+
+from pydantic import BeforeValidator
 
 # Digits only, and few enough to fit a 64-bit primary key: `str.isdigit` also says yes
 # to "²" (which int() refuses) and to 30 digits (which the database refuses).
@@ -12,6 +15,10 @@ _ID = re.compile(r"[0-9]{1,18}")
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # What may not reach a mail header: line breaks (which would start a new header) as well.
 _HEADER_BREAKERS = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+
+
+# An API list filter where empty means "any", as absent does: `?status=` lists everything.
+BlankIsAny = Annotated[str | None, BeforeValidator(lambda value: value or None)]
 
 
 def id_parse(value) -> int | None:

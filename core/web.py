@@ -19,12 +19,9 @@ QUEUE_PAGE_SIZE = 10
 
 
 def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> dict:
-    """The page of `queryset` the request asks for, and the query string to keep filters."""
-    page_obj = Paginator(queryset, per_page).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    encoded = params.urlencode()
-    return {"page_obj": page_obj, "querystring_without_page": f"{encoded}&" if encoded else ""}
+    """The page of `queryset` the request asks for. The page links keep the request's
+    filters through `{% querystring page=... %}` in templates/_pagination.html."""
+    return {"page_obj": Paginator(queryset, per_page).get_page(request.GET.get("page"))}
 
 
 def page_url(path: str, page) -> str:

@@ -5,10 +5,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from ninja import Field, Router, Schema, Status
+from django.db.models import Q
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from core.errors import InvalidInput
+from core.inputs import BlankIsAny
 from core.paging import PageNumber
 
 from . import selectors, services
@@ -40,10 +42,19 @@ class CustomerOut(Schema):
     created_at: datetime.datetime
 
 
+class CustomerFilter(FilterSchema):
+    """`GET /api/customers?q=`: customers whose name, email, company or referral code match."""
+
+    q: BlankIsAny = None
+
+    def filter_q(self, value: str | None) -> Q:
+        return selectors.customer_matching(value)
+
+
 @router.get("/customers", response=list[CustomerOut])
 @paginate(PageNumber, page_size=20)
-def customer_list(request, q: str = ""):
-    return selectors.customer_search(user=request.auth, query=q).order_by("-created_at", "-id")
+def customer_list(request, filters: Query[CustomerFilter]):
+    return filters.filter(selectors.customer_search(user=request.auth)).order_by("-created_at", "-id")
 
 
 @router.get("/customers/{customer_id}", response=CustomerOut)

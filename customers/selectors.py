@@ -22,15 +22,21 @@ def customer_get(*, user: User, pk) -> Customer:
 def customer_search(*, user: User, query: str = "") -> QuerySet[Customer]:
     """Customers matching a name, email or referral code, with their act counts."""
     customers = customers_visible_to(user).annotate(acts_count=Count("acts", distinct=True))
+    return customers.filter(customer_matching(query)).order_by("name", "id")
+
+
+def customer_matching(query: str | None) -> Q:
+    """Customers whose name, email or company contain `query`, or whose referral code it
+    is; every customer for a blank query."""
     query = (query or "").strip()
-    if query:
-        customers = customers.filter(
-            Q(name__icontains=query)
-            | Q(email__icontains=query)
-            | Q(referral_code__iexact=query)
-            | Q(company__icontains=query)
-        )
-    return customers.order_by("name", "id")
+    if not query:
+        return Q()
+    return (
+        Q(name__icontains=query)
+        | Q(email__icontains=query)
+        | Q(referral_code__iexact=query)
+        | Q(company__icontains=query)
+    )
 
 
 def customer_by_code(*, user: User, code: str) -> Customer | None:

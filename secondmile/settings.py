@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's widget templates, for the project's form renderer (core/rendering.py).
+    "django.forms",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "ninja",
     # Top to bottom: each app imports only those below it (import-linter checks it).
     "secondmile",
+    "secondmile.demo",
     "stories",
     "acts",
     "customers",
@@ -98,6 +101,8 @@ TEMPLATES = [
         },
     },
 ]
+
+FORM_RENDERER = "core.rendering.FormRenderer"
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'secondmile.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)

@@ -3,11 +3,13 @@
 import datetime
 from typing import Literal
 
-from ninja import Field, Query, Router, Schema, Status
+from django.db.models import Q
+from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from acts import selectors as act_selectors
+from core.inputs import BlankIsAny
 from core.paging import PageNumber
 from customers import selectors as customer_selectors
 
@@ -57,15 +59,25 @@ class ModerateIn(Schema):
     reason: str = Field("", max_length=1000, description="required to reject")
 
 
+class StoryFilter(FilterSchema):
+    status: BlankIsAny = Field(None, description="submitted, approved, featured or rejected")
+
+    def filter_status(self, value: str | None) -> Q:
+        # ninja asks for the expression of an absent filter too (then leaves it out).
+        if value is None:
+            return Q()
+        # An unknown status is 422, not an empty list that looks like "none".
+        if value not in StoryStatus.values:
+            *first, last = StoryStatus.values
+            raise HttpError(422, f"Unknown status '{value}': use {', '.join(first)} or {last}.")
+        return Q(status=value)
+
+
 @router.get("/stories", response=list[StoryOut], tags=["stories"])
 @paginate(PageNumber, page_size=20)
-def story_list(request, status: str = Query("", description="submitted, approved, featured or rejected")):
-    """Stories of your team (every team for an admin), newest first, optionally of one
-    status; an unknown status is 422, not an empty list that looks like "none"."""
-    if status and status not in StoryStatus.values:
-        *first, last = StoryStatus.values
-        raise HttpError(422, f"Unknown status '{status}': use {', '.join(first)} or {last}.")
-    return selectors.story_list(user=request.auth, status=status)
+def story_list(request, filters: Query[StoryFilter]):
+    """Stories of your team (every team for an admin), newest first, optionally of one status."""
+    return filters.filter(selectors.story_list(user=request.auth))
 
 
 @router.post("/stories", response={201: StoryOut}, tags=["stories"])

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from acts.models import Act
+from core.rendering import grouped
 from customers.models import Customer
 from customers.picker import MSG_PICK_ONE, CustomerField
 
@@ -45,13 +46,16 @@ class StoryForm(forms.Form):
         help_text="The review or post, if it is online (http:// or https://).",
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
-    acts = forms.MultipleChoiceField(
-        label="The act(s) it retells",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "invalid_choice": "Tick only acts done for this customer: a story credits the acts it retells."
-        },
+    acts = grouped(
+        forms.MultipleChoiceField(
+            label="The act(s) it retells",
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={
+                "invalid_choice": "Tick only acts done for this customer: a story credits the acts it retells."
+            },
+        ),
+        no_choices="No act for this customer yet.",
     )
     consent = forms.BooleanField(label="They agreed that we share it (on the story wall)", required=False)
 
@@ -69,7 +73,21 @@ class StoryForm(forms.Form):
 
 class ModerateForm(forms.Form):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("feature", "Feature"), ("reject", "Reject")])
-    reason = forms.CharField(required=False, max_length=1000)
+    # Needed to reject (the service says so); the reject form's input asks for it.
+    reason = grouped(
+        forms.CharField(
+            required=False,
+            max_length=1000,
+            label="…or reject it, saying why",
+            widget=forms.TextInput(attrs={"required": True, "placeholder": "e.g. not about our service"}),
+        ),
+        hide_optional=True,
+    )
+
+
+def moderate_form(story) -> ModerateForm:
+    """The review queue's form for one story, its ids unique on a page of several."""
+    return ModerateForm(auto_id=f"%s-{story.pk}")
 
 
 # How many of a customer's latest acts a form offers to link an answer or a story to.

@@ -21,7 +21,7 @@ from customers import selectors as customer_selectors
 
 from . import nps, selectors, services
 from . import survey as survey_links
-from .forms import ACTS_OFFERED, ModerateForm, NpsForm, StoryCustomerForm, StoryForm, SurveyForm
+from .forms import ACTS_OFFERED, ModerateForm, NpsForm, StoryCustomerForm, StoryForm, SurveyForm, moderate_form
 
 
 def _customer_page(request, customer, *, nps_form=None, status=200):
@@ -142,7 +142,10 @@ def _review_context(request) -> dict:
     """One page of the moderation queue, oldest first; a decision posts to `...?page=N`
     so that it answers with the page the admin is on."""
     page = paginate(request, selectors.moderation_queue(request.user), per_page=QUEUE_PAGE_SIZE)
-    return {**page, "queue": page["page_obj"].object_list, "approved": selectors.featurable_stories(request.user)}
+    queue = list(page["page_obj"].object_list)
+    for story in queue:
+        story.moderate_form = moderate_form(story)
+    return {**page, "queue": queue, "approved": selectors.featurable_stories(request.user)}
 
 
 @login_required

@@ -99,8 +99,6 @@ def dashboard_view(request):
     months = metrics.budget_by_month(scope, daily=daily)
     budget_total = sum((m["budget"] for m in months), metrics.ZERO)
     headline, more = figure_tiles(figures, before, budget_total)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "scope": scope,
@@ -123,6 +121,5 @@ def dashboard_view(request):
         "may_export": may_export(request.user),
         # An empty period points to the longer named periods.
         "wider_periods": [(value, label) for value, label in Period.CHOICES if value in (Period.QUARTER, Period.YEAR)],
-        "querystring": query.urlencode(),
     }
     return render(request, "secondmile/dashboard.html", context)

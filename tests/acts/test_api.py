@@ -419,3 +419,21 @@ def test_openapi_describes_both_deliver_bodies(client):
     assert form["required"] == ["actual_cost"]
     cost = schema["components"]["schemas"]["ActIn"]["properties"]["cost"]
     assert {"type": "number"} in cost["anyOf"]
+
+
+def test_the_act_list_filters_narrow_and_an_empty_one_means_any(bearer, staff, team):
+    """The list's filters (a FilterSchema): the same query parameters, each narrowing."""
+    gift = log_act(staff, kind="gift", quadrant="response")
+    call = log_act(staff, kind="call", quadrant="reception")
+    client = bearer(staff)
+
+    def ids(query):
+        return sorted(item["id"] for item in client.get(f"/api/acts{query}").json()["items"])
+
+    assert ids("") == ids("?kind=&status=&quadrant=&trigger=") == sorted([gift.pk, call.pk])
+    assert ids("?kind=gift") == [gift.pk]
+    assert ids("?kind=call&quadrant=reception") == [call.pk]
+    assert ids("?kind=call&quadrant=response") == []
+    assert ids("?status=bogus") == []
+    parameters = client.get("/api/openapi.json").json()["paths"]["/api/acts"]["get"]["parameters"]
+    assert {p["name"] for p in parameters} == {"status", "quadrant", "trigger", "kind", "page", "page_size"}

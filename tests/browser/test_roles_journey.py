@@ -9,7 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from core.models import Role, User
-from secondmile.management.commands.seed_demo import PASSWORD as DEMO_PASSWORD
+from secondmile.demo.data import PASSWORD as DEMO_PASSWORD
 from tests.factories import PASSWORD, UserFactory
 
 EVERYONE = ["Acts", "Customers", "Stories", "Dashboard"]

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from secondmile.management.commands.seed_demo import PASSWORD as DEMO_PASSWORD
+from secondmile.demo.data import PASSWORD as DEMO_PASSWORD
 
 PHONE = {"width": 390, "height": 844}
 

@@ -4,6 +4,7 @@ Plain functions, so that services and pages format alike; core/templatetags/mone
 makes them template filters.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -50,6 +51,25 @@ def waited(value) -> str:
     """How long something has waited: "12 min", "3 h", "2 d"."""
     text = ago(value)
     return text.removesuffix(" ago") if text != "just now" else "under a minute"
+
+
+def duration(value: datetime.timedelta | None) -> str:
+    """A length of time to the second, in its two largest units: "45 s", "3 min 22 s",
+    "2 h 5 min", "1 d 3 h" (the smaller unit cut, never rounded up; dropped when zero);
+    "—" for none."""
+    if value is None:
+        return "—"
+    seconds = max(round(value.total_seconds()), 0)
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60), ("s", 1)):
+        count, seconds = divmod(seconds, size)
+        if count or parts:
+            parts.append((count, unit))
+        if len(parts) == 2:
+            break
+    if not parts:
+        return "0 s"
+    return " ".join(f"{count} {unit}" for count, unit in parts if count)
 
 
 def percent(value) -> str:

@@ -158,8 +158,9 @@ class DashboardOut(Schema):
 
 
 @api.get("/dashboard", response=DashboardOut, tags=["dashboard"])
-def dashboard(request, start: str = "", end: str = "", team: str = ""):
-    """The dashboard's figures for a period (dates inclusive; default this month to date)
+def dashboard(request, start: str = "", end: str = "", team: str = "", period: str = ""):
+    """The dashboard's figures for a period (dates inclusive; default this month to date;
+    or a named `period` as the page's picker: 30d, month, last-month, 3m, year)
     and a team (default yours; admins: any team's id, or `all`), the same values as the
     page, each defined once in secondmile/metrics.py. Money is a decimal string; shares
     and rates are fractions from 0 to 1 at full precision; `referral_return` is referral
@@ -167,7 +168,7 @@ def dashboard(request, start: str = "", end: str = "", team: str = ""):
     Decisions (`requests_decided_count`, `declined_count`, approval times) count each
     approval or decline once, a top-up's included; `recovered_count` of `reactive_count`
     reactive acts saw their customer come back."""
-    scope = dashboard_scope(user=request.auth, team=team, start=start, end=end)
+    scope = dashboard_scope(user=request.auth, team=team, start=start, end=end, period=period)
     figures = metrics.dashboard_figures(scope)
     budget = sum((m["budget"] for m in metrics.budget_by_month(scope)), metrics.ZERO)
 

@@ -19,18 +19,36 @@ MAX_PERIOD_DAYS = 5 * 366
 
 
 class Period:
-    """The period picker's choices; a custom period names its own start and end."""
+    """The period picker's choices; a custom period names its own start and end. The page
+    opens on the last 30 days (never a near-empty "this month" on the 1st); the API's
+    default stays this month to date, as documented."""
 
+    LAST_30 = "30d"
     MONTH = "month"
+    LAST_MONTH = "last-month"
     QUARTER = "3m"
     YEAR = "year"
     CUSTOM = "custom"
-    CHOICES = [(MONTH, "This month"), (QUARTER, "Last 3 months"), (YEAR, "This year"), (CUSTOM, "Custom dates")]
+    CHOICES = [
+        (LAST_30, "Last 30 days"),
+        (MONTH, "This month"),
+        (LAST_MONTH, "Last month"),
+        (QUARTER, "Last 3 months"),
+        (YEAR, "This year"),
+        (CUSTOM, "Custom dates"),
+    ]
+    PAGE_DEFAULT = LAST_30
 
 
 def period_bounds(period: str, *, today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The dates of a named period, ending today: this month, the last 3 months (this one
-    and the two before, from their first day), or this year."""
+    """The dates of a named period: the last 30 days (today and the 29 before), last
+    month (the whole calendar month before this one), or, ending today, this month, the
+    last 3 months (this one and the two before, from their first day) or this year."""
+    if period == Period.LAST_30:
+        return today - datetime.timedelta(days=29), today
+    if period == Period.LAST_MONTH:
+        last = today.replace(day=1) - datetime.timedelta(days=1)
+        return last.replace(day=1), last
     if period == Period.YEAR:
         return today.replace(month=1, day=1), today
     if period == Period.QUARTER:

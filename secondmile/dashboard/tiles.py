@@ -1,9 +1,7 @@
 """The dashboard's tiles: each figure with its change on the period before, in words a
 reader takes in at a glance, and the one-line summary above them."""
 
-import datetime
-
-from core.formatting import money, percent
+from core.formatting import duration, money, percent
 
 from . import figures as metrics
 from .scope import Scope
@@ -18,18 +16,6 @@ def signed(value) -> str:
     if value < 0:
         return f"−{abs(value)}"
     return f"{value}"
-
-
-def duration(value: datetime.timedelta | None) -> str:
-    """A waiting time in one unit: "40 min", "5 h", "2.5 d"; "—" for none."""
-    if value is None:
-        return "—"
-    minutes = value.total_seconds() / 60
-    if minutes < 60:
-        return f"{max(round(minutes), 1)} min"
-    if minutes < 48 * 60:
-        return f"{minutes / 60:.1f} h".replace(".0 h", " h")
-    return f"{minutes / 1440:.1f} d".replace(".0 d", " d")
 
 
 def _change(current, previous, *, kind: str = "count", neutral: bool = False) -> dict | None:

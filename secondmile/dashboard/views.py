@@ -64,6 +64,8 @@ def scope_from_request(request) -> Scope:
     """The scope the query string asks for (?period= or ?start=&end=, ?team=), checked
     by the selector: InvalidInput for bad dates, 404 for a team the user may not see."""
     period, start, end = period_asked(request.GET)
+    if not (period or start or end):
+        period = Period.PAGE_DEFAULT
     return dashboard_scope(user=request.user, team=request.GET.get("team"), start=start, end=end, period=period)
 
 
@@ -71,13 +73,14 @@ def scope_from_request(request) -> Scope:
 def dashboard_view(request):
     try:
         scope = scope_from_request(request)
+        period = period_asked(request.GET)[0] or Period.PAGE_DEFAULT
     except errors.InvalidInput as error:
-        messages.error(request, f"{error.message} Showing this month instead.")
-        scope = dashboard_scope(user=request.user, team=request.GET.get("team"))
+        messages.error(request, f"{error.message} Showing the last 30 days instead.")
+        scope = dashboard_scope(user=request.user, team=request.GET.get("team"), period=Period.PAGE_DEFAULT)
+        period = Period.PAGE_DEFAULT
     # The pickers show what the page shows: the period's dates and its team.
-    period = period_asked(request.GET)[0] or Period.MONTH
     if period not in dict(Period.CHOICES):
-        period = Period.MONTH
+        period = Period.PAGE_DEFAULT
     teams = Team.objects.order_by("name") if request.user.role == Role.ADMIN else ()
     form = DashboardFilterForm(
         teams=teams,
@@ -115,5 +118,7 @@ def dashboard_view(request):
         "kinds": charts.kinds_chart(figures["kinds"]),
         "leaderboard": metrics.leaderboard(scope),
         "may_export": may_export(request.user),
+        # An empty period points to the longer named periods.
+        "wider_periods": [(value, label) for value, label in Period.CHOICES if value in (Period.QUARTER, Period.YEAR)],
     }
     return render(request, "secondmile/dashboard.html", context)

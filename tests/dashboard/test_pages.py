@@ -1,5 +1,6 @@
 """The dashboard page through the test client: figures, empty states, who sees what, query counts."""
 
+import datetime
 import re
 
 import pytest
@@ -10,7 +11,7 @@ from acts.models import FollowUp
 from tests.factories import CustomerFactory
 from tests.queries import page_queries
 
-from .builders import act, delivered, nps, tell_story
+from .builders import act, at, delivered, nps, tell_story
 from .conftest import PERIOD
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,7 @@ def test_an_empty_period_shows_dashes_not_zero_percent(client_for, staff):
 def test_a_bad_date_says_so_and_shows_this_month(client_for, staff):
     response = client_for(staff).get("/dashboard/?period=custom&start=2026-02-30")
     assert response.status_code == 200
-    assert "start: give a date as YYYY-MM-DD. Showing this month instead." in response.content.decode()
+    assert "start: give a date as YYYY-MM-DD. Showing the last 30 days instead." in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -199,3 +200,23 @@ def test_a_tile_whose_previous_period_had_no_figure_says_so(client_for, staff, c
     html = client_for(staff).get("/dashboard/?period=month").content.decode()
     assert "+100.0" in tile(html, "nps")
     assert "no figure before" in tile(html, "nps")
+
+
+@pytest.mark.parametrize(
+    ("wait", "value", "sub"),
+    [
+        (datetime.timedelta(seconds=45), "45 s", "90% within 45 s"),
+        (datetime.timedelta(minutes=3, seconds=22), "3 min 22 s", "90% within 3 min 22 s"),
+        (datetime.timedelta(hours=2, minutes=5), "2 h 5 min", "90% within 2 h 5 min"),
+    ],
+)
+def test_approval_time_reads_to_the_second(client_for, staff, manager, afternoon, wait, value, sub):
+    start = afternoon - datetime.timedelta(hours=3)
+    with at(start):
+        request = act(staff, cost="80")
+    with at(start + wait):
+        act_services.spend_approve(user=manager, act=request)
+    today = timezone.localdate().isoformat()
+    html = client_for(staff).get(f"/dashboard/?period=custom&start={today}&end={today}").content.decode()
+    assert f'<p class="tile__value">{value}</p>' in tile(html, "approval_time")
+    assert sub in tile(html, "approval_time")

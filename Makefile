@@ -39,7 +39,7 @@ run: migrate
 	DEBUG=1 $(PY) manage.py seed_demo
 	@echo ""
 	@echo "Second Mile is at http://$(HOST):$(PORT)/ — log in as staff, manager or admin (password secondmile-demo)."
-	DEBUG=1 PY=$(PY) bin/run-all $(HOST):$(PORT)
+	DEBUG=1 WEBHOOK_ALLOW_PRIVATE=1 PY=$(PY) bin/run-all $(HOST):$(PORT)
 
 lint: setup-dev
 	$(VENV)/bin/ruff check .

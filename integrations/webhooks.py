@@ -19,7 +19,6 @@ import logging
 import secrets
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
@@ -30,7 +29,7 @@ from standardwebhooks import Webhook
 
 from core import errors
 from core.audit import audit_record
-from core.inputs import header_text
+from core.mail import mail_queue_many
 from core.models import AuditEvent, Role, Team, User
 
 from . import transport
@@ -270,7 +269,7 @@ def _attempt_record(*, delivery_id: int, status_code: int | None, error: str) ->
         if retry_at is not None:
             transaction.on_commit(lambda: _retry_enqueue(delivery_id, retry_at), robust=True)
         if disabled:
-            transaction.on_commit(lambda: _tell_admins_disabled(endpoint.pk), robust=True)
+            _tell_admins_disabled(endpoint)
     return delivery.status
 
 
@@ -282,23 +281,26 @@ def _retry_enqueue(delivery_id: int, retry_at: datetime.datetime) -> None:
         logger.info("Webhook delivery %s waits for webhook_deliveries_due at %s", delivery_id, retry_at)
 
 
-def _tell_admins_disabled(endpoint_id: int) -> None:
-    endpoint = WebhookEndpoint.objects.get(pk=endpoint_id)
+def _tell_admins_disabled(endpoint: WebhookEndpoint) -> None:
+    """Queue the "webhook disabled" mail to every admin, in the transaction that disables
+    the endpoint: sent by the worker after commit, once per endpoint and admin."""
     admins = (
         User.objects.filter(is_active=True)
         .exclude(email="")
         .filter(Q(groups__name=Role.ADMIN) | Q(is_superuser=True))
         .distinct()
     )
-    recipients = [admin.email for admin in admins]
-    if not recipients:
-        return
     body = (
         f"Second Mile stopped sending webhooks to {endpoint.url}: {endpoint.disabled_reason}\n\n"
         f"Its events are no longer sent. Check the receiver, then add it again on the webhooks page: "
         f"{settings.SITE_URL}{reverse('integrations:webhooks')}\n"
     )
-    send_mail(header_text(f"Webhook disabled: {endpoint.url}"), body, settings.DEFAULT_FROM_EMAIL, recipients)
+    mail_queue_many(
+        key=f"webhook-disabled:{endpoint.pk}:{endpoint.disabled_at.isoformat()}",
+        recipients=admins,
+        subject_text=f"Webhook disabled: {endpoint.url}",
+        body=body,
+    )
 
 
 @task()

@@ -11,7 +11,7 @@ from django.core import mail
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from acts import services as act_services
-from core.models import AuditEvent
+from core.models import AuditEvent, OutgoingMail
 from customers import services as customer_services
 from integrations import webhooks
 from integrations.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -152,6 +152,10 @@ def test_an_endpoint_that_never_answers_is_given_up_after_about_a_day_and_disabl
     assert [m.to for m in mail.outbox] == [[admin_user.email]]
     assert receiver_down in mail.outbox[0].subject
     assert "/integrations/webhooks/" in mail.outbox[0].body
+    # Through the mail queue like every notification: one row, sent once.
+    told = OutgoingMail.objects.get(key__startswith=f"webhook-disabled:{endpoint.pk}:")
+    assert told.to == admin_user.email
+    assert told.status == OutgoingMail.Status.SENT
 
     # A disabled endpoint hears nothing more.
     log_act(staff, cost="0")

@@ -9,9 +9,11 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from email import message_from_bytes
 from pathlib import Path
 
 import boto3
+from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -154,3 +156,44 @@ def app_server(*, port: int, env: dict, log: Path) -> Process:
         env={**os.environ, **env},
     )
     return server
+
+
+def task_worker(*, env: dict, log: Path) -> Process:
+    """A worker of the task queue (`manage.py db_worker`), as in production: it polls the
+    queue in the database the app servers write to, until stopped."""
+    return Process(
+        [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload", "--no-startup-delay"]
+        + ["--interval", "0.2", "--worker-id", "several-servers-worker"],
+        log=log,
+        env={**os.environ, **env},
+    )
+
+
+class Inbox:
+    """An SMTP server on 127.0.0.1 that keeps what it receives; start() and stop() it."""
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.messages = []
+        self.controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(envelope)
+        return "250 Message accepted"
+
+    def start(self):
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def subjects(self) -> list[str]:
+        return sorted(message_from_bytes(m.content)["Subject"] for m in self.messages)
+
+    def recipients(self) -> list[str]:
+        return sorted(address for m in self.messages for address in m.rcpt_tos)

@@ -1,17 +1,21 @@
 """Two app servers behind one address, as behind a load balancer: two gunicorn processes on
-their own ports sharing the test PostgreSQL, receipts on an S3-compatible server (moto), and
+their own ports sharing the test PostgreSQL, one worker of the task queue beside them
+(mailing through a local SMTP server), receipts on an S3-compatible server (moto), and
 the cache in the database or, the second time round, in Redis (CACHE_URL).
 
 Whatever one server does, the other sees: a receipt uploaded on one downloads on the other,
 a session made on one works on the other, failed logins and survey posts count on both,
-and simultaneous approvals on both never spend more than the budget.
+and simultaneous approvals on both never spend more than the budget, each approval's mail
+sent once by the worker.
 """
 
 import os
 import threading
+import time
 import urllib.parse
 import uuid
 from decimal import Decimal
+from email import message_from_bytes
 
 import pytest
 import redis
@@ -22,13 +26,13 @@ from django.db import connection
 from acts import services as act_services
 from acts.models import Act, BudgetMonth
 from core import errors
-from core.models import Role
+from core.models import OutgoingMail, Role
 from core.tokens import api_token_create
 from stories.survey import survey_link_create
 from stories.views import SURVEY_POSTS_ALLOWED
 from tests.factories import PASSWORD, CustomerFactory, TeamFactory, UserFactory, log_act
 
-from .servers import app_server, free_port
+from .servers import Inbox, app_server, free_port, task_worker
 
 pytestmark = [
     pytest.mark.postgres,
@@ -44,8 +48,22 @@ PDF = b"%PDF-1.4\n% the hotel's receipt for the upgrade\n"
 class Servers:
     """Two running app servers, `a` and `b` (base URLs), their bucket and their cache."""
 
-    def __init__(self, a: str, b: str, *, bucket: str, cache: str, prefix: str):
+    def __init__(self, a: str, b: str, *, bucket: str, cache: str, prefix: str, inbox: Inbox):
         self.a, self.b, self.bucket, self.cache, self.prefix = a, b, bucket, cache, prefix
+        self.inbox = inbox
+
+    def mails_to(self, address: str, *, expected: int, wait: float = 60) -> list[str]:
+        """The subjects the worker has mailed to `address`, once `expected` have arrived (or
+        the wait is over), and after a short pause for any that would come twice."""
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and len(self._subjects(address)) < expected:
+            time.sleep(0.2)
+        time.sleep(1)
+        return self._subjects(address)
+
+    def _subjects(self, address: str) -> list[str]:
+        received = list(self.inbox.messages)  # a snapshot: the SMTP server adds from its own thread
+        return sorted(message_from_bytes(m.content)["Subject"] for m in received if address in m.rcpt_tos)
 
     def cached_keys(self, part: str) -> list[str]:
         """The keys holding `part` in the cache the servers share (not the test process's)."""
@@ -96,20 +114,29 @@ def servers(request, django_db_setup, object_store, tmp_path_factory):
     if request.param == "redis cache":
         _redis_required()
         env.update(CACHE_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix)
+    inbox = Inbox()
+    inbox.start()
+    env["EMAIL_URL"] = f"smtp://127.0.0.1:{inbox.port}"
     logs = tmp_path_factory.mktemp("servers")
     ports = free_port(), free_port()
     while ports[0] == ports[1]:
         ports = free_port(), free_port()
     processes = [app_server(port=port, env=env, log=logs / f"gunicorn-{port}.log") for port in ports]
+    worker = task_worker(env=env, log=logs / "worker.log")
     try:
         for process, port in zip(processes, ports, strict=True):
             process.wait_until_answers(f"http://127.0.0.1:{port}/healthz")
         yield Servers(
-            *(f"http://127.0.0.1:{port}" for port in ports), bucket=bucket, cache=request.param, prefix=prefix
+            *(f"http://127.0.0.1:{port}" for port in ports),
+            bucket=bucket,
+            cache=request.param,
+            prefix=prefix,
+            inbox=inbox,
         )
     finally:
-        for process in processes:
+        for process in [*processes, worker]:
             process.stop()
+        inbox.stop()
         if request.param == "redis cache":
             store = redis.Redis.from_url(REDIS_URL)
             for key in store.scan_iter(match=f"{prefix}:*"):
@@ -261,3 +288,11 @@ def test_twenty_approvals_at_once_on_two_servers_spend_only_the_budget(servers, 
     assert refusals == {errors.MSG_BUDGET_EXCEEDED.format(remaining="$0.00", amount="$100.00")}
     assert Act.objects.filter(status="approved").count() == 5
     assert BudgetMonth.objects.get(team=staff.team).committed == Decimal("500.00")
+
+    # The worker beside the servers mails the requester once per approval; a refusal is no
+    # decision and mails nobody.
+    subject = f"Your request for {customer} was approved"
+    assert servers.mails_to(staff.email, expected=5) == [subject] * 5
+    sent = OutgoingMail.objects.filter(key__contains=":decision:", to=staff.email)
+    assert sent.count() == 5
+    assert set(sent.values_list("status", flat=True)) == {OutgoingMail.Status.SENT}

@@ -3,49 +3,17 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
 
+from tests.servers import Inbox
+
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-class Inbox:
-    """An SMTP server on 127.0.0.1 that keeps what it receives; start() and stop() it."""
-
-    def __init__(self):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.messages = []
-        self.controller = None
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(envelope)
-        return "250 Message accepted"
-
-    def start(self):
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-    def subjects(self) -> list[str]:
-        from email import message_from_bytes
-
-        return sorted(message_from_bytes(m.content)["Subject"] for m in self.messages)
-
-    def recipients(self) -> list[str]:
-        return sorted(address for m in self.messages for address in m.rcpt_tos)
 
 
 @pytest.fixture

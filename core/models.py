@@ -40,6 +40,10 @@ def default_escalation_hours():
     return settings.SECONDMILE["ESCALATION_HOURS"]
 
 
+def default_recovery_days():
+    return settings.SECONDMILE["RECOVERY_DAYS"]
+
+
 class Role(models.TextChoices):
     STAFF = "staff", "Staff"
     MANAGER = "manager", "Manager"
@@ -88,6 +92,11 @@ class Team(models.Model):
         default=default_escalation_hours,
         help_text="A request that has waited this many hours goes to the admins too.",
     )
+    recovery_days = models.PositiveSmallIntegerField(
+        default=default_recovery_days,
+        db_default=90,
+        help_text="A reactive act counts as a recovery when its customer comes back within this many days after it.",
+    )
     # A Slack incoming webhook (https://hooks.slack.com/services/…): new approval requests
     # are posted there with Approve / Open buttons. It is a secret of the team's Slack.
     slack_webhook_url = models.URLField(max_length=300, blank=True)
@@ -107,6 +116,9 @@ class Team(models.Model):
             models.CheckConstraint(
                 condition=Q(reminder_hours__gte=1) & Q(escalation_hours__gte=F("reminder_hours")),
                 name="team_reminder_before_escalation",
+            ),
+            models.CheckConstraint(
+                condition=Q(recovery_days__gte=1) & Q(recovery_days__lte=3650), name="team_recovery_days_1_3650"
             ),
         ]
 
@@ -240,6 +252,7 @@ class AuditEvent(models.Model):
         WEBHOOK_ADDED = "webhook_added", "Webhook added"
         WEBHOOK_REMOVED = "webhook_removed", "Webhook removed"
         SLACK_CHANGED = "slack_changed", "Slack link changed"
+        RETURN_RECORDED = "return_recorded", "Customer return recorded"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # Null for changes made by a command (seed_demo) or a test factory. PROTECT: deleting
@@ -344,14 +357,15 @@ class OutcomeDay(models.Model):
       0–6, of customers who had an act going ahead (not declined or withdrawn) dated on or
       before the response; `nps_without_…`: the same for customers who had none;
     - `reactive_returned_count`: reactive acts going ahead dated `date` whose customer came
-      back after it (an act going ahead dated later, an NPS response dated later, or a
-      story told later and approved or featured). The reactive acts themselves are
+      back: a recorded return (customers.CustomerReturn) dated after the act and at most
+      the team's `recovery_days` after it. The reactive acts themselves are
       DaySummary.reactive_count.
 
-    Kept by stories.outcome_days (the NPS and story services call it, and the act
-    services through the acts.signals.act_changed signal, in the transaction of the
-    change); rebuilt by `manage.py rebuild_summaries`. A bulk loader fills it with one
-    GROUP BY (team, day) per source, or by running that command.
+    Kept by stories.outcome_days (the NPS and story services call it, the act services
+    through the acts.signals.act_changed signal, a return through
+    customers.signals.customer_returned and a new recovery window through
+    acts.signals.team_policy_changed, in the transaction of the change); rebuilt by
+    `manage.py rebuild_summaries`. A bulk loader fills it by running that command.
     """
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_constraint=False)

@@ -275,6 +275,9 @@ SECONDMILE = {
     # after the second (hours; an admin changes them per team).
     "REMINDER_HOURS": env.int("REMINDER_HOURS", default=24),
     "ESCALATION_HOURS": env.int("ESCALATION_HOURS", default=48),
+    # A reactive act is a recovery when its customer comes back within this many days
+    # (an admin changes it per team).
+    "RECOVERY_DAYS": env.int("RECOVERY_DAYS", default=90),
     "MAX_ACT_COST": Decimal("10000.00"),
     "RECEIPT_MAX_BYTES": 5 * 1024 * 1024,
     "SURVEY_LINK_DAYS": env.int("SURVEY_LINK_DAYS", default=30),

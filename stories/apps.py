@@ -10,8 +10,13 @@ class StoriesConfig(AppConfig):
     def ready(self):
         # The day summaries of outcomes follow every act change, in its transaction. ready()
         # is Django's place to connect signals: outcome_days imports models.
-        from acts.signals import act_changed  # noqa: PLC0415
+        from acts.signals import act_changed, team_policy_changed  # noqa: PLC0415
+        from customers.signals import customer_returned  # noqa: PLC0415
 
-        from .outcome_days import act_changed as outcome_days_follow  # noqa: PLC0415
+        from . import outcome_days  # noqa: PLC0415
 
-        act_changed.connect(outcome_days_follow, dispatch_uid="stories.outcome_days.act_changed")
+        act_changed.connect(outcome_days.act_changed, dispatch_uid="stories.outcome_days.act_changed")
+        customer_returned.connect(outcome_days.customer_returned, dispatch_uid="stories.outcome_days.customer_returned")
+        team_policy_changed.connect(
+            outcome_days.team_policy_changed, dispatch_uid="stories.outcome_days.team_policy_changed"
+        )

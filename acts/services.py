@@ -346,7 +346,14 @@ def spend_withdraw(*, user: User, act: Act, note: str = "") -> Act:
             raise errors.NotAllowed("Only the person who asked can withdraw a request.")
         if act.status != Status.PENDING_APPROVAL:
             raise errors.Conflict("Only a request that is still waiting can be withdrawn.")
-        act.status = Status.APPROVED if act.approved_amount is not None else Status.WITHDRAWN
+        if act.approved_amount is not None:
+            # Back to the approval it had: an empowered act asked no one, so its level
+            # returns with it (a manager's level would need an approver to be approved).
+            act.status = Status.APPROVED
+            if act.decided_by_id is None:
+                act.approval_level = spend_route(team=act.team, cost=act.approved_amount)
+        else:
+            act.status = Status.WITHDRAWN
         act.actual_cost = None
         act.delivered_at = None
         act.save()

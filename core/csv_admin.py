@@ -27,6 +27,7 @@ class CsvImportAdminMixin:
 
     csv_kind: str
     csv_columns: tuple[str, ...]
+    csv_noun = "rows"  # what a row is, in the pages' words: "customers", "people"
     change_list_template = "admin/csv_import_change_list.html"
 
     def csv_import(self, **kwargs):
@@ -56,7 +57,8 @@ class CsvImportAdminMixin:
         context = {
             **self.admin_site.each_context(request),
             "opts": opts,
-            "title": f"Import {opts.verbose_name_plural} from CSV",
+            "title": f"Import {self.csv_noun} from CSV",
+            "noun": self.csv_noun,
             "columns": self.csv_columns,
             "upload_url": self._url(),
             "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
@@ -115,8 +117,7 @@ class CsvImportAdminMixin:
         except errors.DomainError as error:
             messages.error(request, error.message)
             return redirect(self._url())
-        noun = self.model._meta.verbose_name_plural
-        text = f"Imported {report.imported} {noun} into {upload.team.name}; {report.already_there} were already there."
+        text = f"Imported {report.imported} {self.csv_noun} into {upload.team.name}; {report.already_there} were already there."
         if report.refused:
             messages.warning(request, f"{text} {report.refused_rows} rows were refused and not saved: see below.")
         else:

@@ -45,6 +45,7 @@ class CustomerAdmin(CsvImportAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
 
     csv_kind = CsvImport.Kind.CUSTOMERS
     csv_columns = imports.COLUMNS
+    csv_noun = "customers"
 
     def csv_import(self, **kwargs):
         return imports.customers_import(**kwargs)

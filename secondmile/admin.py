@@ -98,6 +98,7 @@ class UserAdmin(CsvImportAdminMixin, DjangoUserAdmin):
 
     csv_kind = CsvImport.Kind.PEOPLE
     csv_columns = people_import.COLUMNS
+    csv_noun = "people"
 
     def csv_import(self, **kwargs):
         return people_import.people_import(**kwargs)

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from . import csv_uploads, errors
+from .csv_import import plural
 from .models import CsvImport, Role, Team
 
 REFUSALS_SHOWN = 200
@@ -117,9 +118,12 @@ class CsvImportAdminMixin:
         except errors.DomainError as error:
             messages.error(request, error.message)
             return redirect(self._url())
-        text = f"Imported {report.imported} {self.csv_noun} into {upload.team.name}; {report.already_there} were already there."
+        text = (
+            f"Imported {report.imported} {self.csv_noun} into {upload.team.name}; {report.already_there} already there."
+        )
         if report.refused:
-            messages.warning(request, f"{text} {report.refused_rows} rows were refused and not saved: see below.")
+            refused = plural(report.refused_rows, "row was", "rows were")
+            messages.warning(request, f"{text} {refused} refused and not saved: see below.")
         else:
             messages.success(request, text)
         return self._render(request, {"step": "done", "upload": upload, "report": report})

@@ -72,6 +72,11 @@ class ImportReport:
                 "refused": self.refused_rows}  # fmt: skip
 
 
+def plural(count: int, one: str, many: str) -> str:
+    """ "1 row", "3 rows": a report's counts in words."""
+    return f"{count} {one if count == 1 else many}"
+
+
 def csv_text(data: bytes) -> str:
     """The file's text (UTF-8, with or without the byte-order mark spreadsheets write)."""
     try:

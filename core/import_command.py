@@ -3,12 +3,13 @@ its name, the file's text, the progress bar on a terminal, the report and the ex
 (0: every row imported or already there; 2: a row was refused; 1: nothing could be
 read)."""
 
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from . import errors
-from .csv_import import ImportReport, csv_text
+from .csv_import import ImportReport, csv_text, plural
 from .models import Team
 from .progress import ProgressBar
 
@@ -44,6 +45,7 @@ class ImportCommand(BaseCommand):
                 bar.append(ProgressBar(self.stdout, total, terminal_only=True))
             bar[0].show(done)
 
+        started = time.perf_counter()
         try:
             report = self.run_import(team=found, text=csv_text(data), dry_run=dry_run, progress=progress)
         except errors.DomainError as error:
@@ -52,15 +54,16 @@ class ImportCommand(BaseCommand):
             self.stderr.write(str(refusal))
         verb = "Would import" if dry_run else "Imported"
         summary = (
-            f"{verb} {report.imported} {self.noun} into {found.name}; {report.already_there} were already there; "
-            f"{report.refused_rows} rows refused (of {report.rows})."
+            f"{verb} {report.imported} {self.noun} into {found.name}; {report.already_there} already there; "
+            f"{plural(report.refused_rows, 'row', 'rows')} refused (of {report.rows}), "
+            f"in {time.perf_counter() - started:.1f} s."
         )
         if report.ok:
             self.stdout.write(self.style.SUCCESS(summary))
             return
         self.stdout.write(summary)
         raise CommandError(
-            f"{report.refused_rows} rows were refused (listed above); nothing of them was saved. "
+            f"{plural(report.refused_rows, 'row was', 'rows were')} refused (listed above); nothing of them was saved. "
             "Fix them and run the same file again: rows already imported are skipped.",
             returncode=REFUSED_EXIT_CODE,
         )

@@ -95,4 +95,4 @@ def test_command_exit_codes(team, tmp_path, capsys, settings):
     assert failed.value.returncode == 2
     captured = capsys.readouterr()
     assert f"line 3: email: {people_import.MSG_EMAIL}" in captured.err
-    assert "Imported 0 people into Harbour; 1 were already there; 1 rows refused" in captured.out
+    assert "Imported 0 people into Harbour; 1 already there; 1 row refused" in captured.out

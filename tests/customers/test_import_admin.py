@@ -40,7 +40,7 @@ def test_upload_preview_confirm_imports_the_kept_file(client_for, admin_user, te
 
     confirm = reverse("admin:customers_customer_import_confirm", kwargs={"pk": kept.pk})
     done = client.post(confirm).content.decode()
-    assert "Imported 2 customers into Harbour; 0 were already there. 1 rows were refused" in done
+    assert "Imported 2 customers into Harbour; 0 already there. 1 row was refused" in done
     assert Customer.objects.get(name="Ben").referred_by == Customer.objects.get(name="Ada")
     kept.refresh_from_db()
     assert (kept.imported, kept.refused, kept.content) == (2, 1, "")

@@ -195,9 +195,9 @@ def test_command_exits_0_when_every_row_was_imported_or_there(team, tmp_path, ca
     path = tmp_path / "customers.csv"
     path.write_text(fifty_rows(), encoding="utf-8")
     call_command("import_customers", str(path), "--team", "harbour")
-    assert "Imported 50 customers into Harbour; 0 were already there" in capsys.readouterr().out
+    assert "Imported 50 customers into Harbour; 0 already there" in capsys.readouterr().out
     call_command("import_customers", str(path), "--team", "Harbour")
-    assert "Imported 0 customers into Harbour; 50 were already there" in capsys.readouterr().out
+    assert "Imported 0 customers into Harbour; 50 already there" in capsys.readouterr().out
     assert Customer.objects.count() == 50
 
 

@@ -11,6 +11,7 @@ password-reset token (`/accounts/password/set/<uid>/<token>/`), which works once
 for PASSWORD_RESET_TIMEOUT (3 days by default).
 """
 
+import contextlib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -139,7 +140,8 @@ def people_import(
     in_file: set[str] = set()
     done = 0
     for batch in batches(rows, batch_size):
-        with transaction.atomic():
+        # A preview reads only: no transaction (on SQLite one would take the write lock).
+        with contextlib.nullcontext() if dry_run else transaction.atomic():
             if not dry_run:
                 Team.objects.select_for_update(no_key=True).filter(pk=team.pk).first()
             held = _holders(sorted({row["username"].lower() for _, row in batch}))

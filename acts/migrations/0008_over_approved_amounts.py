@@ -8,8 +8,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('acts', '0007_history_reminders'),
-        ('customers', '0007_customer_returns'),
-        ('secondmile', '0012_team_recovery_days_and_return_audit'),
+        ('customers', '0008_customer_returns'),
+        ('secondmile', '0013_team_recovery_days_and_return_audit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -15,8 +15,8 @@ def recount_recovery(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0006_team_customer_count'),
-        ('secondmile', '0012_team_recovery_days_and_return_audit'),
+        ('customers', '0007_customer_email_index_for_imports'),
+        ('secondmile', '0013_team_recovery_days_and_return_audit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from rewards import services
 from rewards.balance import MSG_NOT_ENOUGH_POINTS
 from rewards.models import Redemption, Reward
 
-from .conftest import points_give
+from .points import points_give
 
 pytestmark = pytest.mark.django_db
 

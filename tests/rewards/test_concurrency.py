@@ -14,7 +14,7 @@ from rewards.models import PointsBalance, Redemption, RedemptionEvent, Reward
 from tests.concurrency import run_at_once
 from tests.factories import UserFactory
 
-from .conftest import points_give
+from .points import points_give
 
 pytestmark = [
     pytest.mark.postgres,

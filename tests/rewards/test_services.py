@@ -8,7 +8,7 @@ from rewards import services
 from rewards.balance import MSG_NOT_ENOUGH_POINTS, points_balance
 from rewards.models import PointsBalance, Redemption, RedemptionEvent, Reward
 
-from .conftest import points_give
+from .points import points_give
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from rewards.balance import points_balance
 from rewards.models import Redemption, Reward
 from tests.queries import assert_same_queries, signed_in
 
-from .conftest import points_give
+from .points import points_give
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from core.inputs import id_parse
 from core.models import Team
 from core.paging import PageNumber
 
@@ -49,7 +50,10 @@ class RedemptionOut(Schema):
 @router.post("/rewards", response={201: RewardCreatedOut})
 def reward_create(request, payload: RewardIn):
     """Add a reward to a team's catalogue (admins only, 403 otherwise)."""
-    team = get_object_or_404(Team, pk=payload.team) if payload.team is not None else None
+    team = None
+    if payload.team is not None:
+        # id_parse: an id no table holds (a negative one, one past bigint) is simply not found.
+        team = get_object_or_404(Team, pk=id_parse(payload.team))
     reward = services.reward_create(
         user=request.auth,
         team=team,

@@ -124,3 +124,12 @@ def test_another_teams_reward_is_404(client_for, other_staff, lunch):
 
 def test_redeem_is_post_only(client_for, staff, lunch):
     assert client_for(staff).get(f"/api/rewards/{lunch.pk}/redeem").status_code == 405
+
+
+@pytest.mark.parametrize("team_id", [999999, -1, 10**30])
+def test_an_unknown_team_is_404(client_for, admin_user, team_id):
+    response = client_for(admin_user).post(
+        "/api/rewards", {"name": "Spa", "points": 5, "team": team_id}, content_type="application/json"
+    )
+    assert response.status_code == 404
+    assert not Reward.objects.exists()

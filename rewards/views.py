@@ -152,10 +152,10 @@ def _decide(request, pk, form_class, kind: str, decide, success):
     if form.is_valid():
         try:
             decided = decide(redemption, form.cleaned_data["note"])
-        except errors.Conflict as error:  # decided meanwhile: the queue no longer shows it
-            messages.error(request, error.message)
-            return redirect(back)
         except errors.DomainError as error:
+            if error.field not in form.fields:  # decided meanwhile, or not theirs to decide
+                messages.error(request, error.message)
+                return redirect(back)
             form_error(form, error)
         else:
             messages.success(request, success(decided))

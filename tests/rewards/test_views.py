@@ -171,3 +171,16 @@ def test_pages_take_the_same_queries_with_more_rows(staff, manager, admin_user, 
 
     grow()  # a first few rows, so that an empty state does not count as the small page
     assert_same_queries(pages, grow)
+
+
+def test_a_manager_cannot_hand_out_their_own_redemption(client_for, manager, lunch):
+    points_give(manager, 30)
+    own = services.reward_redeem(user=manager, reward=lunch)
+    client = client_for(manager)
+    assert "Yours: another manager or an admin hands it out." in client.get("/rewards/redemptions/").content.decode()
+
+    response = client.post(f"/rewards/redemptions/{own.pk}/fulfil/", follow=True)
+
+    assert services.MSG_NOT_OWN_REDEMPTION in response.content.decode()
+    own.refresh_from_db()
+    assert own.status == "requested"

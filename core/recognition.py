@@ -71,7 +71,6 @@ def points_for_story(*, story) -> None:
     reason = PointsEntry.Reason.STORY_FEATURED if featured else PointsEntry.Reason.STORY_APPROVED
     full = _points(reason)
     told = f"{story.customer}'s story ({story.get_channel_display().lower()})"
-    state = "featured" if featured else "approved"
     for act in story.acts.select_related("author", "team", "customer"):
         earned = story_points_earned(story=story, act=act) if featured else 0
         if earned:
@@ -81,7 +80,8 @@ def points_for_story(*, story) -> None:
             )
         else:
             where = "featured on the story wall" if featured else "approved for the story wall"
-            why = f"{told} retelling {_act_words(act)} was {where}: {full} points for a {state} story."
+            kind = "a featured" if featured else "an approved"
+            why = f"{told} retelling {_act_words(act)} was {where}: {full} points for {kind} story."
         _award(
             user=act.author,
             team=act.team,

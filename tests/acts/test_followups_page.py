@@ -52,7 +52,7 @@ def test_detractor_cases_first_then_by_due_date(client_for, staff, team, other_t
     follow_up(CustomerFactory(team=other_team, name="Zed"), "detractor", 30)  # another team's
     html = client_for(staff).get("/followups/").content.decode()
     assert titles(html) == ["Eve", "Dee", "Ben", "Ada", "Cy"]
-    assert html.count("Detractor</span>") == 2
+    assert html.count("Detractor follow-up ·") == 2
     assert "Scored 3 out of 10" in html
     assert "Due today" in html
     assert "overdue" in html

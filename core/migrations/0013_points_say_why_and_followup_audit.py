@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('secondmile', '0011_admin_queue_permissions'),
+        ('secondmile', '0012_csv_imports'),
     ]
 
     operations = [

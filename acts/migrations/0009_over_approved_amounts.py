@@ -7,9 +7,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('acts', '0007_history_reminders'),
+        ('acts', '0008_playbook_search'),
         ('customers', '0008_customer_returns'),
-        ('secondmile', '0013_team_recovery_days_and_return_audit'),
+        ('secondmile', '0015_team_recovery_days_and_return_audit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ import core.models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('secondmile', '0012_csv_imports'),
+        ('secondmile', '0014_points_say_why_and_followup_audit'),
     ]
 
     operations = [
@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='auditevent',
             name='action',
-            field=models.CharField(choices=[('budget_set', 'Budget set'), ('policy_changed', 'Spend policy changed'), ('role_changed', 'Role changed'), ('team_changed', 'Team changed'), ('referral_set', 'Referral set'), ('customer_edited', 'Customer edited'), ('webhook_added', 'Webhook added'), ('webhook_removed', 'Webhook removed'), ('slack_changed', 'Slack link changed'), ('return_recorded', 'Customer return recorded')], max_length=20),
+            field=models.CharField(choices=[('budget_set', 'Budget set'), ('policy_changed', 'Spend policy changed'), ('role_changed', 'Role changed'), ('team_changed', 'Team changed'), ('referral_set', 'Referral set'), ('customer_edited', 'Customer edited'), ('webhook_added', 'Webhook added'), ('webhook_removed', 'Webhook removed'), ('slack_changed', 'Slack link changed'), ('reward_added', 'Reward added'), ('reward_changed', 'Reward changed'), ('followup_done', 'Follow-up done'), ('followup_snoozed', 'Follow-up snoozed'), ('return_recorded', 'Customer return recorded')], max_length=20),
         ),
         migrations.AddConstraint(
             model_name='team',

@@ -20,6 +20,7 @@ from .models import (
     TeamCustomerCount,
 )
 from .referrals import REFERRAL_FIELDS, referral_check, referral_code_new
+from .signals import referral_changed as chain_changed
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ def customer_create(
         customer_count_add(team=team)
         if referred_by is not None:
             referral_days.customer_changed(customer)
+            chain_changed.send(sender=Customer, customer=customer, chain=True)
             audit_record(
                 actor=user,
                 action=AuditEvent.Action.REFERRAL_SET,
@@ -148,6 +150,8 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
         referral_changed = set(REFERRAL_FIELDS) & set(changed_after)
         if {"referred_by", "first_purchase_value"} & set(changed_after):
             referral_days.customer_changed(customer)
+        if {"referred_by", "referred_by_story", "first_purchase_value"} & set(changed_after):
+            chain_changed.send(sender=Customer, customer=customer, chain=bool(referral_changed))
         audit_record(
             actor=user,
             target=customer,

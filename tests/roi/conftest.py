@@ -13,8 +13,8 @@ generation), r3 referred by Bob through s2 ($70), r4 referred by r3 ($5).
   a1: stories 1, referred r1 (gen 1), r2 (gen 2) → 2, revenue 150.00, spend 18.00
   a3: the same chain → stories 1, referred 2, revenue 150.00, spend 30.00
   a2: s2 is not approved → stories 0, referred 0, revenue 0.00, spend 0.00
-By person: ana 2 acts, spend 48.00, stories 2, referred 4, revenue 300.00, 6.25×;
-sam 1 act, spend 0.00, nothing returned, no ratio.
+By person: Ana Lind 2 acts, spend 48.00, stories 2, referred 4, revenue 300.00, 6.25×;
+Sam Lind 1 act, spend 0.00, nothing returned, no ratio.
 Team Riverside: rita's act o1 for Walter, a story about it approved, a customer it
 brought ($999): never in Harbour's figures.
 """
@@ -43,6 +43,9 @@ def story(user, admin, customer, acts, decision=None, reason=""):
 @pytest.fixture
 def chain_world(team, other_team, staff, staff2, manager, admin_user, other_staff):
     w = SimpleNamespace(team=team)
+    for person, name in ((staff, "Ana"), (staff2, "Sam")):
+        person.first_name, person.last_name = name, "Lind"
+        person.save(update_fields=["first_name", "last_name"])
     w.ann = CustomerFactory(team=team, name="Ann")
     w.bob = CustomerFactory(team=team, name="Bob")
     five = days_ago(5)

@@ -62,13 +62,15 @@ CELL = ("team_id", "date", "author_id", "kind", "quadrant")
 CELL_SUMS = ["acts_count", "spend_total", "stories_count", "referred_customers_count", "referral_revenue"]
 
 
-def _told_story_acts(story_ids: Iterable[int]) -> dict[int, list[int]]:
+def _told_story_acts(story_ids: Iterable[int], story_acts_model=StoryActs) -> dict[int, list[int]]:
     """{story id: the acts it retells} for those of the stories that are approved or featured."""
     story_ids = [story_id for story_id in set(story_ids) if story_id is not None]
     found: dict[int, list[int]] = {}
     if not story_ids:
         return found
-    rows = StoryActs.objects.filter(story_id__in=story_ids, story__status__in=TOLD).values_list("story_id", "act_id")
+    rows = story_acts_model.objects.filter(story_id__in=story_ids, story__status__in=TOLD).values_list(
+        "story_id", "act_id"
+    )
     for story_id, act_id in rows:
         found.setdefault(story_id, []).append(act_id)
     return found
@@ -237,61 +239,70 @@ def act_changed(sender, *, act: Act, **kwargs) -> None:
 # --- Rebuilding everything -------------------------------------------------------------------
 
 
-def rebuild() -> int:
+def rebuild(**models) -> int:
     """Rewrite every ActReferral, ActChain and RoiDay row from the customers, stories and
     acts: every customer is read once (id, referrer, story), the chains computed top down,
     then grouped queries and bulk inserts. Run while nobody writes (as summaries.rebuild).
-    Returns the number of ActReferral rows written."""
+    Returns the number of ActReferral rows written. The data migration passes its
+    historical models (act_model, customer_model, story_model, referral_model, chain_model,
+    cell_model)."""
+    act_model = models.get("act_model", Act)
+    customer_model = models.get("customer_model", Customer)
+    story_acts_model = models.get("story_model", Story).acts.through
+    referral_model = models.get("referral_model", ActReferral)
+    chain_model = models.get("chain_model", ActChain)
+    cell_model = models.get("cell_model", RoiDay)
     with transaction.atomic():
-        nodes = list(Customer.objects.order_by().values_list("pk", "referred_by_id", "referred_by_story_id"))
-        story_acts = _told_story_acts(story for _pk, _parent, story in nodes)
+        nodes = list(customer_model.objects.order_by().values_list("pk", "referred_by_id", "referred_by_story_id"))
+        story_acts = _told_story_acts((story for _pk, _parent, story in nodes), story_acts_model)
         children: dict[int | None, list[tuple[int, int | None]]] = {}
         for pk, parent, story in nodes:
             children.setdefault(parent, []).append((pk, story))
         credits: dict[int, dict[int, int]] = {}
-        rows: list[ActReferral] = []
+        rows = []
         stack = [(pk, story, None) for pk, story in children.get(None, [])]
         while stack:
             pk, story, parent = stack.pop()
             if pk in credits:
                 continue
             credits[pk] = credits_below(credits.get(parent) or {}, story_acts.get(story, []))
-            rows.extend(ActReferral(act_id=a, customer_id=pk, generation=g) for a, g in credits[pk].items())
+            rows.extend(referral_model(act_id=a, customer_id=pk, generation=g) for a, g in credits[pk].items())
             stack.extend((child, child_story, pk) for child, child_story in children.get(pk, []))
-        ActReferral.objects.all().delete()
-        ActReferral.objects.bulk_create(rows, batch_size=BATCH)
+        referral_model.objects.all().delete()
+        referral_model.objects.bulk_create(rows, batch_size=BATCH)
 
-        ActChain.objects.all().delete()
-        chained = set(StoryActs.objects.filter(story__status__in=TOLD).values_list("act_id", flat=True))
+        chain_model.objects.all().delete()
+        chained = set(story_acts_model.objects.filter(story__status__in=TOLD).values_list("act_id", flat=True))
         chained |= {row.act_id for row in rows}
         chained = sorted(chained)
         for start in range(0, len(chained), BATCH):
-            _recount(ActChain.objects.bulk_create([ActChain(act_id=pk) for pk in chained[start : start + BATCH]]))
+            batch = chain_model.objects.bulk_create([chain_model(act_id=pk) for pk in chained[start : start + BATCH]])
+            _recount(batch, referral_model=referral_model, story_acts_model=story_acts_model)
 
-        RoiDay.objects.all().delete()
+        cell_model.objects.all().delete()
         sums = _cell_sums()
         cells = (
-            RoiDay(
+            cell_model(
                 **dict(zip(CELL, values[: len(CELL)], strict=True)),
                 **{name: _value(name, value) for name, value in zip(sums, values[len(CELL) :], strict=True)},
             )
-            for values in Act.objects.order_by()
+            for values in act_model.objects.order_by()
             .values(*CELL)
             .annotate(**sums)
             .values_list(*CELL, *sums)
             .iterator(chunk_size=BATCH)
         )
-        RoiDay.objects.bulk_create(cells, batch_size=BATCH)
+        cell_model.objects.bulk_create(cells, batch_size=BATCH)
     return len(rows)
 
 
-def _recount(chains: list[ActChain]) -> None:
+def _recount(chains: list, *, referral_model=ActReferral, story_acts_model=StoryActs) -> None:
     """Count these ActChain rows from their acts' ActReferral rows and told stories, and
     write them: three queries."""
     act_ids = [chain.act_id for chain in chains]
     referred = {
         act_id: (n, revenue)
-        for act_id, n, revenue in ActReferral.objects.filter(act_id__in=act_ids)
+        for act_id, n, revenue in referral_model.objects.filter(act_id__in=act_ids)
         .order_by()
         .values("act_id")
         .annotate(
@@ -301,7 +312,7 @@ def _recount(chains: list[ActChain]) -> None:
         .values_list("act_id", "n", "revenue")
     }
     stories = dict(
-        StoryActs.objects.filter(act_id__in=act_ids, story__status__in=TOLD)
+        story_acts_model.objects.filter(act_id__in=act_ids, story__status__in=TOLD)
         .order_by()
         .values("act_id")
         .annotate(n=Count("story_id"))
@@ -311,4 +322,5 @@ def _recount(chains: list[ActChain]) -> None:
         n, revenue = referred.get(chain.act_id, (0, ZERO))
         chain.referred_customers_count, chain.referral_revenue = n, cents(revenue)
         chain.stories_count = stories.get(chain.act_id, 0)
-    ActChain.objects.bulk_update(chains, ["stories_count", "referred_customers_count", "referral_revenue"])
+    if chains:  # historical models in the data migration: the rows' own class
+        type(chains[0]).objects.bulk_update(chains, ["stories_count", "referred_customers_count", "referral_revenue"])

@@ -214,14 +214,15 @@ def days_refresh(cells: Iterable[tuple]) -> None:
 # --- What the services call ----------------------------------------------------------------
 
 
-def referral_changed(sender, *, customer: Customer, chain: bool, **kwargs) -> None:
-    """The customers.signals.referral_changed receiver: a customer's referrer or story
-    changed (their chain and everyone's below), or only their first purchase (the totals
-    of the acts whose chains hold them)."""
+def referral_changed(sender, *, customers: list[Customer], chain: bool, **kwargs) -> None:
+    """The customers.signals.referral_changed receiver: customers' referrers or stories
+    changed (their chains and everyone's below; an import's rows at once), or only their
+    first purchases (the totals of the acts whose chains hold them)."""
+    ids = [customer.pk for customer in customers]
     if chain:
-        chain_refresh([customer.pk])
+        chain_refresh(ids)
     else:
-        act_totals_refresh(ActReferral.objects.filter(customer_id=customer.pk).values_list("act_id", flat=True))
+        act_totals_refresh(ActReferral.objects.filter(customer_id__in=ids).values_list("act_id", flat=True))
 
 
 def story_changed(story: Story) -> None:

@@ -5,7 +5,8 @@ and the rebuild giving the same rows."""
 from decimal import Decimal
 
 from acts.models import ActChain, ActReferral, RoiDay
-from customers.services import customer_create, customer_update
+from customers.models import Customer
+from customers.services import customer_create, customer_update, customers_create_many
 from stories import act_chain
 from stories import services as story_services
 
@@ -89,3 +90,13 @@ def test_the_rebuild_writes_the_same_rows(chain_world):
     kept = snapshot()
     act_chain.rebuild()
     assert snapshot() == kept
+
+
+def test_customers_created_together_join_the_chain_in_order(chain_world, staff):
+    # As an import does: a row referred by an existing customer, and one referred by that row.
+    w = chain_world
+    first = Customer(name="Imported One", referred_by=w.r2, first_purchase_value=Decimal("7"))
+    second = Customer(name="Imported Two", referred_by=first, first_purchase_value=Decimal("3"))
+    customers_create_many(user=staff, team=w.team, customers=[first, second])
+    assert generations(w.a1) == {"Rose": 1, "Ray": 2, "Imported One": 3, "Imported Two": 4}
+    assert chain_of(w.a1) == (1, 4, Decimal("160.00"))

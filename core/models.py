@@ -240,6 +240,8 @@ class AuditEvent(models.Model):
         WEBHOOK_ADDED = "webhook_added", "Webhook added"
         WEBHOOK_REMOVED = "webhook_removed", "Webhook removed"
         SLACK_CHANGED = "slack_changed", "Slack link changed"
+        REWARD_ADDED = "reward_added", "Reward added"
+        REWARD_CHANGED = "reward_changed", "Reward changed"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # Null for changes made by a command (seed_demo) or a test factory. PROTECT: deleting

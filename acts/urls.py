@@ -17,5 +17,8 @@ urlpatterns = [
     path("acts/<int:pk>/review/", views.act_review, name="review"),
     path("acts/<int:pk>/receipt/", views.act_receipt, name="receipt"),
     path("approvals/", views.approvals, name="approvals"),
+    path("people/<int:pk>/limit/", views.limit_history, name="limit"),
+    path("people/<int:pk>/limit/pin/", views.limit_pin, name="limit_pin"),
+    path("people/<int:pk>/limit/unpin/", views.limit_unpin, name="limit_unpin"),
     path("integrations/slack/interactions", slack_interactions.slack_interactions, name="slack_interactions"),
 ]

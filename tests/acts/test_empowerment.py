@@ -14,6 +14,7 @@ from acts.budgets import budget_set
 from acts.models import ActEvent, ApprovalLevel, LimitChange, PersonalLimit, Status
 from core import errors
 from core.services import member_set_team
+from tests.concurrency import run_at_once
 from tests.factories import CustomerFactory, TeamFactory, log_act
 
 pytestmark = pytest.mark.django_db
@@ -267,3 +268,22 @@ def test_the_history_is_append_only(grown):
     change = LimitChange.objects.first()
     with pytest.raises(IntegrityError), transaction.atomic():
         LimitChange.objects.filter(pk=change.pk).update(after=Decimal("999"))
+
+
+# --- At the same instant (PostgreSQL) ---------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_ten_acts_completed_at_once_count_ten_and_grow_once(staff, customer):
+    """The first of them also makes the person's row: the others wait for it, then count."""
+    delivered = [
+        services.act_deliver(user=staff, act=log_act(staff, customer=customer), actual_cost="0") for _ in range(10)
+    ]
+    outcomes = run_at_once(
+        [lambda act=act: services.act_customer_knows(user=staff, act=act, how="Told at the desk") for act in delivered]
+    )
+    assert [outcome for outcome, _ in outcomes] == ["ok"] * 10
+    row = PersonalLimit.objects.get(person=staff)
+    assert (row.amount, row.acts_since_change) == (Decimal("60.00"), 0)
+    assert LimitChange.objects.filter(person=staff, reason=Reason.GREW).count() == 1

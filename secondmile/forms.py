@@ -13,7 +13,9 @@ class TokenForm(forms.Form):
 class PolicyForm(forms.Form):
     monthly_budget = forms.DecimalField(label="Default monthly budget", **MONEY)
     empowerment_limit = forms.DecimalField(
-        label="Empowerment limit", **MONEY, help_text="Staff spend up to this without asking."
+        label="Empowerment limit",
+        **MONEY,
+        help_text="Everyone starts here and spends up to their own limit without asking.",
     )
     manager_limit = forms.DecimalField(label="Manager limit", **MONEY, help_text="Above this, an admin decides.")
     receipt_required_above = forms.DecimalField(label="Receipt required above", **MONEY)

@@ -21,6 +21,8 @@ from core.security import client_ip
 from core.tokens import api_token_user
 from customers.api import router as customers_router
 from integrations.api import router as integrations_router
+from rewards.api import router as rewards_router
+from rewards.balance import points_balance
 from secondmile.dashboard import figures as metrics
 from secondmile.dashboard.scope import dashboard_scope
 from stories.api import router as stories_router
@@ -93,6 +95,7 @@ class MeOut(Schema):
     empowerment_limit: str | None = Field(
         description="what the caller approves by themselves (their own limit; a decimal string), null without a team"
     )
+    points: int = Field(description="the points balance: earned − redeemed + refunded")
 
 
 class MePatch(Schema):
@@ -107,6 +110,7 @@ def _me(user) -> dict:
         "team_id": user.team_id,
         "slack_user_id": user.slack_user_id,
         "empowerment_limit": str(empowerment.limit_of(user, user.team)) if user.team else None,
+        "points": points_balance(user=user),
     }
 
 
@@ -224,3 +228,4 @@ api.add_router("/", customers_router)
 api.add_router("/", stories_router)
 api.add_router("/", acts_router)
 api.add_router("/", integrations_router)
+api.add_router("/", rewards_router)

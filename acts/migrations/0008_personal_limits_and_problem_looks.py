@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('acts', '0007_history_reminders'),
-        ('secondmile', '0012_team_limit_growth'),
+        ('secondmile', '0014_team_limit_growth'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

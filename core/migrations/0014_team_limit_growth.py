@@ -8,7 +8,7 @@ import core.models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('secondmile', '0011_admin_queue_permissions'),
+        ('secondmile', '0013_audit_reward_actions'),
     ]
 
     operations = [

@@ -96,6 +96,8 @@ class Act(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The manager who looked found something wrong (their note is in the history).
+    review_problem = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -154,6 +156,7 @@ class ActEvent(models.Model):
         DELIVERED = "delivered", "Delivered"
         CUSTOMER_KNOWS = "customer_knows", "Customer knows"
         REVIEWED = "reviewed", "Looked at by a manager"
+        REVIEW_PROBLEM = "review_problem", "Looked at: marked as a problem"
         REMINDED = "reminded", "Approvers reminded"
         ESCALATED = "escalated", "Sent to the admins too"
 
@@ -356,3 +359,63 @@ class RoiDay(models.Model):
 
     def __str__(self):
         return f"{self.team_id} {self.date} {self.author_id} {self.kind}/{self.quadrant}: {self.acts_count} acts"
+
+
+class PersonalLimit(models.Model):
+    """A person's own empowerment limit in their team, and their track record since it
+    last changed (acts/empowerment.py keeps it).
+
+    No row means the person is at their team's limit with nothing counted yet; a row of
+    another team than the person's (they moved) counts as none. `acts_since_change`
+    is how many of their acts reached "customer knows" since the last change, so that no
+    page counts a person's acts. A pinned limit (set by an admin) does not move by itself.
+    """
+
+    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_limit")
+    # No database constraint: the team row is locked for update by a policy change, which
+    # then locks these rows; a key-share lock taken here would order the two the other way.
+    team = models.ForeignKey("secondmile.Team", on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    pinned = models.BooleanField(default=False)
+    acts_since_change = models.PositiveIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="personal_limit_amount_gte_0")]
+
+    def __str__(self):
+        return f"{self.person_id}: {self.amount}"
+
+
+class LimitChange(models.Model):
+    """Append-only history of a person's own empowerment limit: from what to what, when,
+    why, and who (none when it moved by itself with the track record)."""
+
+    class Reason(models.TextChoices):
+        GREW = "grew", "Grew with the track record"
+        DECLINED = "declined", "Back to the team's limit: a request was declined"
+        PROBLEM = "problem", "Back to the team's limit: a look found a problem"
+        PINNED = "pinned", "Pinned by an admin"
+        UNPINNED = "unpinned", "Unpinned by an admin"
+        TEAM_LIMITS = "team_limits", "The team's limits changed"
+        TEAM_JOINED = "team_joined", "Joined the team"
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="limit_changes")
+    team = models.ForeignKey("secondmile.Team", on_delete=models.PROTECT, db_constraint=False, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    before = models.DecimalField(max_digits=12, decimal_places=2)
+    after = models.DecimalField(max_digits=12, decimal_places=2)
+    pinned = models.BooleanField(default=False, help_text="Pinned after this change.")
+    act = models.ForeignKey(Act, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["person", "at"])]
+
+    def __str__(self):
+        return f"{self.person_id}: {self.before} → {self.after} ({self.reason})"

@@ -14,6 +14,7 @@ from core.formatting import money
 from core.models import AuditEvent, Role, Team, User
 from core.money import CENT
 
+from . import empowerment
 from .models import ApprovalLevel
 
 
@@ -37,11 +38,13 @@ def cost_parse(value, *, field: str = "cost") -> Decimal:
     return cost.quantize(CENT)
 
 
-def spend_route(*, team: Team, cost: Decimal) -> str:
-    """Who has to approve a cost: nobody, nobody (empowered), a manager, or an admin."""
+def spend_route(*, team: Team, cost: Decimal, own_limit: Decimal | None = None) -> str:
+    """Who has to approve a cost: nobody, nobody (empowered: up to the person's own
+    limit, acts/empowerment.py; the team's when not given), a manager (up to the
+    team's manager limit), or an admin."""
     if cost == 0:
         return ApprovalLevel.NONE
-    if cost <= team.empowerment_limit:
+    if cost <= (team.empowerment_limit if own_limit is None else own_limit):
         return ApprovalLevel.EMPOWERED
     if cost <= team.manager_limit:
         return ApprovalLevel.MANAGER
@@ -77,12 +80,17 @@ POLICY_FIELDS = (
     "review_share",
     "reminder_hours",
     "escalation_hours",
+    "limit_growth_acts",
+    "limit_growth_step",
 )
 
 
 MAX_WAIT_HOURS = 24 * 30
 MSG_REMINDER_HOURS = f"Remind after 1 to {MAX_WAIT_HOURS} hours."
 MSG_ESCALATION_HOURS = f"Send to the admins no sooner than the reminder, and within {MAX_WAIT_HOURS} hours."
+MAX_LIMIT_GROWTH_ACTS = 1000
+MSG_LIMIT_GROWTH_ACTS = f"A person's limit grows after 1 to {MAX_LIMIT_GROWTH_ACTS} acts."
+MSG_LIMIT_GROWTH_STEP = "The step a person's limit grows by cannot be negative."
 
 
 def team_policy_update(*, user: User, team: Team, **policy) -> Team:
@@ -106,7 +114,13 @@ def team_policy_update(*, user: User, team: Team, **policy) -> Team:
             raise errors.InvalidInput(MSG_REMINDER_HOURS, field="reminder_hours")
         if not team.reminder_hours <= team.escalation_hours <= MAX_WAIT_HOURS:
             raise errors.InvalidInput(MSG_ESCALATION_HOURS, field="escalation_hours")
+        if not 1 <= team.limit_growth_acts <= MAX_LIMIT_GROWTH_ACTS:
+            raise errors.InvalidInput(MSG_LIMIT_GROWTH_ACTS, field="limit_growth_acts")
+        if team.limit_growth_step < 0:
+            raise errors.InvalidInput(MSG_LIMIT_GROWTH_STEP, field="limit_growth_step")
         team.save()
+        if {"empowerment_limit", "manager_limit"} & set(policy):
+            empowerment.limits_rebase(team=team, user=user, before=before)
         audit_record(
             actor=user, action=AuditEvent.Action.POLICY_CHANGED, target=team, team=team, before=before, after=policy
         )

@@ -15,7 +15,7 @@ from core.roles import visible_to
 from customers import selectors as customer_selectors
 from customers.models import Customer
 
-from .models import Act, ActChain, ActEvent, ActReferral, ApprovalLevel, BudgetMonth, FollowUp, Status
+from .models import Act, ActChain, ActEvent, ActReferral, ApprovalLevel, BudgetMonth, FollowUp, LimitChange, Status
 from .summaries import act_spend
 
 
@@ -235,3 +235,21 @@ def receipt_names() -> QuerySet:
     """(act id, receipt name) of every act that has a receipt, in every team, oldest first:
     for moving the files between storages (manage.py move_receipts), never for a page."""
     return Act.objects.exclude(receipt="").order_by("pk").values_list("pk", "receipt")
+
+
+# --- Own empowerment limits ----------------------------------------------------------
+
+
+def limit_person_get(*, user: User, pk) -> User:
+    """A person whose empowerment limit and its history `user` may read: themselves, a
+    person of their team for a manager, anyone for an admin; else 404 (a teammate's
+    limit is between them and their managers)."""
+    people = User.objects.select_related("team").filter(is_active=True)
+    if user.role == Role.STAFF:
+        people = people.filter(pk=user.pk)
+    return get_object_or_404(visible_to(user, people), pk=pk)
+
+
+def limit_history(*, person: User) -> QuerySet[LimitChange]:
+    """Every change of the person's own limit, newest first, with who made it and the act behind it."""
+    return person.limit_changes.select_related("actor", "act", "team").order_by("-at", "-id")

@@ -40,6 +40,14 @@ def default_escalation_hours():
     return settings.SECONDMILE["ESCALATION_HOURS"]
 
 
+def default_limit_growth_acts():
+    return settings.SECONDMILE["LIMIT_GROWTH_ACTS"]
+
+
+def default_limit_growth_step():
+    return settings.SECONDMILE["LIMIT_GROWTH_STEP"]
+
+
 class Role(models.TextChoices):
     STAFF = "staff", "Staff"
     MANAGER = "manager", "Manager"
@@ -88,6 +96,19 @@ class Team(models.Model):
         default=default_escalation_hours,
         help_text="A request that has waited this many hours goes to the admins too.",
     )
+    # A person's own empowerment limit (acts/empowerment.py) starts at empowerment_limit
+    # and grows with their track record, up to manager_limit.
+    limit_growth_acts = models.PositiveSmallIntegerField(
+        default=default_limit_growth_acts,
+        help_text="A person's own limit rises after this many of their acts are completed in a row "
+        "(delivered and the customer told), with no request declined and no problem found in a look.",
+    )
+    limit_growth_step = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=default_limit_growth_step,
+        help_text="How much a person's own limit rises each time, up to the manager limit.",
+    )
     # A Slack incoming webhook (https://hooks.slack.com/services/…): new approval requests
     # are posted there with Approve / Open buttons. It is a secret of the team's Slack.
     slack_webhook_url = models.URLField(max_length=300, blank=True)
@@ -107,6 +128,9 @@ class Team(models.Model):
             models.CheckConstraint(
                 condition=Q(reminder_hours__gte=1) & Q(escalation_hours__gte=F("reminder_hours")),
                 name="team_reminder_before_escalation",
+            ),
+            models.CheckConstraint(
+                condition=Q(limit_growth_acts__gte=1) & Q(limit_growth_step__gte=0), name="team_limit_growth_positive"
             ),
         ]
 

@@ -11,7 +11,7 @@ from core.rendering import grouped
 from customers.models import Customer
 from customers.picker import MSG_PICK_ONE, CustomerField
 
-from . import services
+from . import empowerment, services
 from .models import QUADRANT_HINTS, Kind, Quadrant, Status, Trigger
 
 MONEY = MONEY_FORM_FIELD
@@ -85,8 +85,11 @@ class ActForm(forms.Form):
         label="Date",
     )
 
-    def __init__(self, *args, customers=None, label_team=False, search=None, **kwargs):
+    def __init__(self, *args, customers=None, label_team=False, search=None, limit_hint="", **kwargs):
         super().__init__(*args, **kwargs)
+        if limit_hint:
+            # What the person approves by themselves, beside the cost (acts/empowerment.py).
+            self.fields["cost"].help_text = f"0 if it cost nothing but time. {limit_hint}"
         if customers is not None:
             # An admin picks among every team's customers: the matches say whose each one is.
             self.fields["customer"].bind(
@@ -193,6 +196,19 @@ class CustomerKnowsForm(forms.Form):
 
 class ReviewForm(forms.Form):
     note = forms.CharField(required=False, label="Note", max_length=1000)
+    # Set by the "Mark as a problem" button of a look; withdrawing ignores it.
+    problem = forms.BooleanField(required=False)
+
+
+class LookForm(ReviewForm):
+    """A manager's look at an empowered act: seen, or a problem (with a note)."""
+
+    note = forms.CharField(
+        required=False,
+        label="Note",
+        max_length=1000,
+        help_text="Needed for a problem: the person sees it, and their own limit goes back to the team's.",
+    )
 
 
 def decision_forms(act) -> dict:
@@ -204,6 +220,32 @@ def decision_forms(act) -> dict:
     }
 
 
-def review_form(act) -> ReviewForm:
-    """The "mark as seen" form of one act in the queue's sample, its ids unique on the page."""
-    return ReviewForm(auto_id=f"review-%s-{act.pk}")
+def review_form(act) -> LookForm:
+    """The look form (seen, or a problem) of one act in the queue's sample, its ids unique on the page."""
+    return LookForm(auto_id=f"review-%s-{act.pk}")
+
+
+class LimitPinForm(forms.Form):
+    amount = forms.DecimalField(
+        label=f"Pin the limit at ({settings.CURRENCY_SYMBOL})",
+        **MONEY,
+        max_value=settings.SECONDMILE["MAX_ACT_COST"],
+        widget=forms.NumberInput(attrs=AMOUNT_WIDGET),
+        help_text="Higher or lower than the team's. It stays there until you unpin it.",
+        error_messages={"required": "Enter the amount to pin the limit at."},
+    )
+    reason = forms.CharField(
+        label="Why",
+        max_length=500,
+        help_text="The person sees it in their history.",
+        error_messages={"required": empowerment.MSG_PIN_NEEDS_REASON},
+    )
+
+
+class LimitUnpinForm(forms.Form):
+    reason = forms.CharField(
+        label="Why",
+        max_length=500,
+        help_text="It goes back to the team's limit and grows again from there.",
+        error_messages={"required": empowerment.MSG_UNPIN_NEEDS_REASON},
+    )

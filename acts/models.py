@@ -102,6 +102,8 @@ class Act(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The manager who looked found something wrong (their note is in the history).
+    review_problem = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -167,6 +169,7 @@ class ActEvent(models.Model):
         DELIVERED = "delivered", "Delivered"
         CUSTOMER_KNOWS = "customer_knows", "Customer knows"
         REVIEWED = "reviewed", "Looked at by a manager"
+        REVIEW_PROBLEM = "review_problem", "Looked at: marked as a problem"
         REMINDED = "reminded", "Approvers reminded"
         ESCALATED = "escalated", "Sent to the admins too"
 
@@ -307,3 +310,129 @@ class DaySummary(models.Model):
 
     def __str__(self):
         return f"{self.team_id} {self.date}: {self.acts_count} acts"
+
+
+class ActChain(models.Model):
+    """What one act has returned so far along its referral chain (stories/act_chain.py
+    keeps it): the stories crediting it that are approved or featured, the customers its
+    chain brought in (ActReferral rows) and the sum of their first purchases. An act
+    without a row has returned nothing yet."""
+
+    act = models.OneToOneField(Act, primary_key=True, on_delete=models.CASCADE, related_name="chain")
+    stories_count = models.PositiveIntegerField(default=0)
+    referred_customers_count = models.PositiveIntegerField(default=0)
+    referral_revenue = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+
+    def __str__(self):
+        return f"act {self.act_id}: {self.referred_customers_count} referred"
+
+
+class ActReferral(models.Model):
+    """A customer an act's chain brought in: generation 1 was referred by an approved or
+    featured story retelling the act, generation 2 by a generation-1 customer, and so on.
+    A customer can be in the chains of several acts (a story retelling two acts, or a
+    story further down the chain), once per act, at the nearest generation."""
+
+    act = models.ForeignKey(Act, on_delete=models.CASCADE, related_name="chain_referrals")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="chain_credits")
+    generation = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["generation", "customer_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["act", "customer"], name="act_referral_once_per_act"),
+            models.CheckConstraint(condition=Q(generation__gte=1), name="act_referral_generation_gte_1"),
+        ]
+        indexes = [models.Index(fields=["act", "generation", "customer"], name="act_referral_by_generation")]
+
+    def __str__(self):
+        return f"act {self.act_id} → customer {self.customer_id} (generation {self.generation})"
+
+
+class RoiDay(models.Model):
+    """One cell of the dashboard's return table for one day: the acts going ahead of a
+    team dated that day by one person, of one kind and quadrant, with their spend (the
+    dashboard's rule) and what they returned to date (sums of their ActChain rows).
+    stories/act_chain.py recomputes a day's cells whenever one of their acts or chains
+    changes; `manage.py rebuild_summaries` rewrites them all."""
+
+    team = models.ForeignKey("secondmile.Team", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    quadrant = models.CharField(max_length=20, choices=Quadrant.choices)
+    acts_count = models.PositiveIntegerField(default=0)
+    spend_total = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    stories_count = models.PositiveIntegerField(default=0)
+    referred_customers_count = models.PositiveIntegerField(default=0)
+    referral_revenue = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+
+    class Meta:
+        verbose_name = "return table cell"
+        constraints = [
+            # Also the index that reads a period: (team, date) ranges.
+            models.UniqueConstraint(fields=["team", "date", "author", "kind", "quadrant"], name="roi_day_one_per_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.date} {self.author_id} {self.kind}/{self.quadrant}: {self.acts_count} acts"
+
+
+class PersonalLimit(models.Model):
+    """A person's own empowerment limit in their team, and their track record since it
+    last changed (acts/empowerment.py keeps it).
+
+    No row means the person is at their team's limit with nothing counted yet; a row of
+    another team than the person's (they moved) counts as none. `acts_since_change`
+    is how many of their acts reached "customer knows" since the last change, so that no
+    page counts a person's acts. A pinned limit (set by an admin) does not move by itself.
+    """
+
+    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="personal_limit")
+    # No database constraint: the team row is locked for update by a policy change, which
+    # then locks these rows; a key-share lock taken here would order the two the other way.
+    team = models.ForeignKey("secondmile.Team", on_delete=models.CASCADE, db_constraint=False, related_name="+")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    pinned = models.BooleanField(default=False)
+    acts_since_change = models.PositiveIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="personal_limit_amount_gte_0")]
+
+    def __str__(self):
+        return f"{self.person_id}: {self.amount}"
+
+
+class LimitChange(models.Model):
+    """Append-only history of a person's own empowerment limit: from what to what, when,
+    why, and who (none when it moved by itself with the track record)."""
+
+    class Reason(models.TextChoices):
+        GREW = "grew", "Grew with the track record"
+        DECLINED = "declined", "Back to the team's limit: a request was declined"
+        PROBLEM = "problem", "Back to the team's limit: a look found a problem"
+        PINNED = "pinned", "Pinned by an admin"
+        UNPINNED = "unpinned", "Unpinned by an admin"
+        TEAM_LIMITS = "team_limits", "The team's limits changed"
+        TEAM_JOINED = "team_joined", "Joined the team"
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="limit_changes")
+    team = models.ForeignKey("secondmile.Team", on_delete=models.PROTECT, db_constraint=False, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    before = models.DecimalField(max_digits=12, decimal_places=2)
+    after = models.DecimalField(max_digits=12, decimal_places=2)
+    pinned = models.BooleanField(default=False, help_text="Pinned after this change.")
+    act = models.ForeignKey(Act, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["person", "at"])]
+
+    def __str__(self):
+        return f"{self.person_id}: {self.before} → {self.after} ({self.reason})"

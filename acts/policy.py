@@ -14,6 +14,7 @@ from core.formatting import money
 from core.models import AuditEvent, Role, Team, User
 from core.money import CENT
 
+from . import empowerment
 from .models import ApprovalLevel
 from .signals import team_policy_changed
 
@@ -38,11 +39,13 @@ def cost_parse(value, *, field: str = "cost") -> Decimal:
     return cost.quantize(CENT)
 
 
-def spend_route(*, team: Team, cost: Decimal) -> str:
-    """Who has to approve a cost: nobody, nobody (empowered), a manager, or an admin."""
+def spend_route(*, team: Team, cost: Decimal, own_limit: Decimal | None = None) -> str:
+    """Who has to approve a cost: nobody, nobody (empowered: up to the person's own
+    limit, acts/empowerment.py; the team's when not given), a manager (up to the
+    team's manager limit), or an admin."""
     if cost == 0:
         return ApprovalLevel.NONE
-    if cost <= team.empowerment_limit:
+    if cost <= (team.empowerment_limit if own_limit is None else own_limit):
         return ApprovalLevel.EMPOWERED
     if cost <= team.manager_limit:
         return ApprovalLevel.MANAGER
@@ -79,6 +82,8 @@ POLICY_FIELDS = (
     "reminder_hours",
     "escalation_hours",
     "recovery_days",
+    "limit_growth_acts",
+    "limit_growth_step",
 )
 
 
@@ -87,6 +92,9 @@ MSG_REMINDER_HOURS = f"Remind after 1 to {MAX_WAIT_HOURS} hours."
 MSG_ESCALATION_HOURS = f"Send to the admins no sooner than the reminder, and within {MAX_WAIT_HOURS} hours."
 MAX_RECOVERY_DAYS = 3650
 MSG_RECOVERY_DAYS = f"A recovery window is 1 to {MAX_RECOVERY_DAYS} days."
+MAX_LIMIT_GROWTH_ACTS = 1000
+MSG_LIMIT_GROWTH_ACTS = f"A person's limit grows after 1 to {MAX_LIMIT_GROWTH_ACTS} acts."
+MSG_LIMIT_GROWTH_STEP = "The step a person's limit grows by cannot be negative."
 
 
 def team_policy_update(*, user: User, team: Team, **policy) -> Team:
@@ -115,7 +123,13 @@ def team_policy_update(*, user: User, team: Team, **policy) -> Team:
             raise errors.InvalidInput(MSG_ESCALATION_HOURS, field="escalation_hours")
         if not 1 <= team.recovery_days <= MAX_RECOVERY_DAYS:
             raise errors.InvalidInput(MSG_RECOVERY_DAYS, field="recovery_days")
+        if not 1 <= team.limit_growth_acts <= MAX_LIMIT_GROWTH_ACTS:
+            raise errors.InvalidInput(MSG_LIMIT_GROWTH_ACTS, field="limit_growth_acts")
+        if team.limit_growth_step < 0:
+            raise errors.InvalidInput(MSG_LIMIT_GROWTH_STEP, field="limit_growth_step")
         team.save()
+        if {"empowerment_limit", "manager_limit"} & set(policy):
+            empowerment.limits_rebase(team=team, user=user, before=before)
         audit_record(
             actor=user, action=AuditEvent.Action.POLICY_CHANGED, target=team, team=team, before=before, after=policy
         )

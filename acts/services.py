@@ -23,7 +23,7 @@ from core.roles import require_team_of
 from core.security import security_event
 from integrations.models import Event
 
-from . import approval_waits, summaries
+from . import approval_waits, empowerment, summaries
 from .budgets import budget_adjust, budget_excess_add
 from .events import act_event_emit
 from .followups import followups_after_delivery
@@ -139,7 +139,8 @@ def act_log(
     if missing:
         raise AnswersMissing(missing)
     team = customer.team
-    level = spend_route(team=team, cost=cost)
+    own_limit = empowerment.limit_of(user, team)
+    level = spend_route(team=team, cost=cost, own_limit=own_limit)
     now = timezone.now()
     act = Act(
         team=team,
@@ -176,7 +177,7 @@ def act_log(
                     action=ActEvent.Action.AUTO_APPROVED,
                     from_status=Status.APPROVED,
                     amount=cost,
-                    note=f"Within the empowerment limit of {money(team.empowerment_limit)}.",
+                    note=f"Within {user.display_name}'s empowerment limit of {money(own_limit)}.",
                 )
                 act_event_emit(act, Event.ACT_APPROVED)
         else:
@@ -331,6 +332,7 @@ def spend_decline(*, user: User, act: Act, note: str) -> Act:
         act_event_emit(act, Event.ACT_DECLINED)
         if top_up:
             act_event_emit(act, Event.ACT_DELIVERED)
+        empowerment.limit_after_declined(act=act, user=user, note=note, at=act.decided_at)
         on_commit_safely(notify_decided, act.pk, event.pk)
         _summaries_refresh(act)
     return act
@@ -404,7 +406,8 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
             act.receipt = receipt
         approved = act.approved_amount or ZERO
         if actual_cost > approved:
-            level = spend_route(team=act.team, cost=actual_cost)
+            # The author's own limit: a teammate delivering it does not change whose spend it is.
+            level = spend_route(team=act.team, cost=actual_cost, own_limit=empowerment.limit_of(act.author, act.team))
             if level in (ApprovalLevel.MANAGER, ApprovalLevel.ADMIN):
                 act.status = Status.PENDING_APPROVAL
                 act.cost = actual_cost
@@ -469,12 +472,21 @@ def act_customer_knows(*, user: User, act: Act, how: str) -> Act:
             note=how,
         )
         act_event_emit(act, Event.ACT_CUSTOMER_KNOWS)
+        empowerment.limit_after_completed(act=act)
         _summaries_refresh(act)
     return act
 
 
-def act_review(*, user: User, act: Act, note: str = "") -> Act:
-    """A manager marks an empowered act drawn for a random look as seen."""
+MSG_PROBLEM_NEEDS_NOTE = "Say what was wrong: the person sees it, and their limit goes back to the team's."
+
+
+def act_review(*, user: User, act: Act, note: str = "", problem: bool = False) -> Act:
+    """A manager marks an empowered act drawn for a random look as seen, or as a problem
+    (with a note saying what was wrong): a problem puts its author's own empowerment
+    limit back to the team's (acts/empowerment.py)."""
+    note = (note or "").strip()
+    if problem and not note:
+        raise errors.InvalidInput(MSG_PROBLEM_NEEDS_NOTE, field="note")
     with transaction.atomic():
         act = _locked(act)
         if user.role == Role.STAFF:
@@ -485,12 +497,16 @@ def act_review(*, user: User, act: Act, note: str = "") -> Act:
             raise errors.Conflict("This act is not waiting for a look.")
         act.reviewed_by = user
         act.reviewed_at = timezone.now()
-        act.save(update_fields=["reviewed_by", "reviewed_at"])
+        act.review_problem = problem
+        act.save(update_fields=["reviewed_by", "reviewed_at", "review_problem"])
         _record(
             act,
             actor=user,
-            action=ActEvent.Action.REVIEWED,
+            action=ActEvent.Action.REVIEW_PROBLEM if problem else ActEvent.Action.REVIEWED,
             from_status=act.status,
-            note=note.strip(),
+            note=note,
+            at=act.reviewed_at,
         )
+        if problem:
+            empowerment.limit_after_problem(act=act, user=user, note=note, at=act.reviewed_at)
     return act

@@ -21,5 +21,8 @@ urlpatterns = [
     path("followups/", views.followups, name="followups"),
     path("follow-ups/<int:pk>/snooze/", views.followup_snooze, name="followup_snooze"),
     path("playbook/", views.playbook, name="playbook"),
+    path("people/<int:pk>/limit/", views.limit_history, name="limit"),
+    path("people/<int:pk>/limit/pin/", views.limit_pin, name="limit_pin"),
+    path("people/<int:pk>/limit/unpin/", views.limit_unpin, name="limit_unpin"),
     path("integrations/slack/interactions", slack_interactions.slack_interactions, name="slack_interactions"),
 ]

@@ -19,9 +19,9 @@ from core.models import Role
 from core.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate, paginate_open, team_required
 from customers.services import customer_create
 
+from . import empowerment, routine, selectors, services
 from . import followups as followup_services
 from . import playbook as playbook_rules
-from . import routine, selectors, services
 from .forms import (
     ActForm,
     ApproveForm,
@@ -29,6 +29,9 @@ from .forms import (
     DeclineForm,
     DeliverForm,
     FeedFilterForm,
+    LimitPinForm,
+    LimitUnpinForm,
+    LookForm,
     PlaybookFilterForm,
     ReviewForm,
     decision_forms,
@@ -56,17 +59,26 @@ def act_new(request):
     if request.GET.get("customer"):
         initial["customer"] = request.GET["customer"]
     label_team = request.user.role == Role.ADMIN
+    limit_hint = empowerment.routing_hint(person=request.user, team=request.user.team)
     if "customer_search" in request.POST:
         # "Find" without JavaScript: the form comes back as typed, with the customers found.
-        form = ActForm(customers=customers, initial=request.POST.dict(), search=request.POST, label_team=label_team)
+        form = ActForm(
+            customers=customers,
+            initial=request.POST.dict(),
+            search=request.POST,
+            label_team=label_team,
+            limit_hint=limit_hint,
+        )
         return render(request, "acts/new.html", {"form": form, "warnings": []})
     if "playbook_search" in request.POST:
         # "What worked before" without JavaScript: the form comes back as typed, with the
         # playbook's matches for the problem; nothing is logged.
-        form = ActForm(customers=customers, initial=request.POST.dict(), label_team=label_team)
+        form = ActForm(customers=customers, initial=request.POST.dict(), label_team=label_team, limit_hint=limit_hint)
         matches = playbook_rules.playbook_matches(user=request.user, text=request.POST.get("problem", ""))
         return render(request, "acts/new.html", {"form": form, "warnings": [], "playbook": matches, "searched": True})
-    form = ActForm(request.POST or None, customers=customers, initial=initial, label_team=label_team)
+    form = ActForm(
+        request.POST or None, customers=customers, initial=initial, label_team=label_team, limit_hint=limit_hint
+    )
     # Routine warnings are read before logging (the new act would match itself) and never block.
     warnings = _routine_warnings(request, request.POST) if request.method == "POST" else []
     if request.method == "POST" and form.is_valid():
@@ -124,10 +136,20 @@ def _logged_message(act) -> str:
     return f"Logged. {money(act.cost)} for {act.customer} is waiting for {who}."
 
 
+CHAIN_PAGE_SIZE = 20
+
+
 @login_required
 def act_detail(request, pk):
-    act = selectors.act_get(user=request.user, pk=pk)
+    act = selectors.act_get_with_chain(user=request.user, pk=pk)
+    returns = selectors.act_returns(act=act)
     context = {
+        "returns": returns,
+        "generations": selectors.act_chain_generations(act=act) if returns["referred_customers_count"] else [],
+        # The chain can be long: a page of it, counted from its ActChain row.
+        **paginate(
+            request, selectors.act_chain_customers(act=act), CHAIN_PAGE_SIZE, count=returns["referred_customers_count"]
+        ),
         "act": act,
         "timeline": selectors.act_timeline(act=act),
         "stories": act.stories.select_related("customer").order_by("-told_on"),
@@ -139,7 +161,7 @@ def act_detail(request, pk):
             initial={"actual_cost": act.approved_amount or 0}, receipt_above=act.team.receipt_required_above
         ),
         "knows_form": CustomerKnowsForm(),
-        "review_form": ReviewForm(auto_id="review-%s"),
+        "review_form": LookForm(auto_id="review-%s"),
         "budget": selectors.budget_summary(team=act.team, month=act.date),
         "survey_url": request.session.pop(f"survey_url_{act.pk}", None),
     }
@@ -262,9 +284,14 @@ def act_review(request, pk):
     return _transition(
         request,
         pk,
-        ReviewForm,
-        lambda act, data: services.act_review(user=request.user, act=act, note=data["note"]),
-        lambda act: "Marked as seen.",
+        LookForm,
+        lambda act, data: services.act_review(user=request.user, act=act, note=data["note"], problem=data["problem"]),
+        lambda act: (
+            f"Marked as a problem: {act.author.display_name} sees your note, and their own limit "
+            "goes back to the team's."
+            if act.review_problem
+            else "Marked as seen."
+        ),
     )
 
 
@@ -341,6 +368,30 @@ def followups(request):
     return render(request, "acts/followups.html", context)
 
 
+# --- Own empowerment limits ----------------------------------------------------------
+
+
+@login_required
+def limit_history(request, pk):
+    """A person's own empowerment limit and every change of it, with its reason: for the
+    person, their team's managers and admins (who can pin it here)."""
+    person = selectors.limit_person_get(user=request.user, pk=pk)
+    return render(request, "acts/limit.html", _limit_context(request, person))
+
+
+def _limit_context(request, person, *, pin_form=None, unpin_form=None) -> dict:
+    context = {
+        "person": person,
+        "own": person.pk == request.user.pk,
+        "limit": empowerment.limit_summary(person=person),
+        **paginate(request, selectors.limit_history(person=person)),
+    }
+    if request.user.role == Role.ADMIN and person.team_id is not None:
+        context["pin_form"] = pin_form or LimitPinForm(auto_id="pin-%s")
+        context["unpin_form"] = unpin_form or LimitUnpinForm(auto_id="unpin-%s")
+    return context
+
+
 @login_required
 @require_POST
 def followup_snooze(request, pk):
@@ -383,3 +434,46 @@ def playbook(request):
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     page = paginate_open(request, playbook_rules.playbook_browse(user=request.user, filters=cleaned))
     return render(request, "acts/playbook.html", {"filters": filters, **page})
+
+
+@login_required
+@require_POST
+def limit_pin(request, pk):
+    person = selectors.limit_person_get(user=request.user, pk=pk)
+    form = LimitPinForm(request.POST, auto_id="pin-%s")
+    if form.is_valid():
+        try:
+            row = empowerment.limit_pin(
+                user=request.user, person=person, amount=form.cleaned_data["amount"], reason=form.cleaned_data["reason"]
+            )
+        except errors.NotAllowed:
+            raise Http404 from None
+        except errors.DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request, f"{person.display_name}'s limit is pinned at {money(row.amount)} until you unpin it."
+            )
+            return redirect("acts:limit", pk=person.pk)
+    return render(request, "acts/limit.html", _limit_context(request, person, pin_form=form), status=400)
+
+
+@login_required
+@require_POST
+def limit_unpin(request, pk):
+    person = selectors.limit_person_get(user=request.user, pk=pk)
+    form = LimitUnpinForm(request.POST, auto_id="unpin-%s")
+    if form.is_valid():
+        try:
+            row = empowerment.limit_unpin(user=request.user, person=person, reason=form.cleaned_data["reason"])
+        except errors.NotAllowed:
+            raise Http404 from None
+        except errors.DomainError as error:
+            form_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Unpinned: {person.display_name}'s limit is back at the team's {money(row.amount)} and grows again.",
+            )
+            return redirect("acts:limit", pk=person.pk)
+    return render(request, "acts/limit.html", _limit_context(request, person, unpin_form=form), status=400)

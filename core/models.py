@@ -44,6 +44,14 @@ def default_recovery_days():
     return settings.SECONDMILE["RECOVERY_DAYS"]
 
 
+def default_limit_growth_acts():
+    return settings.SECONDMILE["LIMIT_GROWTH_ACTS"]
+
+
+def default_limit_growth_step():
+    return settings.SECONDMILE["LIMIT_GROWTH_STEP"]
+
+
 class Role(models.TextChoices):
     STAFF = "staff", "Staff"
     MANAGER = "manager", "Manager"
@@ -97,6 +105,19 @@ class Team(models.Model):
         db_default=90,
         help_text="A reactive act counts as a recovery when its customer comes back within this many days after it.",
     )
+    # A person's own empowerment limit (acts/empowerment.py) starts at empowerment_limit
+    # and grows with their track record, up to manager_limit.
+    limit_growth_acts = models.PositiveSmallIntegerField(
+        default=default_limit_growth_acts,
+        help_text="A person's own limit rises after this many of their acts are completed in a row "
+        "(delivered and the customer told), with no request declined and no problem found in a look.",
+    )
+    limit_growth_step = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=default_limit_growth_step,
+        help_text="How much a person's own limit rises each time, up to the manager limit.",
+    )
     # A Slack incoming webhook (https://hooks.slack.com/services/…): new approval requests
     # are posted there with Approve / Open buttons. It is a secret of the team's Slack.
     slack_webhook_url = models.URLField(max_length=300, blank=True)
@@ -119,6 +140,9 @@ class Team(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(recovery_days__gte=1) & Q(recovery_days__lte=3650), name="team_recovery_days_1_3650"
+            ),
+            models.CheckConstraint(
+                condition=Q(limit_growth_acts__gte=1) & Q(limit_growth_step__gte=0), name="team_limit_growth_positive"
             ),
         ]
 

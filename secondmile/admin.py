@@ -39,6 +39,8 @@ class TeamAdmin(ServiceAdminMixin, admin.ModelAdmin):
         "review_share",
     ]
     search_fields = ["name"]
+    # Edited on the policy page (/team/policy/), with the rest of the spend policy.
+    exclude = ["limit_growth_acts", "limit_growth_step"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["name"] if obj is not None else []

@@ -13,6 +13,7 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
+from acts import empowerment
 from acts.api import router as acts_router
 from core import services
 from core.errors import MSG_MFA_API_PENDING, MSG_SERVER_ERROR, DomainError, NotAllowed
@@ -91,6 +92,9 @@ class MeOut(Schema):
     team: str | None
     team_id: int | None
     slack_user_id: str = Field(description='the Slack member ID ("U…") Slack buttons act as; "" when none')
+    empowerment_limit: str | None = Field(
+        description="what the caller approves by themselves (their own limit; a decimal string), null without a team"
+    )
     points: int = Field(description="the points balance: earned − redeemed + refunded")
 
 
@@ -105,6 +109,7 @@ def _me(user) -> dict:
         "team": user.team.name if user.team else None,
         "team_id": user.team_id,
         "slack_user_id": user.slack_user_id,
+        "empowerment_limit": str(empowerment.limit_of(user, user.team)) if user.team else None,
         "points": points_balance(user=user),
     }
 

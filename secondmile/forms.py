@@ -3,6 +3,7 @@
 from django import forms
 
 from core.money import MONEY_FORM_FIELD as MONEY
+from core.rendering import grouped
 
 
 class TokenForm(forms.Form):
@@ -12,7 +13,9 @@ class TokenForm(forms.Form):
 class PolicyForm(forms.Form):
     monthly_budget = forms.DecimalField(label="Default monthly budget", **MONEY)
     empowerment_limit = forms.DecimalField(
-        label="Empowerment limit", **MONEY, help_text="Staff spend up to this without asking."
+        label="Empowerment limit",
+        **MONEY,
+        help_text="Everyone starts here and spends up to their own limit without asking.",
     )
     manager_limit = forms.DecimalField(label="Manager limit", **MONEY, help_text="Above this, an admin decides.")
     receipt_required_above = forms.DecimalField(label="Receipt required above", **MONEY)
@@ -42,6 +45,36 @@ class PolicyForm(forms.Form):
         max_value=3650,
         help_text="A reactive act counts as a recovery when the customer comes back within this many days.",
     )
+    # A person's own limit grows with their track record (acts/empowerment.py). Left
+    # empty, each keeps its current value.
+    limit_growth_acts = grouped(
+        forms.IntegerField(
+            label="A person's own limit grows after (acts)",
+            required=False,
+            min_value=1,
+            max_value=1000,
+            help_text="Their acts completed (delivered, the customer told) since the last change, with no "
+            "request declined and no problem found in a look.",
+        ),
+        hide_optional=True,
+    )
+    limit_growth_step = grouped(
+        forms.DecimalField(
+            label="It grows by",
+            required=False,
+            **MONEY,
+            help_text="Each time, up to the manager limit. A declined request or a problem found puts it "
+            "back to the empowerment limit.",
+        ),
+        hide_optional=True,
+    )
+
+    def clean(self):
+        data = super().clean()
+        for name in ("limit_growth_acts", "limit_growth_step"):
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
 
 
 class BudgetForm(forms.Form):

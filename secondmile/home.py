@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from acts import followups, suggestions
+from acts import empowerment, followups, suggestions
 from acts import selectors as act_selectors
 from acts.models import Act
 from core import errors, recognition
@@ -86,6 +86,7 @@ def profile_context(*, user) -> dict:
     month = _this_month(user)
     return {
         "person": user,
+        "limit": empowerment.limit_summary(person=user),
         "recognition": metrics.person_recognition(person=user, today=timezone.localdate()),
         "leaderboard": metrics.leaderboard(month, limit=5) if month else [],
         # Managers reach a teammate's page from here to give kudos.
@@ -114,6 +115,8 @@ def person(request, pk):
 def _person_context(request, teammate, form) -> dict:
     return {
         "person": teammate,
+        # A person's own limit is between them and their managers.
+        "limit": empowerment.limit_summary(person=teammate) if request.user.is_manager else None,
         "recognition": metrics.person_recognition(person=teammate, today=timezone.localdate()),
         "kudos_form": form if request.user.is_manager else None,
     }

@@ -279,6 +279,10 @@ SECONDMILE = {
     # A reactive act is a recovery when its customer comes back within this many days
     # (an admin changes it per team).
     "RECOVERY_DAYS": env.int("RECOVERY_DAYS", default=90),
+    # A person's own empowerment limit rises by LIMIT_GROWTH_STEP after every
+    # LIMIT_GROWTH_ACTS of their acts completed (defaults of each team's settings).
+    "LIMIT_GROWTH_ACTS": env.int("LIMIT_GROWTH_ACTS", default=10),
+    "LIMIT_GROWTH_STEP": env("LIMIT_GROWTH_STEP", cast=Decimal, default=Decimal("10.00")),
     "MAX_ACT_COST": Decimal("10000.00"),
     "RECEIPT_MAX_BYTES": 5 * 1024 * 1024,
     "SURVEY_LINK_DAYS": env.int("SURVEY_LINK_DAYS", default=30),

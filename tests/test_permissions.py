@@ -50,6 +50,13 @@ PAGES = [
     ("GET", "/people/{other_person}/", None, (LOGIN, 404, 404, 200)),
     ("POST", "/people/{sam}/kudos/", {"note": "Thanks"}, (LOGIN, 302, 302, 302)),
     ("POST", "/people/{other_person}/kudos/", {"note": "Thanks"}, (LOGIN, 404, 404, 302)),
+    # A person's own limit: theirs, their managers' and the admins' to read; admins pin it.
+    ("GET", "/people/{sam}/limit/", None, (LOGIN, 404, 200, 200)),
+    ("GET", "/people/{other_person}/limit/", None, (LOGIN, 404, 404, 200)),
+    ("POST", "/people/{sam}/limit/pin/", {"amount": "70", "reason": "Trusted."}, (LOGIN, 404, 404, 302)),
+    ("POST", "/people/{other_person}/limit/pin/", {"amount": "70", "reason": "Trusted."}, (LOGIN, 404, 404, 302)),
+    ("GET", "/people/{sam}/limit/pin/", None, (LOGIN, 405, 405, 405)),
+    ("POST", "/people/{sam}/limit/unpin/", {"reason": "Not pinned."}, (LOGIN, 404, 404, 400)),
     ("POST", "/follow-ups/{followup}/done/", {}, (LOGIN, 302, 302, 302)),
     ("POST", "/follow-ups/{other_followup}/done/", {}, (LOGIN, 404, 404, 302)),
     ("GET", "/follow-ups/{followup}/done/", None, (LOGIN, 405, 405, 405)),

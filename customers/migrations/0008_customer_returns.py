@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('customers', '0007_customer_email_index_for_imports'),
-        ('secondmile', '0015_team_recovery_days_and_return_audit'),
+        ('secondmile', '0016_team_recovery_days_and_return_audit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

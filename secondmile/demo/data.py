@@ -606,6 +606,31 @@ THANKS = (
     ("manager", "staff", 41, "Kept a guest company at 2 am waiting for a taxi. Thank you."),
 )
 
+
+@dataclass(frozen=True)
+class LimitStreak:
+    """One person whose own empowerment limit has grown (acts/empowerment.py), played in
+    order over the last weeks after everything else: `first` free acts completed (the
+    limit rises one step), a request of `declined` declined (back to the team's limit),
+    then `then` more completed (one step again, and a few counted toward the next)."""
+
+    username: str
+    days: int  # the streak runs over the last `days` days, one act a day or so
+    first: int
+    declined: str  # the solution of a costed hotel gesture, declined with `decline_note`
+    decline_note: str
+    then: int
+
+
+LIMIT_STREAK = LimitStreak(
+    username="staff",
+    days=40,
+    first=10,
+    declined="Bought essentials and a change of clothes",
+    decline_note="The airline owes them this one: help them claim it first.",
+    then=14,
+)
+
 # Each team's rewards catalogue: name, points, stock (None: no limit), description.
 REWARDS = {
     HOTEL: (

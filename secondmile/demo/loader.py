@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from acts import budgets
+from acts import budgets, empowerment
 from acts import services as act_services
 from acts.followups import followup_done
 from acts.models import Act, ApprovalLevel, FollowUp, Status
@@ -34,6 +34,23 @@ def receipt_for(act: Act):
     if (act.approved_amount or 0) <= act.team.receipt_required_above:
         return None
     return SimpleUploadedFile("receipt.pdf", b"%PDF-1.4\n% demo receipt\n", content_type="application/pdf")
+
+
+@contextlib.contextmanager
+def limits_held():
+    """Run the services with people's own empowerment limits standing still. The demo
+    loads its months out of order (a team's acts by random day, then the stories' acts),
+    so the track record would move in an order nobody lived; one person's limit is then
+    played in order (Demo.limit_streak)."""
+    held = ("limit_after_completed", "limit_after_declined", "limit_after_problem")
+    real = {name: getattr(empowerment, name) for name in held}
+    for name in held:
+        setattr(empowerment, name, lambda **kwargs: None)
+    try:
+        yield
+    finally:
+        for name, function in real.items():
+            setattr(empowerment, name, function)
 
 
 @contextlib.contextmanager
@@ -95,6 +112,11 @@ class Demo:
         self.quotes_told: set[str] = set()
 
     def run(self) -> None:
+        with limits_held():
+            self.months()
+        self.limit_streak(data.LIMIT_STREAK)
+
+    def months(self) -> None:
         rng = random.Random(2026)
         trades = [TeamActs(self, trade, rng) for trade in data.TRADES]
         for team_acts in trades:
@@ -395,6 +417,32 @@ class Demo:
                 )
         committed = budgets.budget_month_locked(team=team, month=self.today).committed
         budgets.budget_set(user=self.people["admin"], team=team, month=self.today, amount=committed + Decimal("180.00"))
+
+    def limit_streak(self, streak: data.LimitStreak) -> None:
+        """Free acts completed one a day, in order; a request declined after the first run."""
+        rng = random.Random(2030)
+        author = self.people[streak.username]
+        team = author.team
+        trade = data.TRADE[team.name]
+        customers = list(team.customers.order_by("id")[:12])
+        count = streak.first + streak.then
+        for index in range(count):
+            day = self.today - datetime.timedelta(days=streak.days - index * streak.days // (count + 1))
+            if index == streak.first:
+                self.declined_request(streak, author=author, customer=rng.choice(customers), day=day, rng=rng)
+            gesture = trade.everyday[index % len(trade.everyday)]
+            act = self.delivered(gesture, author=author, customer=rng.choice(customers), day=day, rng=rng)
+            act.refresh_from_db()
+            with clock(self.later(act.delivered_at, rng, hours=(0.5, 3))):
+                act_services.act_customer_knows(user=author, act=act, how=rng.choice(trade.knew_how))
+
+    def declined_request(self, streak: data.LimitStreak, *, author: User, customer, day, rng) -> None:
+        gesture = next(g for g in data.TRADE[author.team.name].gestures if g.solution == streak.declined)
+        logged_at = self.moment(day, rng, last_hour=10)
+        with clock(logged_at):
+            act = self.log(gesture, author=author, customer=customer, day=day, answers=data.WAITING_ANSWERS)
+        with clock(self.later(logged_at, rng, hours=(0.5, 1.5))):
+            act_services.spend_decline(user=self.people["manager"], act=act, note=streak.decline_note)
 
     def followups_done(self, team: Team) -> None:
         """Follow-ups are done by their due date, except yesterday's and today's (the home

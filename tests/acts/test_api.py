@@ -52,6 +52,8 @@ def test_me_with_a_bearer_token(bearer, manager):
         "team": "Harbour",
         "team_id": manager.team_id,
         "slack_user_id": "",
+        "empowerment_limit": "50.00",
+        "points": 0,
     }
 
 

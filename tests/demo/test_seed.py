@@ -6,6 +6,7 @@ each team's acts fit its trade, no quote twice, each story credits the act it re
 import ast
 import io
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from django.http import HttpRequest
 from django.test import override_settings
 
 import secondmile.demo as demo_package
-from acts.models import Act
+from acts import empowerment
+from acts.models import Act, LimitChange
 from core.models import User
 from customers.models import Customer
 from customers.referrals import referral_tree
@@ -159,6 +161,21 @@ def test_demo_admin_is_an_admin_by_role_not_a_superuser(demo, client):
     assert response.status_code == 302
     team.refresh_from_db()
     assert team.monthly_budget == 1200
+
+
+def test_one_demo_person_has_grown_their_own_limit(demo):
+    """The demo's staff login approves up to $60 by themselves, after a run of completed
+    acts, a declined request and a run again, in that order."""
+    streak = data.LIMIT_STREAK
+    person = User.objects.get(username=streak.username)
+    assert empowerment.limit_of(person, person.team) == Decimal("60.00")
+    changes = list(person.limit_changes.order_by("at", "id").values_list("reason", "before", "after"))
+    assert changes == [
+        ("grew", Decimal("50.00"), Decimal("60.00")),
+        ("declined", Decimal("60.00"), Decimal("50.00")),
+        ("grew", Decimal("50.00"), Decimal("60.00")),
+    ]
+    assert not LimitChange.objects.exclude(person=person).exists()
 
 
 def test_the_loader_is_small_functions():

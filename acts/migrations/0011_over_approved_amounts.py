@@ -7,9 +7,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('acts', '0008_playbook_search'),
+        ('acts', '0010_personal_limits_and_problem_looks'),
         ('customers', '0008_customer_returns'),
-        ('secondmile', '0015_team_recovery_days_and_return_audit'),
+        ('secondmile', '0016_team_recovery_days_and_return_audit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ import core.models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('secondmile', '0014_points_say_why_and_followup_audit'),
+        ('secondmile', '0015_team_limit_growth'),
     ]
 
     operations = [

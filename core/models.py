@@ -349,9 +349,9 @@ class OutcomeDay(models.Model):
       DaySummary.reactive_count.
 
     Kept by stories.outcome_days (the NPS and story services call it, and the act
-    services through the acts.signals.act_changed signal, in the transaction of the
-    change); rebuilt by `manage.py rebuild_summaries`. A bulk loader fills it with one
-    GROUP BY (team, day) per source, or by running that command.
+    services through acts.outcomes, in the transaction of the change); rebuilt by
+    `manage.py rebuild_summaries`. A bulk loader fills it with one GROUP BY (team, day)
+    per source, or by running that command.
     """
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_constraint=False)

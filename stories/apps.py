@@ -8,10 +8,11 @@ class StoriesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The day summaries of outcomes follow every act change, in its transaction. ready()
-        # is Django's place to connect signals: outcome_days imports models.
-        from acts.signals import act_changed  # noqa: PLC0415
+        # The day summaries of outcomes follow every act change, in its transaction: the act
+        # services call this function, handed down here because acts cannot import stories.
+        # Imported in ready(), once the models are loaded (outcome_days imports them).
+        from acts.outcomes import outcomes_refresh_register  # noqa: PLC0415
 
-        from .outcome_days import act_changed as outcome_days_follow  # noqa: PLC0415
+        from .outcome_days import act_changed  # noqa: PLC0415
 
-        act_changed.connect(outcome_days_follow, dispatch_uid="stories.outcome_days.act_changed")
+        outcomes_refresh_register(act_changed)

@@ -56,8 +56,8 @@ def _record(act: Act, *, actor, action, from_status="", amount=None, note="", at
     """One history row, at `at` (now by default). A decision (approved, declined) also
     records how long the request it answers waited: its time − act.requested_at, the
     time of the latest request (logging above the limit, or a top-up at delivery)."""
-    # timezone.now() read here, not the field's default: the default is the function bound
-    # when the model loaded, which a clock set for the demo's past (seed_demo) cannot reach.
+    # timezone.now() read here, at the moment of the write, rather than left to the field's
+    # default.
     event = ActEvent(
         act=act,
         actor=actor,

@@ -2,7 +2,6 @@
 so that the demo's history reads as lived. Idempotent: with the hotel's acts already there,
 only the demo logins are reset."""
 
-import contextlib
 import datetime
 import random
 from decimal import Decimal
@@ -14,6 +13,7 @@ from acts import budgets
 from acts import services as act_services
 from acts.followups import followup_done
 from acts.models import Act, ApprovalLevel, FollowUp, Status
+from core.clock import clock_stopped_at
 from core.errors import BudgetExceeded
 from core.models import Role, Team, User
 from core.recognition import kudos_give
@@ -35,18 +35,11 @@ def receipt_for(act: Act):
     return SimpleUploadedFile("receipt.pdf", b"%PDF-1.4\n% demo receipt\n", content_type="application/pdf")
 
 
-@contextlib.contextmanager
 def clock(moment: datetime.datetime):
     """Run the real services as if it were `moment`: requested_at, decided_at, the timeline,
     points' earned_on, follow-ups' due dates and customers' created_at all fall when the act
-    happened. Within the block django.utils.timezone.now() — which the services,
-    timezone.localdate() and auto_now_add fields read — answers `moment`."""
-    real_now = timezone.now
-    timezone.now = lambda: moment
-    try:
-        yield
-    finally:
-        timezone.now = real_now
+    happened (core.clock, as the tests pin theirs)."""
+    return clock_stopped_at(moment)
 
 
 def people_load(teams: dict[str, Team]) -> dict[str, User]:

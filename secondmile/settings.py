@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "acts",
     "customers",
     "integrations",
+    "rewards",
     "core",
 ]
 

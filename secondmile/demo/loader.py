@@ -285,7 +285,8 @@ class Demo:
 
     def recognition(self, team: Team) -> None:
         """More free acts in recent weeks than months ago (a team taking to it), delivered
-        so that they earn points, and kudos from the managers."""
+        (points come from the stories that retell acts, not from these), and kudos from the
+        managers."""
         rng = random.Random(2027)
         customers = list(team.customers.order_by("id"))
         # They go to two thirds of the customers: the others show in the surprise suggestions.
@@ -309,7 +310,7 @@ class Demo:
         days_ago = (self.today - day).days
         if days_ago <= 1:
             return
-        # Delivered the same day or the next: the point is earned then.
+        # Delivered the same day or the next (their follow-ups fall due from then).
         delivered_at = self.later(logged_at, rng, hours=(0.5, 26))
         with clock(delivered_at):
             act_services.act_deliver(user=author, act=act, actual_cost=Decimal("0"))

@@ -11,6 +11,7 @@ from stories import views as story_views
 from . import home, mfa, views
 from .api import api
 from .dashboard import exports as dashboard_exports
+from .dashboard import roi_export
 from .dashboard import views as dashboard
 
 urlpatterns = [
@@ -46,6 +47,7 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard_view, name="dashboard"),
     path("dashboard/export/acts.csv", dashboard_exports.export_acts, name="dashboard_export_acts"),
     path("dashboard/export/stories.csv", dashboard_exports.export_stories, name="dashboard_export_stories"),
+    path("dashboard/export/roi.csv", roi_export.export_roi, name="dashboard_export_roi"),
     path("team/policy/", views.team_policy, name="team_policy"),
     path("audit/", views.audit_log, name="audit_log"),
     path("", include("acts.urls")),

@@ -8,11 +8,15 @@ class StoriesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The day summaries of outcomes follow every act change, in its transaction: the act
-        # services call this function, handed down here because acts cannot import stories.
-        # Imported in ready(), once the models are loaded (outcome_days imports them).
+        # The summaries above acts follow every act change, in its transaction: the act
+        # services call these functions (acts.outcomes), handed down here because acts
+        # cannot import stories. Imported in ready(), once the models are loaded.
         from acts.outcomes import outcomes_refresh_register  # noqa: PLC0415
+        from customers.signals import referral_changed  # noqa: PLC0415
 
-        from .outcome_days import act_changed  # noqa: PLC0415
+        from . import act_chain, outcome_days  # noqa: PLC0415
 
-        outcomes_refresh_register(act_changed)
+        outcomes_refresh_register(outcome_days.act_changed)
+        # The act chains (what each act returned) follow acts the same way, and referrals.
+        outcomes_refresh_register(act_chain.act_changed)
+        referral_changed.connect(act_chain.referral_changed, dispatch_uid="stories.act_chain.referral_changed")

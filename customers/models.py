@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
+from core.money import money_field
+
 
 class Customer(models.Model):
     """A team's customer. `referred_by` is the customer whose word brought them in."""
@@ -23,7 +25,7 @@ class Customer(models.Model):
         on_delete=models.SET_NULL,
         related_name="referred_customers",
     )
-    first_purchase_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    first_purchase_value = money_field(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     last_surveyed_at = models.DateTimeField(null=True, blank=True)
 

@@ -17,8 +17,8 @@ row cannot drift. What a change can move, and so which days a service refreshes:
 - an act (logged, decided, withdrawn, delivered): it may be, or stop being, "an act by
   then" for its customer's answers dated on or after it, "a later return" for the
   customer's reactive acts dated before it, and (reactive) a recovery itself — so the
-  days of those answers and reactive acts, and its own day (`act_changed`, which listens
-  to acts.signals.act_changed: acts sit below this module and do not import it);
+  days of those answers and reactive acts, and its own day (`act_changed`, which the act
+  services call through acts.outcomes: acts sit below this module and do not import it);
 - an NPS answer: its day, and the days of the customer's reactive acts before it
   (`nps_answered`);
 - a story's moderation: its day, and the days of the customer's reactive acts before it
@@ -170,10 +170,11 @@ def _reactive_days_before(customer_id: int, date: datetime.date) -> list[Day]:
     )
 
 
-def act_changed(sender, *, act: Act, **kwargs) -> None:
-    """After a service created an act or changed its status (the acts.signals.act_changed
-    receiver): refresh its own day, the days of its customer's NPS answers dated on or after
-    it, and those of the customer's reactive acts dated before it."""
+def act_changed(act: Act) -> None:
+    """After a service created an act or changed its status (called through
+    acts.outcomes.outcomes_refresh, in the change's transaction): refresh its own day, the
+    days of its customer's NPS answers dated on or after it, and those of the customer's
+    reactive acts dated before it."""
     answers = (
         NpsResponse.objects.filter(customer_id=act.customer_id, date__gte=act.date)
         .order_by()

@@ -55,6 +55,20 @@ class CustomerFactory(factory.django.DjangoModelFactory):
         return customer
 
 
+# An act as the form and the API take it, at $75: above the default approval limit.
+ACT_ABOVE_LIMIT = {
+    "problem": "Flat tyre",
+    "solution": "Drove her home",
+    "quadrant": "delivery",
+    "trigger": "reactive",
+    "kind": "time",
+    "cost": "75.00",
+    "right_thing": "Yes",
+    "great_experience": "Yes",
+    "how_they_know": "She was there",
+}
+
+
 def log_act(user, *, cost="0", customer=None, **fields):
     """Log an act through the real service, with sensible defaults."""
     customer = customer or CustomerFactory(team=user.team)

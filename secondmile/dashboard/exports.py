@@ -69,29 +69,30 @@ def _filename(kind: str, scope: Scope) -> str:
     return f"{kind}-{team}-{scope.start.isoformat()}-{scope.end.isoformat()}.csv"
 
 
-ACT_COLUMNS = [
-    "id",
-    "date",
-    "team",
-    "author",
-    "customer",
-    "quadrant",
-    "trigger",
-    "kind",
-    "status",
-    "approval_level",
-    "cost",
-    "approved_amount",
-    "actual_cost",
-    "spend",
-    "problem",
-    "solution",
-    "how_they_know",
-    "customer_knew_how",
-    "requested_at",
-    "decided_at",
-    "delivered_at",
-]
+# The CSV's columns: header → the field of the row it reads.
+ACT_COLUMNS = {
+    "id": "pk",
+    "date": "date",
+    "team": "team__name",
+    "author": "author__username",
+    "customer": "customer__name",
+    "quadrant": "quadrant",
+    "trigger": "trigger",
+    "kind": "kind",
+    "status": "status",
+    "approval_level": "approval_level",
+    "cost": "cost",
+    "approved_amount": "approved_amount",
+    "actual_cost": "actual_cost",
+    "spend": "spend",
+    "problem": "problem",
+    "solution": "solution",
+    "how_they_know": "how_they_know",
+    "customer_knew_how": "customer_knew_how",
+    "requested_at": "requested_at",
+    "decided_at": "decided_at",
+    "delivered_at": "delivered_at",
+}
 
 
 @login_required
@@ -102,50 +103,25 @@ def export_acts(request):
     except errors.InvalidInput as error:
         return HttpResponseBadRequest(error.message)
     acts = (
-        metrics.scope_acts(scope)
-        .annotate(spend=act_spend())
-        .order_by("date", "id")
-        .values_list(
-            "pk",
-            "date",
-            "team__name",
-            "author__username",
-            "customer__name",
-            "quadrant",
-            "trigger",
-            "kind",
-            "status",
-            "approval_level",
-            "cost",
-            "approved_amount",
-            "actual_cost",
-            "spend",
-            "problem",
-            "solution",
-            "how_they_know",
-            "customer_knew_how",
-            "requested_at",
-            "decided_at",
-            "delivered_at",
-        )
+        metrics.scope_acts(scope).annotate(spend=act_spend()).order_by("date", "id").values_list(*ACT_COLUMNS.values())
     )
-    return _csv_response(_filename("acts", scope), ACT_COLUMNS, acts.iterator(chunk_size=2000))
+    return _csv_response(_filename("acts", scope), list(ACT_COLUMNS), acts.iterator(chunk_size=2000))
 
 
-STORY_COLUMNS = [
-    "id",
-    "told_on",
-    "team",
-    "customer",
-    "channel",
-    "status",
-    "consent",
-    "text",
-    "url",
-    "acts",
-    "recorded_by",
-    "moderated_at",
-]
+STORY_COLUMNS = {
+    "id": "pk",
+    "told_on": "told_on",
+    "team": "team__name",
+    "customer": "customer__name",
+    "channel": "channel",
+    "status": "status",
+    "consent": "consent",
+    "text": "text",
+    "url": "url",
+    "acts": "act_ids",
+    "recorded_by": "recorded_by__username",
+    "moderated_at": "moderated_at",
+}
 
 
 @login_required
@@ -166,19 +142,6 @@ def export_stories(request):
         metrics.scope_stories(scope)
         .annotate(act_ids=Subquery(act_ids, output_field=CharField()))
         .order_by("told_on", "id")
-        .values_list(
-            "pk",
-            "told_on",
-            "team__name",
-            "customer__name",
-            "channel",
-            "status",
-            "consent",
-            "text",
-            "url",
-            "act_ids",
-            "recorded_by__username",
-            "moderated_at",
-        )
+        .values_list(*STORY_COLUMNS.values())
     )
-    return _csv_response(_filename("stories", scope), STORY_COLUMNS, stories.iterator(chunk_size=2000))
+    return _csv_response(_filename("stories", scope), list(STORY_COLUMNS), stories.iterator(chunk_size=2000))

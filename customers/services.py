@@ -13,7 +13,7 @@ from core.models import AuditEvent, Role, Team, User
 from core.recognition import points_for_referral
 from core.roles import team_require, visible_to
 
-from . import referral_days
+from . import advocates, referral_days
 from .events import customer_referred_emit
 from .models import (
     Customer,
@@ -52,6 +52,11 @@ def customer_create(
     if first_purchase_value is not None and first_purchase_value < 0:
         raise errors.InvalidInput("A purchase value cannot be negative.", field="first_purchase_value")
     with transaction.atomic():
+        if referred_by is not None:
+            # The new customer's place in the tree is copied from their referrer's; the
+            # team's lock (taken too by an edit that names a referrer) keeps a referral
+            # further up the same chain from landing in between unseen.
+            Team.objects.select_for_update(no_key=True).get(pk=team.pk)
         customer = Customer.objects.create(
             team=team,
             name=name,
@@ -65,6 +70,7 @@ def customer_create(
             first_purchase_value=first_purchase_value,
         )
         customer_count_add(team=team)
+        advocates.customer_created(customer)
         if referred_by is not None:
             referral_days.customer_changed(customer)
             audit_record(
@@ -148,6 +154,8 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
         referral_changed = set(REFERRAL_FIELDS) & set(changed_after)
         if {"referred_by", "first_purchase_value"} & set(changed_after):
             referral_days.customer_changed(customer)
+        if customer.referred_by_id is not None and not had_referrer:
+            advocates.referrer_set(customer)
         audit_record(
             actor=user,
             target=customer,

@@ -105,9 +105,10 @@ def _axis_max(value: Decimal) -> int:
 
 
 def _axis_money(value: int) -> str:
+    """An axis label short enough for a phone: "$500", "$5k", "$2.5k"."""
     symbol = settings.CURRENCY_SYMBOL
-    if value >= 10_000:
-        return f"{symbol}{value // 1000:,}k"
+    if value >= 1000:
+        return f"{symbol}{value / 1000:g}k"
     return f"{symbol}{value:,}"
 
 

@@ -31,6 +31,35 @@ def audit_changes(before: dict, after: dict) -> tuple[dict, dict]:
     return {f: old.get(f) for f in changed}, {f: new[f] for f in changed}
 
 
+def audit_event_build(
+    *,
+    actor,
+    action: str,
+    target: models.Model,
+    team=None,
+    before: dict,
+    after: dict,
+    reason: str = "",
+    label: str | None = None,
+) -> AuditEvent | None:
+    """The audit row for `target` if anything changed, unsaved (or None): a bulk write
+    saves many at once with `AuditEvent.objects.bulk_create`, in its transaction."""
+    before, after = audit_changes(before, after)
+    if not after:
+        return None
+    return AuditEvent(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        team=team,
+        target_type=target._meta.verbose_name,
+        target_id=target.pk,
+        target_label=(label if label is not None else str(target))[:200],
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
 def audit_record(
     *,
     actor,
@@ -43,17 +72,9 @@ def audit_record(
     label: str | None = None,
 ) -> AuditEvent | None:
     """Write one audit row for `target` if anything changed; returns it (or None)."""
-    before, after = audit_changes(before, after)
-    if not after:
-        return None
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        action=action,
-        team=team,
-        target_type=target._meta.verbose_name,
-        target_id=target.pk,
-        target_label=(label if label is not None else str(target))[:200],
-        before=before,
-        after=after,
-        reason=reason,
+    event = audit_event_build(
+        actor=actor, action=action, target=target, team=team, before=before, after=after, reason=reason, label=label
     )
+    if event is not None:
+        event.save()
+    return event

@@ -470,3 +470,32 @@ class ScheduledRun(models.Model):
 
     def __str__(self):
         return f"{self.name} at {self.slot:%Y-%m-%d %H:%M}"
+
+
+class CsvImport(models.Model):
+    """A CSV file an admin uploaded to import customers or people (core/csv_admin.py):
+    kept between the preview and the confirmation, so that the confirmation imports the
+    file the server read, checked again, and never what a browser sends back. Its text
+    is emptied once imported; the counts stay as a record of who imported what, when."""
+
+    class Kind(models.TextChoices):
+        CUSTOMERS = "customers", "Customers"
+        PEOPLE = "people", "People"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=200)
+    content = models.TextField(blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported = models.PositiveIntegerField(default=0)
+    already_there = models.PositiveIntegerField(default=0)
+    refused = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = "CSV import"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.file_name}"

@@ -99,8 +99,11 @@ def member_create(
     email: str = "",
     first_name: str = "",
     last_name: str = "",
+    by: User | None = None,
 ) -> User:
-    """Create a person of a team with one role (the role's group)."""
+    """Create a person of a team with one role (the role's group); `by` is who made them
+    (None for a command), written with the role to the audit log. Without a password
+    they cannot log in until they set one (core.people_import mails them the link)."""
     with transaction.atomic():
         user = User.objects.create_user(
             username=username,
@@ -110,7 +113,7 @@ def member_create(
             first_name=first_name,
             last_name=last_name,
         )
-        member_set_role(user=user, role=role)
+        member_set_role(user=user, role=role, by=by)
     return user
 
 

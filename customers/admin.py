@@ -4,8 +4,10 @@ from django import forms
 from django.contrib import admin
 
 from core.admin_mixins import ServiceAdminMixin, service_check
+from core.csv_admin import CsvImportAdminMixin
+from core.models import CsvImport
 
-from . import referrals, services
+from . import imports, referrals, services
 from .models import Customer
 
 EDITABLE = ["name", "email", "phone", "company", "notes", "referred_by", "referred_by_story", "first_purchase_value"]
@@ -36,9 +38,17 @@ class CustomerAdminForm(forms.ModelForm):
 
 
 @admin.register(Customer)
-class CustomerAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class CustomerAdmin(CsvImportAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
     """Customers are made and edited through `customer_create` and `customer_update`,
-    with the referral guards and the audit row, as on the pages."""
+    with the referral guards and the audit row, as on the pages; "Import from CSV"
+    imports a file through `customers_import`, as the command does."""
+
+    csv_kind = CsvImport.Kind.CUSTOMERS
+    csv_columns = imports.COLUMNS
+    csv_noun = "customers"
+
+    def csv_import(self, **kwargs):
+        return imports.customers_import(**kwargs)
 
     form = CustomerAdminForm
     list_display = ["name", "team", "email", "referral_code", "referred_by", "created_at"]

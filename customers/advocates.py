@@ -13,7 +13,7 @@ Definitions (for a period, dates inclusive, and the scope's teams):
 How they stay exact:
 - `ReferralLineage` holds one row per (ancestor, descendant) pair. A referrer is set at
   most once and never changes (customers/referrals.py), so the tree only ever grows by
-  hanging a customer, with everyone below them, under a referrer: `customer_created`
+  hanging a customer, with everyone below them, under a referrer: `customers_added`
   copies the referrer's rows for a new customer (their ancestors, one generation further,
   and the referrer); `referrer_set` adds every (ancestor above, customer below) pair when
   an existing customer gets a referrer. Both run in the transaction that sets the
@@ -81,12 +81,41 @@ def _hang(*, below: Iterable[tuple[int, int]], referrer_id: int) -> None:
     )
 
 
+def customers_added(customers: list[Customer]) -> None:
+    """Customers were created (saved, in the caller's transaction, in list order: a referrer
+    is an older customer or earlier in the list): their days' counts, and each referred
+    one's place in the tree, copied from their referrer's. Three queries whatever their
+    number (days counted, the older referrers' rows read, the pairs inserted), plus one
+    UPDATE per distinct day."""
+    by_day: dict[tuple[int, datetime.date], int] = {}
+    for customer in customers:
+        key = (customer.team_id, timezone.localtime(customer.created_at).date())
+        by_day[key] = by_day.get(key, 0) + 1
+    CustomerDay.objects.bulk_create(
+        [CustomerDay(team_id=team_id, date=day) for team_id, day in by_day], ignore_conflicts=True
+    )
+    for (team_id, day), n in by_day.items():
+        CustomerDay.objects.filter(team_id=team_id, date=day).update(customers_created=F("customers_created") + n)
+    referred = [customer for customer in customers if customer.referred_by_id is not None]
+    if not referred:
+        return
+    new = {customer.pk for customer in customers}
+    above: dict[int, list[tuple[int, int]]] = {}
+    for ancestor, customer, generation in ReferralLineage.objects.filter(
+        customer_id__in={c.referred_by_id for c in referred} - new
+    ).values_list("ancestor_id", "customer_id", "generation"):
+        above.setdefault(customer, []).append((ancestor, generation))
+    pairs = []
+    for customer in referred:
+        mine = [(customer.referred_by_id, 1)] + [(a, g + 1) for a, g in above.get(customer.referred_by_id, [])]
+        above[customer.pk] = mine
+        pairs.extend(ReferralLineage(ancestor_id=a, customer_id=customer.pk, generation=g) for a, g in mine)
+    ReferralLineage.objects.bulk_create(pairs, batch_size=BATCH, ignore_conflicts=True)
+
+
 def customer_created(customer: Customer) -> None:
-    """A customer was created (in the caller's transaction): one more in their day's count,
-    and, with a referrer, their place in the tree (two queries)."""
-    _day_add(customer)
-    if customer.referred_by_id is not None:
-        _hang(below=[(customer.pk, 0)], referrer_id=customer.referred_by_id)
+    """One customer was created (see customers_added)."""
+    customers_added([customer])
 
 
 def referrer_set(customer: Customer) -> None:

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 
 class Customer(models.Model):
@@ -33,6 +34,8 @@ class Customer(models.Model):
             models.Index(fields=["team", "created_at"]),
             # Home's surprise suggestions read a window of a team's customers by id.
             models.Index(fields=["team", "id"], name="customers_team_id_window"),
+            # An import finds the customers already there by their email, in any case.
+            models.Index("team", Lower("email"), name="customers_team_email_ci"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(referred_by=F("pk")), name="customer_not_self_referred"),

@@ -17,10 +17,23 @@ _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
 def referral_code_new() -> str:
-    while True:
-        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
-        if not Customer.objects.filter(referral_code=code).exists():
-            return code
+    return referral_codes_new(count=1)[0]
+
+
+def referral_codes_new(*, count: int, taken: set[str] | frozenset = frozenset()) -> list[str]:
+    """`count` fresh codes, none held by a customer yet nor in `taken` (codes about to be
+    given in the same write): drawn at random, checked in one query per round."""
+    codes: list[str] = []
+    while len(codes) < count:
+        wanted = count - len(codes)
+        drawn = {"".join(secrets.choice(_CODE_ALPHABET) for _ in range(6)) for _ in range(wanted)}
+        drawn -= set(codes) | set(taken)
+        held: set[str] = set()
+        for start in range(0, len(drawn), 1000):
+            chunk = sorted(drawn)[start : start + 1000]
+            held |= set(Customer.objects.filter(referral_code__in=chunk).values_list("referral_code", flat=True))
+        codes.extend(sorted(drawn - held))
+    return codes[:count]
 
 
 def _check_referral(*, customer: Customer | None, referrer: Customer | None, team: Team) -> None:

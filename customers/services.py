@@ -8,18 +8,18 @@ from django.db import transaction
 from django.db.models import Count, F
 
 from core import errors
-from core.audit import audit_changes, audit_record
+from core.audit import audit_changes, audit_event_build, audit_record
 from core.models import AuditEvent, Role, Team, User
 from core.recognition import points_for_referral
 from core.roles import team_require, visible_to
 
 from . import advocates, referral_days
-from .events import customer_referred_emit
+from .events import customer_referred_emit, customers_referred_emit
 from .models import (
     Customer,
     TeamCustomerCount,
 )
-from .referrals import REFERRAL_FIELDS, referral_check, referral_code_new
+from .referrals import REFERRAL_FIELDS, referral_check, referral_codes_new
 
 logger = logging.getLogger(__name__)
 
@@ -45,55 +45,113 @@ def customer_create(
     if team is None or user.role != Role.ADMIN:
         team_require(user)
         team = user.team
-    name = (name or "").strip()
-    if not name:
-        raise errors.InvalidInput("A customer needs a name.", field="name")
-    referral_check(customer=None, team=team, referred_by=referred_by, referred_by_story=referred_by_story)
-    if first_purchase_value is not None and first_purchase_value < 0:
-        raise errors.InvalidInput("A purchase value cannot be negative.", field="first_purchase_value")
-    with transaction.atomic():
-        if referred_by is not None:
-            # The new customer's place in the tree is copied from their referrer's; the
-            # team's lock (taken too by an edit that names a referrer) keeps a referral
-            # further up the same chain from landing in between unseen.
-            Team.objects.select_for_update(no_key=True).get(pk=team.pk)
-        customer = Customer.objects.create(
-            team=team,
-            name=name,
-            email=(email or "").strip(),
-            phone=(phone or "").strip(),
-            company=(company or "").strip(),
-            notes=(notes or "").strip(),
-            referral_code=referral_code_new(),
-            referred_by=referred_by,
-            referred_by_story=referred_by_story,
-            first_purchase_value=first_purchase_value,
-        )
-        customer_count_add(team=team)
-        advocates.customer_created(customer)
-        if referred_by is not None:
-            referral_days.customer_changed(customer)
-            audit_record(
-                actor=user,
-                action=AuditEvent.Action.REFERRAL_SET,
-                target=customer,
-                team=team,
-                before={},
-                after={"referred_by": referred_by, "referred_by_story": referred_by_story},
+    (customer,) = customers_create_many(
+        user=user,
+        team=team,
+        customers=[
+            Customer(
+                name=name,
+                email=email,
+                phone=phone,
+                company=company,
+                notes=notes,
+                referred_by=referred_by,
+                referred_by_story=referred_by_story,
+                first_purchase_value=first_purchase_value,
             )
-        if referred_by_story is not None:
-            points_for_referral(customer=customer)
-        if referred_by is not None:
-            customer_referred_emit(customer)
+        ],
+    )
     return customer
 
 
-def customer_count_add(*, team: Team) -> None:
-    """One more customer in the team's count, in the caller's transaction: the row is made
-    if missing (a conflict is ignored, so two first customers at once both count), then
-    incremented in the database, which locks it until commit."""
+def customers_create_many(*, user: User | None, team: Team, customers: list[Customer]) -> list[Customer]:
+    """Create customers of `team` at once (one of them from `customer_create`, thousands
+    from an import), keeping what every new customer keeps: a unique referral code (the
+    one given, else a fresh one), the team's customer count, the referral days, the
+    customers per day and the referral lineage (customers/advocates.py), a
+    `referral_set` audit row, the referral points and the `customer.referred` webhook for
+    each referred one. `user` is who creates them (None for a command).
+
+    `customers` are unsaved rows; a referrer is a customer of the team or a row earlier
+    in the list. Each is checked as customer_create checks one (a name, no negative
+    purchase, the referral guards); the first refusal raises InvalidInput and nothing is
+    saved. One transaction; rows are inserted in as few statements as the referrals
+    within the list allow (a row goes in once its referrer has an id).
+    """
+    earlier: set[int] = set()
+    for customer in customers:
+        customer.team = team
+        for field in ("name", "email", "phone", "company", "notes"):
+            setattr(customer, field, (getattr(customer, field) or "").strip())
+        if not customer.name:
+            raise errors.InvalidInput("A customer needs a name.", field="name")
+        referrer = customer.referred_by
+        if referrer is not None and referrer.pk is None and id(referrer) not in earlier:
+            raise errors.InvalidInput("A referrer must be saved, or come earlier in the list.", field="referred_by")
+        earlier.add(id(customer))
+        if referrer is not None and referrer.pk is None:
+            referrer.team = team  # an earlier row of the list: the same team
+        referral_check(customer=None, team=team, referred_by=referrer, referred_by_story=customer.referred_by_story)
+        if customer.first_purchase_value is not None and customer.first_purchase_value < 0:
+            raise errors.InvalidInput("A purchase value cannot be negative.", field="first_purchase_value")
+    given = {customer.referral_code for customer in customers if customer.referral_code}
+    fresh = iter(referral_codes_new(count=sum(1 for c in customers if not c.referral_code), taken=given))
+    for customer in customers:
+        customer.referral_code = customer.referral_code or next(fresh)
+    with transaction.atomic():
+        if any(customer.referred_by is not None for customer in customers):
+            # A new customer's place in the referral tree is copied from their referrer's;
+            # the team's lock (taken too by an edit that names a referrer) keeps a referral
+            # further up the same chain from landing in between unseen.
+            Team.objects.select_for_update(no_key=True).get(pk=team.pk)
+        _insert_referrers_first(customers)
+        customer_count_add(team=team, count=len(customers))
+        advocates.customers_added(customers)
+        referred = [customer for customer in customers if customer.referred_by_id is not None]
+        referral_days.customers_added(referred)
+        AuditEvent.objects.bulk_create(
+            [
+                audit_event_build(
+                    actor=user,
+                    action=AuditEvent.Action.REFERRAL_SET,
+                    target=customer,
+                    team=team,
+                    before={},
+                    after={"referred_by": customer.referred_by, "referred_by_story": customer.referred_by_story},
+                )
+                for customer in referred
+            ],
+            batch_size=BATCH,
+        )
+        for customer in customers:
+            if customer.referred_by_story_id is not None:
+                points_for_referral(customer=customer)
+        customers_referred_emit(referred)
+    return customers
+
+
+BATCH = 1000
+
+
+def _insert_referrers_first(customers: list[Customer]) -> None:
+    """INSERT the rows in their order, in as few statements as possible: a statement ends
+    before a row whose referrer is in it, so that every referrer has an id first."""
+    run: list[Customer] = []
+    for customer in customers:
+        referrer = customer.referred_by
+        if referrer is not None and referrer.pk is None:
+            Customer.objects.bulk_create(run, batch_size=BATCH)
+            run = []
+        run.append(customer)
+    Customer.objects.bulk_create(run, batch_size=BATCH)
+
+
+def customer_count_add(*, team: Team, count: int = 1) -> None:
+    """`count` more customers in the team's count, in the caller's transaction: the row is
+    made if missing (a conflict is ignored, so two first customers at once both count),
+    then incremented in the database, which locks it until commit."""
     TeamCustomerCount.objects.bulk_create([TeamCustomerCount(team=team, customers=0)], ignore_conflicts=True)
-    TeamCustomerCount.objects.filter(team=team).update(customers=F("customers") + 1)
+    TeamCustomerCount.objects.filter(team=team).update(customers=F("customers") + count)
 
 
 def customer_counts_rebuild() -> None:

@@ -11,8 +11,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from acts import policy as spend_policy
+from core import people_import
 from core.admin_mixins import ReadOnlyAdminMixin, ServiceAdminMixin
-from core.models import ApiToken, AuditEvent, Kudos, PointsEntry, Role, Team, User
+from core.csv_admin import CsvImportAdminMixin
+from core.models import ApiToken, AuditEvent, CsvImport, Kudos, PointsEntry, Role, Team, User
 from core.services import member_set_role, member_set_team
 
 from . import tasks_admin  # noqa: F401  (the work queue's pages)
@@ -91,7 +93,16 @@ class MemberChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(CsvImportAdminMixin, DjangoUserAdmin):
+    """People, with "Import from CSV": `people_import`, as `manage.py import_people`."""
+
+    csv_kind = CsvImport.Kind.PEOPLE
+    csv_columns = people_import.COLUMNS
+    csv_noun = "people"
+
+    def csv_import(self, **kwargs):
+        return people_import.people_import(**kwargs)
+
     form = MemberChangeForm
     add_form = MemberCreationForm
     list_display = ["username", "display_name", "team", "role", "is_active"]

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 
 from customers import urls as customer_urls
 from stories import urls as story_urls
@@ -19,6 +19,19 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/profile/", views.profile, name="profile"),
+    # The link an imported person is mailed (core.people_import): Django's reset token.
+    path(
+        "accounts/password/set/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/password_set.html", success_url=reverse_lazy("password_set_done")
+        ),
+        name="password_set",
+    ),
+    path(
+        "accounts/password/set/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_set_done.html"),
+        name="password_set_done",
+    ),
     path("accounts/login/code/", mfa.verify, name="mfa_verify"),
     path("accounts/profile/two-factor/", mfa.setup, name="mfa_setup"),
     path("accounts/profile/two-factor/recovery-codes/", mfa.recovery_codes, name="mfa_recovery_codes"),

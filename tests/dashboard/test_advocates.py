@@ -61,7 +61,7 @@ from tests.queries import assert_same_queries, signed_in
 from .builders import tell_story
 
 pytestmark = pytest.mark.django_db
-fill = importlib.import_module("customers.migrations.0007_referral_lineage_and_customer_days").fill
+fill = importlib.import_module("customers.migrations.0008_referral_lineage_and_customer_days").fill
 
 JUNE = {"start": "2026-06-01", "end": "2026-06-30"}
 MAY_JUNE = {"start": "2026-05-01", "end": "2026-06-30"}

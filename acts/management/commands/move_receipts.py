@@ -10,31 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from acts import selectors
 from acts.receipts import Moved, receipt_move
-
-
-class ProgressBar:
-    """`[#####-----] 12/40` on stderr: redrawn in place on a terminal, every tenth otherwise."""
-
-    WIDTH = 30
-
-    def __init__(self, stream, total: int):
-        self.stream = stream
-        self.total = total
-        self.interactive = stream.isatty()
-        self.shown_tenth = -1
-
-    def show(self, done: int) -> None:
-        tenth = done * 10 // self.total
-        if not self.interactive and tenth == self.shown_tenth and done != self.total:
-            return
-        self.shown_tenth = tenth
-        filled = done * self.WIDTH // self.total
-        bar = f"[{'#' * filled}{'-' * (self.WIDTH - filled)}] {done}/{self.total}"
-        if self.interactive:
-            self.stream.write("\r" + bar, ending="\n" if done == self.total else "")
-            self.stream.flush()
-        else:
-            self.stream.write(bar)
+from core.progress import ProgressBar
 
 
 class Command(BaseCommand):

@@ -43,7 +43,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0006_team_customer_count'),
+        ('customers', '0007_customer_email_index_for_imports'),
         ('secondmile', '0011_admin_queue_permissions'),
     ]
 

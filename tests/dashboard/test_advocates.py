@@ -50,8 +50,8 @@ from django.test.utils import CaptureQueriesContext
 from acts import services as act_services
 from core.tokens import api_token_create
 from customers import advocates
-from customers.models import CustomerDay, ReferralLineage
-from customers.services import customer_create, customer_update
+from customers.models import Customer, CustomerDay, ReferralLineage
+from customers.services import customer_create, customer_update, customers_create_many
 from secondmile.dashboard import goodwill
 from secondmile.dashboard.scope import Scope
 from stories import nps
@@ -406,3 +406,18 @@ def test_queries_do_not_grow_with_deeper_chains_and_more_advocates(chain, staff,
     }
     assert body["top_advocates"][1]["name"] == "Ben"  # 2 + 12
     assert body["top_advocates"][1]["referred_customers"] == 14
+
+
+def test_customers_created_many_at_once_keep_the_lineage_a_rebuild_writes(chain, staff):
+    """An import: a chain within the file (K → K2 → K3) under an older customer (E)."""
+    k = Customer(name="Kai", referred_by=chain.E)
+    k2 = Customer(name="Kai Two", referred_by=k, first_purchase_value=Decimal("5"))
+    k3 = Customer(name="Kai Three", referred_by=k2)
+    customers_create_many(user=staff, team=staff.team, customers=[k, k2, k3, Customer(name="Lone")])
+    kept = sorted(ReferralLineage.objects.values_list("ancestor_id", "customer_id", "generation"))
+    assert (chain.A.pk, k3.pk, 4) in kept
+    assert (k.pk, k3.pk, 2) in kept
+    days = sorted(CustomerDay.objects.values_list("team_id", "date", "customers_created"))
+    advocates.rebuild()
+    assert sorted(ReferralLineage.objects.values_list("ancestor_id", "customer_id", "generation")) == kept
+    assert sorted(CustomerDay.objects.values_list("team_id", "date", "customers_created")) == days

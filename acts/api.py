@@ -16,7 +16,7 @@ from core.errors import InvalidInput
 from core.inputs import BlankIsAny
 from core.paging import PageNumber
 
-from . import selectors, services
+from . import playbook, selectors, services
 
 router = Router(tags=["acts"])
 
@@ -122,6 +122,38 @@ class ActFilter(FilterSchema):
     quadrant: BlankIsAny = None
     trigger: BlankIsAny = None
     kind: BlankIsAny = None
+
+
+class PlaybookOutcomeOut(Schema):
+    stories: int = Field(description="stories retelling it that reached the wall (approved or featured)")
+    referred_customers: int = Field(description="customers those stories brought in")
+    referral_revenue: Money = Field(description="their first purchases (decimal string)")
+    nps_after: float | None = Field(description="the average NPS score given after it; null without one")
+    summary: str
+
+
+class PlaybookMatchOut(Schema):
+    id: int
+    problem: str
+    gesture: str = Field(description="what was done")
+    cost: Money = Field(description="what it cost (the actual cost of the delivered act)")
+    outcome: PlaybookOutcomeOut
+
+
+@router.get("/playbook", response=list[PlaybookMatchOut])
+def playbook_matches(request, q: str = ""):
+    """Up to three past delivered acts of the caller's team with a problem like `q`, drawn
+    at random among the good full-text matches (the same as /acts/new/ suggests)."""
+    return [
+        {
+            "id": act.pk,
+            "problem": act.problem,
+            "gesture": act.solution,
+            "cost": act.spend,
+            "outcome": playbook.outcome_of(act),
+        }
+        for act in playbook.playbook_matches(user=request.auth, text=q[:2000])
+    ]
 
 
 @router.get("/acts", response=list[ActOut])

@@ -1,5 +1,6 @@
 """Follow-ups: what a delivered act (or a low NPS score) leaves to do for the customer,
-and marking one done."""
+marking one done, and snoozing one to a later day. Each done or snooze is an audit row
+(who, when, why)."""
 
 import datetime
 
@@ -7,13 +8,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import errors
-from core.models import User
+from core.audit import audit_record
+from core.models import AuditEvent, User
 from core.roles import require_team_of
 
 from .models import FollowUp
 
 # Days after delivery that each follow-up falls due.
 FOLLOW_UP_DAYS = {"thank_you": 2, "check_in": 14}
+
+# How far a follow-up can be put off at a time (days): a snooze is a short "not today".
+SNOOZE_DAYS = (1, 3, 7)
+MSG_ALREADY_DONE = "This follow-up is already done."
+MSG_SNOOZE_DAYS = "Snooze for 1, 3 or 7 days."
 
 
 def followups_after_delivery(*, act) -> list:
@@ -44,8 +51,48 @@ def followup_done(*, user: User, follow_up):
         follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
         require_team_of(user, follow_up, "This follow-up belongs to another team.")
         if follow_up.done_at is not None:
-            raise errors.Conflict("This follow-up is already done.")
+            raise errors.Conflict(MSG_ALREADY_DONE)
         follow_up.done_at = timezone.now()
         follow_up.done_by = user
         follow_up.save(update_fields=["done_at", "done_by"])
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.FOLLOWUP_DONE,
+            target=follow_up,
+            team=follow_up.team,
+            before={"done": False},
+            after={"done": True},
+        )
+    return follow_up
+
+
+def followup_snooze(*, user: User, follow_up, days, reason: str = "") -> FollowUp:
+    """Put off a follow-up that is not done: it falls due `days` (1, 3 or 7) after today.
+
+    Someone of its team (an admin of any team); locked, so a done in the meantime wins
+    and the snooze raises Conflict. The move is an audit row with the old and new day.
+    """
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if days not in SNOOZE_DAYS:
+        raise errors.InvalidInput(MSG_SNOOZE_DAYS, field="days")
+    with transaction.atomic():
+        follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        require_team_of(user, follow_up, "This follow-up belongs to another team.")
+        if follow_up.done_at is not None:
+            raise errors.Conflict(MSG_ALREADY_DONE)
+        before = follow_up.due_on
+        follow_up.due_on = timezone.localdate() + datetime.timedelta(days=days)
+        follow_up.save(update_fields=["due_on"])
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.FOLLOWUP_SNOOZED,
+            target=follow_up,
+            team=follow_up.team,
+            before={"due_on": before},
+            after={"due_on": follow_up.due_on},
+            reason=(reason or "").strip()[:500],
+        )
     return follow_up

@@ -129,6 +129,19 @@ class FeedFilterForm(forms.Form):
         self.fields["author"].choices = [("", "Anyone")] + [(str(person.pk), person.display_name) for person in people]
 
 
+class PlaybookFilterForm(forms.Form):
+    quadrant = forms.ChoiceField(required=False, choices=[("", "Any")] + Quadrant.choices)
+    kind = forms.ChoiceField(required=False, label="Kind of gesture", choices=[("", "Any")] + Kind.choices)
+    trigger = forms.ChoiceField(
+        required=False, choices=[("", "Any"), ("proactive", "Proactive"), ("reactive", "Reactive")]
+    )
+    returned = forms.ChoiceField(
+        required=False,
+        label="What it returned",
+        choices=[("", "Anything"), ("story", "A story on the wall")],
+    )
+
+
 AMOUNT_WIDGET = {"step": "0.01", "inputmode": "decimal"}
 
 

@@ -5,7 +5,7 @@ import operator
 from decimal import Decimal
 from functools import reduce
 
-from django.db.models import F, Q, QuerySet, Window
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
@@ -154,6 +154,21 @@ def followups_due(*, user: User, today: datetime.date) -> QuerySet[FollowUp]:
         FollowUp.objects.filter(team_id=user.team_id, done_at__isnull=True, due_on__lte=today)
         .select_related("customer", "act")
         .order_by("due_on", "id")
+    )
+
+
+def followups_page(*, user: User, today: datetime.date) -> QuerySet[FollowUp]:
+    """Every follow-up of the user's team not done and due today or earlier: detractor
+    cases first (a low score is a customer to win back), then by due date, oldest first.
+    An admin sees their own team's, like everyone (the list is a team's to-do)."""
+    detractor_first = Case(
+        When(kind=FollowUp.Kind.DETRACTOR, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return (
+        FollowUp.objects.filter(team_id=user.team_id, done_at__isnull=True, due_on__lte=today)
+        .select_related("customer", "act", "nps_response")
+        .annotate(detractor_first=detractor_first)
+        .order_by("detractor_first", "due_on", "id")
     )
 
 

@@ -19,7 +19,6 @@ from core.formatting import money
 from core.mail import on_commit_safely
 from core.models import Role, User
 from core.money import ZERO
-from core.recognition import points_for_delivery
 from core.roles import require_team_of
 from core.security import security_event
 from integrations.models import Event
@@ -30,6 +29,7 @@ from .events import act_event_emit
 from .followups import followups_after_delivery
 from .models import Act, ActEvent, ApprovalLevel, Status
 from .notifications import notify_decided, notify_request_waiting
+from .playbook import playbook_index
 from .policy import cost_parse, spend_route
 from .receipts import RECEIPT_EXTENSIONS, receipt_content_type
 from .signals import act_changed
@@ -188,6 +188,7 @@ def act_log(
             act_event_emit(act, Event.ACT_APPROVAL_REQUESTED)
             on_commit_safely(notify_request_waiting, act.pk)
             transaction.on_commit(lambda: approval_request_post(act.pk), robust=True)
+        playbook_index(act=act)
         _summaries_refresh(act)
     return act
 
@@ -389,7 +390,6 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
             note=note.strip(),
         )
         act_event_emit(act, Event.ACT_DELIVERED)
-        points_for_delivery(act=act)
         followups_after_delivery(act=act)
         _summaries_refresh(act)
     return act

@@ -16,6 +16,10 @@ urlpatterns = [
     path("acts/<int:pk>/customer-knows/", views.act_customer_knows, name="customer_knows"),
     path("acts/<int:pk>/review/", views.act_review, name="review"),
     path("acts/<int:pk>/receipt/", views.act_receipt, name="receipt"),
+    path("acts/new/playbook/", views.act_new_playbook, name="new_playbook"),
     path("approvals/", views.approvals, name="approvals"),
+    path("followups/", views.followups, name="followups"),
+    path("follow-ups/<int:pk>/snooze/", views.followup_snooze, name="followup_snooze"),
+    path("playbook/", views.playbook, name="playbook"),
     path("integrations/slack/interactions", slack_interactions.slack_interactions, name="slack_interactions"),
 ]

@@ -10,14 +10,17 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core import errors
 from core.formatting import money
 from core.models import Role
-from core.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate, team_required
+from core.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate, paginate_open, team_required
 from customers.services import customer_create
 
+from . import followups as followup_services
+from . import playbook as playbook_rules
 from . import routine, selectors, services
 from .forms import (
     ActForm,
@@ -26,6 +29,7 @@ from .forms import (
     DeclineForm,
     DeliverForm,
     FeedFilterForm,
+    PlaybookFilterForm,
     ReviewForm,
     decision_forms,
     review_form,
@@ -56,6 +60,12 @@ def act_new(request):
         # "Find" without JavaScript: the form comes back as typed, with the customers found.
         form = ActForm(customers=customers, initial=request.POST.dict(), search=request.POST, label_team=label_team)
         return render(request, "acts/new.html", {"form": form, "warnings": []})
+    if "playbook_search" in request.POST:
+        # "What worked before" without JavaScript: the form comes back as typed, with the
+        # playbook's matches for the problem; nothing is logged.
+        form = ActForm(customers=customers, initial=request.POST.dict(), label_team=label_team)
+        matches = playbook_rules.playbook_matches(user=request.user, text=request.POST.get("problem", ""))
+        return render(request, "acts/new.html", {"form": form, "warnings": [], "playbook": matches, "searched": True})
     form = ActForm(request.POST or None, customers=customers, initial=initial, label_team=label_team)
     # Routine warnings are read before logging (the new act would match itself) and never block.
     warnings = _routine_warnings(request, request.POST) if request.method == "POST" else []
@@ -307,3 +317,62 @@ def _queue_card_response(request, act):
     # A refused decision leaves the request waiting: its card stays, with the reason on top.
     context["act"] = next((waiting for waiting in context["queue"] if waiting.pk == act.pk), None)
     return render(request, "acts/approvals.html#decided", context)
+
+
+# --- Follow-ups ------------------------------------------------------------------
+
+
+@login_required
+def followups(request):
+    """Every due and overdue follow-up of my team, detractor cases first, a page at a time."""
+    today = timezone.localdate()
+    context = {
+        **paginate_open(request, selectors.followups_page(user=request.user, today=today)),
+        "today": today,
+        "snooze_days": followup_services.SNOOZE_DAYS,
+    }
+    return render(request, "acts/followups.html", context)
+
+
+@login_required
+@require_POST
+def followup_snooze(request, pk):
+    follow_up = selectors.followup_get(user=request.user, pk=pk)
+    try:
+        follow_up = followup_services.followup_snooze(
+            user=request.user, follow_up=follow_up, days=request.POST.get("days"), reason=request.POST.get("reason", "")
+        )
+    except errors.DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Snoozed: {follow_up.get_kind_display().lower()} for {follow_up.customer.name} "
+            f"is due again on {follow_up.due_on:%-d %b}.",
+        )
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("acts:followups")
+
+
+# --- The playbook ------------------------------------------------------------------
+
+
+@login_required
+def act_new_playbook(request):
+    """Past acts of the team with a problem like the one typed so far (htmx, while logging)."""
+    return render(
+        request,
+        "acts/new.html#playbook",
+        {"playbook": playbook_rules.playbook_matches(user=request.user, text=request.GET.get("problem", ""))},
+    )
+
+
+@login_required
+def playbook(request):
+    """Past delivered acts of the team by quadrant and kind, with what each returned."""
+    filters = PlaybookFilterForm(request.GET or None)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    page = paginate_open(request, playbook_rules.playbook_browse(user=request.user, filters=cleaned))
+    return render(request, "acts/playbook.html", {"filters": filters, **page})

@@ -698,11 +698,10 @@ def _budgets() -> None:
 
 def _deliveries() -> None:
     """What a delivery brings: a thank-you note after 2 days and a check-in call after 14
-    (done by the author, except those due lately), and a point for the author."""
+    (done by the author, except those due lately)."""
     today = timezone.localdate()
     acts = Act._meta.db_table
     delivered = "status IN ('delivered', 'customer_knows')"
-    on = _vendor("CAST(delivered_at AS date)", "date(delivered_at)")
     for kind, days in (("thank_you", 2), ("check_in", 14)):
         due = _vendor(f"CAST(delivered_at AS date) + {days}", f"date(delivered_at, '+{days} days')")
         done = _vendor(f"{due} + time '10:00'", f"datetime({due}, '+1 day', '+10 hours')")
@@ -713,13 +712,7 @@ def _deliveries() -> None:
             f"CASE WHEN {due} < '{recent}' THEN {done} END, CASE WHEN {due} < '{recent}' THEN author_id END "
             f"FROM {acts} WHERE {delivered}"
         )
-    key = _vendor("'delivered:act:' || id", "'delivered:act:' || id")
-    point = settings.SECONDMILE["POINTS"]["delivered"]
-    sql(
-        f"INSERT INTO {PointsEntry._meta.db_table} (user_id, team_id, points, reason, act_id, story_id, "  # noqa: S608
-        f"customer_id, earned_on, outcome_key) SELECT author_id, team_id, {point}, "
-        f"'delivered', id, NULL, NULL, {on}, {key} FROM {acts} WHERE {delivered}"
-    )
+    # No points for delivering: the ledger holds outcomes only (core/recognition.py).
 
 
 def _stories_and_answers(writer: Writer, rng: random.Random, acts: int, people: dict, now) -> None:

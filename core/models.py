@@ -175,7 +175,8 @@ class PointsEntry(models.Model):
     """One line of the recognition ledger: points a person earned from an outcome."""
 
     class Reason(models.TextChoices):
-        DELIVERED = "delivered", "Act delivered"
+        # Earlier lines only: delivering an act no longer earns points (volume is not an outcome).
+        DELIVERED = "delivered", "Act delivered (earlier rule)"
         STORY_APPROVED = "story_approved", "Story approved"
         STORY_FEATURED = "story_featured", "Story featured"
         REFERRAL = "referral", "Referred customer"
@@ -192,6 +193,9 @@ class PointsEntry(models.Model):
     earned_on = models.DateField()
     # Names the outcome ("story_approved:story:7:user:3") so that it earns its points once.
     outcome_key = models.CharField(max_length=100, unique=True)
+    # The line in words, written when it is earned ("Ben's review retelling your act … was
+    # featured: 10 points for a featured story, 5 of them earned when it was approved.").
+    why = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-earned_on", "-id"]
@@ -199,6 +203,15 @@ class PointsEntry(models.Model):
 
     def __str__(self):
         return f"{self.points} for {self.user} ({self.get_reason_display()})"
+
+    @property
+    def explanation(self) -> str:
+        """Why this line was earned, in words (lines from before `why` say it by their reason)."""
+        if self.why:
+            return self.why
+        if self.reason == self.Reason.DELIVERED:
+            return "An act delivered, under the earlier rule of a point per delivered act."
+        return self.get_reason_display()
 
 
 class Kudos(models.Model):
@@ -240,6 +253,10 @@ class AuditEvent(models.Model):
         WEBHOOK_ADDED = "webhook_added", "Webhook added"
         WEBHOOK_REMOVED = "webhook_removed", "Webhook removed"
         SLACK_CHANGED = "slack_changed", "Slack link changed"
+        REWARD_ADDED = "reward_added", "Reward added"
+        REWARD_CHANGED = "reward_changed", "Reward changed"
+        FOLLOWUP_DONE = "followup_done", "Follow-up done"
+        FOLLOWUP_SNOOZED = "followup_snoozed", "Follow-up snoozed"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # Null for changes made by a command (seed_demo) or a test factory. PROTECT: deleting

@@ -20,6 +20,8 @@ from core.security import client_ip
 from core.tokens import api_token_user
 from customers.api import router as customers_router
 from integrations.api import router as integrations_router
+from rewards.api import router as rewards_router
+from rewards.balance import points_balance
 from secondmile.dashboard import figures as metrics
 from secondmile.dashboard.scope import dashboard_scope
 from stories.api import router as stories_router
@@ -89,6 +91,7 @@ class MeOut(Schema):
     team: str | None
     team_id: int | None
     slack_user_id: str = Field(description='the Slack member ID ("U…") Slack buttons act as; "" when none')
+    points: int = Field(description="the points balance: earned − redeemed + refunded")
 
 
 class MePatch(Schema):
@@ -102,6 +105,7 @@ def _me(user) -> dict:
         "team": user.team.name if user.team else None,
         "team_id": user.team_id,
         "slack_user_id": user.slack_user_id,
+        "points": points_balance(user=user),
     }
 
 
@@ -243,3 +247,4 @@ api.add_router("/", customers_router)
 api.add_router("/", stories_router)
 api.add_router("/", acts_router)
 api.add_router("/", integrations_router)
+api.add_router("/", rewards_router)

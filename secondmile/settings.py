@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "acts",
     "customers",
     "integrations",
+    "rewards",
     "core",
 ]
 
@@ -280,7 +281,8 @@ SECONDMILE = {
     "SURVEY_LINK_DAYS": env.int("SURVEY_LINK_DAYS", default=30),
     "SURVEY_QUIET_DAYS": env.int("SURVEY_QUIET_DAYS", default=90),
     "ROUTINE_COOLDOWN_DAYS": 30,
-    "POINTS": {"delivered": 1, "story_approved": 5, "story_featured": 10, "referral": 20},
+    # Outcomes only (core/recognition.py): delivering an act earns nothing by itself.
+    "POINTS": {"story_approved": 5, "story_featured": 10, "referral": 20},
 }
 
 # Request bodies. Form fields and JSON are small; a receipt (5 MB at most) is the largest

@@ -57,6 +57,7 @@ urlpatterns = [
     path("", include("acts.urls")),
     path("", include((customer_urls.urlpatterns + story_urls.urlpatterns, "customers"))),
     path("", include("integrations.urls")),
+    path("", include("rewards.urls")),
     path("s/<str:token>", story_views.survey, name="survey"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),

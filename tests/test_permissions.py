@@ -18,11 +18,13 @@ from acts.models import Act, FollowUp
 from core.models import Kudos, Role
 from core.tokens import api_token_create
 from customers.models import Customer
+from rewards import services as reward_services
 from stories import nps as stories_nps
 from stories import services as story_services
 from stories import survey as survey_links
 from stories.models import Story
 from tests.factories import TeamFactory, UserFactory, log_act
+from tests.rewards.points import points_give
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +69,20 @@ PAGES = [
     ("GET", "/admin/secondmile/team/", None, (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200)),
     ("GET", "/admin/secondmile/user/", None, (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200)),
     ("GET", "/admin/secondmile/user/{sam}/change/", None, (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, 200)),
+    # Rewards
+    ("GET", "/rewards/", None, (LOGIN, 200, 200, 200)),
+    ("GET", "/rewards/{reward}/redeem/", None, (LOGIN, 200, 200, 200)),
+    ("GET", "/rewards/{other_reward}/redeem/", None, (LOGIN, 404, 404, 404)),
+    ("POST", "/rewards/{reward}/redeem/", {}, (LOGIN, 302, 302, 302)),
+    ("GET", "/rewards/catalogue/", None, (LOGIN, 404, 404, 200)),
+    ("GET", "/rewards/catalogue/new/", None, (LOGIN, 404, 404, 200)),
+    ("GET", "/rewards/catalogue/{reward}/edit/", None, (LOGIN, 404, 404, 200)),
+    ("GET", "/rewards/catalogue/{other_reward}/edit/", None, (LOGIN, 404, 404, 200)),
+    ("POST", "/rewards/catalogue/{reward}/deactivate/", {}, (LOGIN, 404, 404, 302)),
+    ("GET", "/rewards/redemptions/", None, (LOGIN, 404, 200, 200)),
+    ("POST", "/rewards/redemptions/{redemption}/fulfil/", {}, (LOGIN, 404, 302, 302)),
+    ("POST", "/rewards/redemptions/{redemption}/refund/", {"note": "Closed"}, (LOGIN, 404, 302, 302)),
+    ("POST", "/rewards/redemptions/{other_redemption}/fulfil/", {}, (LOGIN, 404, 404, 302)),
     # Acts
     ("GET", "/acts/", None, (LOGIN, 200, 200, 200)),
     ("GET", "/acts/?page=2", None, (LOGIN, 200, 200, 200)),
@@ -126,6 +142,11 @@ API = [
     ("GET", "/api/customers/{customer}", None, (401, 200, 200, 200)),
     ("GET", "/api/customers/{other_customer}", None, (401, 404, 404, 200)),
     ("GET", "/api/stories", None, (401, 200, 200, 200)),
+    ("GET", "/api/rewards", None, (401, 200, 200, 200)),
+    ("POST", "/api/rewards", {"name": "Lunch", "points": 10}, (401, 403, 403, 201)),
+    ("POST", "/api/rewards/{reward}/redeem", None, (401, 201, 409, 409)),
+    ("POST", "/api/rewards/{other_reward}/redeem", None, (401, 404, 404, 404)),
+    ("GET", "/api/rewards/{reward}/redeem", None, (405, 405, 405, 405)),
     ("GET", "/api/openapi.json", None, (200, 200, 200, 200)),
     ("GET", "/api/docs", None, (200, 200, 200, 200)),
     ("POST", "/api/customers", {"name": "Api Person", "email": "api@example.org"}, (401, 201, 201, 201)),
@@ -312,6 +333,12 @@ def world(
     )
     _link, survey_token = survey_links.survey_link_create(user=staff, act=delivered)
     tokens = {user.pk: api_token_create(user=user)[0].pk for user in (staff, manager, admin_user)}
+    reward = reward_services.reward_create(user=admin_user, name="Team lunch", points=10)
+    other_reward = reward_services.reward_create(user=admin_user, team=other_team, name="Spa", points=10)
+    for person in (staff, staff2, other_staff):
+        points_give(person, 10)
+    redemption = reward_services.reward_redeem(user=staff2, reward=reward)
+    other_redemption = reward_services.reward_redeem(user=other_staff, reward=other_reward)
     return {
         "pending": pending,
         "approved": approved,
@@ -324,6 +351,10 @@ def world(
         "story": story,
         "survey_token": survey_token,
         "sam": staff2,
+        "reward": reward,
+        "other_reward": other_reward,
+        "redemption": redemption,
+        "other_redemption": other_redemption,
         "other_person": other_staff,
         "followup": FollowUp.objects.filter(team=team).first(),
         "other_followup": FollowUp.objects.filter(team=other_team).first(),

@@ -606,6 +606,27 @@ THANKS = (
     ("manager", "staff", 41, "Kept a guest company at 2 am waiting for a taxi. Thank you."),
 )
 
+# Each team's rewards catalogue: name, points, stock (None: no limit), description.
+REWARDS = {
+    HOTEL: (
+        ("Coffee with the general manager", 5, None, "Half an hour, your questions, her treat."),
+        ("Book voucher", 15, 10, "For the bookshop on Quay Street."),
+        ("Lunch for two in the Harbour Room", 30, None, "Bring whoever you like, any weekday."),
+        ("An afternoon off", 60, 4, "Pick a quiet afternoon with your manager."),
+        ("Spa day for two", 150, 2, "At the hotel spa, on a day it is not fully booked."),
+    ),
+    CLINIC: (("Lunch on the clinic", 20, None, "At the café across the road."),),
+}
+# Redemptions of the hotel's catalogue: who, which reward, days ago, what became of it
+# ("fulfilled", "refunded" or None: still waiting) and the note that came with it.
+REDEMPTIONS = (
+    ("staff", "Book voucher", 24, "fulfilled", "It is in your pigeonhole at reception."),
+    ("sam", "Coffee with the general manager", 11, "fulfilled", "Thursday at 10, in her office."),
+    ("lena", "An afternoon off", 8, "refunded", "Conference week is fully booked; ask again for next month."),
+    ("joe", "Coffee with the general manager", 3, None, ""),
+    ("staff", "Lunch for two in the Harbour Room", 1, None, ""),
+)
+
 # Customers a story brought: distinct names, mixed (not twenty Abbotts in a row).
 FIRST_NAMES = [
     "Alma",

@@ -19,6 +19,7 @@ from core.models import Role, Team, User
 from core.recognition import kudos_give
 from core.services import member_create, member_set_role
 from customers import services as customer_services
+from rewards import services as reward_services
 from stories import nps, survey
 from stories import services as story_services
 
@@ -110,6 +111,7 @@ class Demo:
         self.more_stories(hotel)
         self.waiting(hotel, data.TRADE[data.HOTEL])
         self.followups_done(hotel)
+        self.rewards()
 
     # --- Time: everything happens when it would have ------------------------------------
 
@@ -290,7 +292,8 @@ class Demo:
 
     def recognition(self, team: Team) -> None:
         """More free acts in recent weeks than months ago (a team taking to it), delivered
-        so that they earn points, and kudos from the managers."""
+        (points come from the stories that retell acts, not from these), and kudos from the
+        managers."""
         rng = random.Random(2027)
         customers = list(team.customers.order_by("id"))
         # They go to two thirds of the customers: the others show in the surprise suggestions.
@@ -314,7 +317,7 @@ class Demo:
         days_ago = (self.today - day).days
         if days_ago <= 1:
             return
-        # Delivered the same day or the next: the point is earned then.
+        # Delivered the same day or the next (their follow-ups fall due from then).
         delivered_at = self.later(logged_at, rng, hours=(0.5, 26))
         with clock(delivered_at):
             act_services.act_deliver(user=author, act=act, actual_cost=Decimal("0"))
@@ -404,6 +407,34 @@ class Demo:
             if author is not None:
                 with clock(self.moment(follow_up.due_on, rng)):
                     followup_done(user=author, follow_up=follow_up)
+
+    def rewards(self) -> None:
+        """Each team's catalogue, kept by the admin since two months ago, and the hotel's
+        redemptions: handed out, refunded and still waiting for a manager."""
+        with clock(self.now - datetime.timedelta(days=60)):
+            for team_name, rewards in data.REWARDS.items():
+                for name, points, stock, description in rewards:
+                    reward_services.reward_create(
+                        user=self.people["admin"],
+                        team=self.teams[team_name],
+                        name=name,
+                        points=points,
+                        stock=stock,
+                        description=description,
+                    )
+        rng = random.Random(2030)
+        catalogue = {reward.name: reward for reward in self.teams[data.HOTEL].rewards.all()}
+        for username, name, days_ago, outcome, note in data.REDEMPTIONS:
+            asked_at = self.moment(self.today - datetime.timedelta(days=days_ago), rng)
+            with clock(asked_at):
+                redemption = reward_services.reward_redeem(user=self.people[username], reward=catalogue[name])
+            if outcome is None:
+                continue
+            with clock(self.later(asked_at, rng, hours=(2, 30))):
+                if outcome == "fulfilled":
+                    reward_services.redemption_fulfil(user=self.people["manager"], redemption=redemption, note=note)
+                else:
+                    reward_services.redemption_refund(user=self.people["manager"], redemption=redemption, note=note)
 
 
 class TeamActs:

@@ -19,6 +19,7 @@ NAVIGATION = [
     ("Stories", "/stories/", {"staff", "manager", "admin"}),
     ("Review", "/stories/review/", {"admin"}),
     ("Dashboard", "/dashboard/", {"staff", "manager", "admin"}),
+    ("Rewards", "/rewards/", {"staff", "manager", "admin"}),
     ("Policy", "/team/policy/", {"admin"}),
     ("Audit", "/audit/", {"admin"}),
     ("Admin", "/admin/", {"admin"}),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from acts import services as act_services
 from customers.services import customer_create
 from stories import outcome_days
+from stories import services as story_services
 from stories.models import NpsResponse, Story
 from tests.factories import CustomerFactory, log_act
 
@@ -46,6 +47,16 @@ def tell_story(customer, *, days: int = 0, status: str = "approved", acts=(), mo
     story.acts.set(acts)
     outcome_days.story_changed(story)
     return story
+
+
+def retold(user, moderator, *, decision: str = "approve", act_of=None):
+    """An outcome that earns `user` points: a story retelling their act (a new one, or
+    `act_of`), moderated through the service (approve: 5 points, feature: 10)."""
+    retold_act = act_of or act(user)
+    story = story_services.story_record(
+        user=user, customer=retold_act.customer, channel="review", text="Lovely", acts=[retold_act], consent=True
+    )
+    return story_services.story_moderate(user=moderator, story=story, decision=decision)
 
 
 def nps(customer, score: int, *, days: int = 0):

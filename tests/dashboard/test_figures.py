@@ -16,7 +16,7 @@ from secondmile.dashboard import figures as metrics
 from secondmile.dashboard.scope import Scope, dashboard_scope, period_bounds
 from tests.factories import CustomerFactory
 
-from .builders import act, at, days_ago, delivered, tell_story
+from .builders import act, at, days_ago, delivered, retold, tell_story
 from .conftest import PERIOD
 
 pytestmark = pytest.mark.django_db
@@ -202,14 +202,16 @@ def test_budget_by_month_uses_the_months_row_else_the_team_default(team, staff, 
     assert [(m["budget"], m["spend"]) for m in old] == [(Decimal("1000.00"), 0), (Decimal("1000.00"), 0)]
 
 
-def test_leaderboard_ranks_outcomes_and_leaves_out_who_asked(team, staff, staff2, manager):
-    delivered(staff)
-    delivered(staff)
+def test_leaderboard_ranks_outcomes_and_leaves_out_who_asked(team, staff, staff2, manager, admin_user):
+    # Outcomes only: two stories retelling ana's acts, one retelling sam's; delivering earns nothing.
+    retold(staff, admin_user)
+    retold(staff, admin_user)
+    retold(staff2, admin_user)
     delivered(staff2)
     kudos_give(user=manager, receiver=staff2, note="Great recovery")
     scope = dashboard_scope(user=staff)
     board = metrics.leaderboard(scope)
-    assert [(p.username, p.period_points, p.period_kudos) for p in board] == [("ana", 2, 0), ("sam", 1, 1)]
+    assert [(p.username, p.period_points, p.period_kudos) for p in board] == [("ana", 10, 0), ("sam", 5, 1)]
     assert PointsEntry.objects.filter(user=staff).count() == 2
     leaderboard_visibility_set(user=staff, hidden=True)
     assert [p.username for p in metrics.leaderboard(scope)] == ["sam"]

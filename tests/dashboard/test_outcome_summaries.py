@@ -28,7 +28,7 @@ from stories.services import story_moderate, story_record
 from tests.concurrency import run_at_once
 from tests.factories import CustomerFactory
 
-from .builders import act, at, days_ago, delivered
+from .builders import act, at, days_ago, delivered, retold
 
 pytestmark = pytest.mark.django_db
 ZONE = zoneinfo.ZoneInfo("America/New_York")
@@ -373,16 +373,17 @@ def test_leaderboard_points_are_the_running_totals_difference_at_the_periods_edg
     new_york, team, staff, staff2, manager, admin_user
 ):
     customer = CustomerFactory(team=team)
+    # Points come from outcomes only (a story retelling an act), not from deliveries.
     with at(local(2027, 3, 9, 23, 59)):  # local day: the 9th
-        delivered(staff, customer=customer)
-        delivered(staff2, customer=customer)
+        retold(staff, admin_user, act_of=delivered(staff, customer=customer))
+        retold(staff2, admin_user, act_of=delivered(staff2, customer=customer))
     with at(local(2027, 3, 10, 0, 1)):
-        delivered(staff, customer=customer)
+        retold(staff, admin_user, act_of=delivered(staff, customer=customer))
         story = story_record(user=staff, customer=customer, channel="review", text="Lovely")
         story.acts.set(Act.objects.filter(author=staff2))
         story_moderate(user=admin_user, story=story, decision="feature")  # staff2's act earns the feature points
     with at(local(2027, 3, 11, 9, 0)):
-        delivered(staff2, customer=customer)
+        retold(staff2, admin_user, act_of=delivered(staff2, customer=customer))
 
     def board(start, end):
         scope = dashboard_scope(user=staff, start=start, end=end)
@@ -397,9 +398,10 @@ def test_leaderboard_points_are_the_running_totals_difference_at_the_periods_edg
         return shown
 
     featured = settings.SECONDMILE["POINTS"]["story_featured"]
-    assert board(D(2027, 3, 9), D(2027, 3, 9)) == {"ana": 1, "sam": 1}
-    assert board(D(2027, 3, 10), D(2027, 3, 10)) == {"ana": 1, "sam": featured}
-    assert board(D(2027, 3, 10), D(2027, 3, 11)) == {"ana": 1, "sam": featured + 1}
+    approved = settings.SECONDMILE["POINTS"]["story_approved"]
+    assert board(D(2027, 3, 9), D(2027, 3, 9)) == {"ana": approved, "sam": approved}
+    assert board(D(2027, 3, 10), D(2027, 3, 10)) == {"ana": approved, "sam": featured}
+    assert board(D(2027, 3, 10), D(2027, 3, 11)) == {"ana": approved, "sam": featured + approved}
     assert board(D(2027, 3, 12), D(2027, 3, 31)) == {}
     kept = sorted(PointsToDate.objects.values_list("team_id", "user_id", "date", "points", "entries"))
     assert len(kept) == 5  # ana: 9th, 10th; sam: 9th, 10th, 11th
@@ -417,21 +419,23 @@ def test_leaderboard_points_are_the_running_totals_difference_at_the_periods_edg
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
-def test_answers_acts_and_points_written_at_once_all_reach_the_summaries(team, staff, staff2, manager):
+def test_answers_acts_and_points_written_at_once_all_reach_the_summaries(team, staff, staff2, manager, admin_user):
     """Eight writers at once on one team-day: NPS answers of four customers, acts for the
-    customers who answered (each turns an answer into one "with an act"), and deliveries
-    earning the same two people points. Without the row locks, each would count the day
-    before the others committed and the last one written would forget them."""
+    customers who answered (each turns an answer into one "with an act"), and stories
+    approved that earn the same two people points (points come from outcomes only).
+    Without the row locks, each would count the day before the others committed and the
+    last one written would forget them."""
     customers = [CustomerFactory(team=team) for _ in range(4)]
     for customer in customers[:2]:
         nps_record(user=staff, customer=customer, score=9)
-    to_deliver = [act(user, cost="5") for user in (staff, staff2, staff, staff2)]
+    to_earn = [act(user, cost="5") for user in (staff, staff2, staff, staff2)]
+    stories = [
+        story_record(user=staff, customer=earning.customer, channel="review", text="Lovely", acts=[earning])
+        for earning in to_earn
+    ]
     jobs = [lambda c=c: nps_record(user=staff, customer=c, score=3) for c in customers[2:]]
     jobs += [lambda c=c: act(staff2, customer=c) for c in customers[:2]]
-    jobs += [
-        lambda logged=logged: act_services.act_deliver(user=logged.author, act=logged, actual_cost="5")
-        for logged in to_deliver
-    ]
+    jobs += [lambda story=story: story_moderate(user=admin_user, story=story, decision="approve") for story in stories]
 
     outcomes_ = run_at_once(jobs)
 
@@ -439,7 +443,8 @@ def test_answers_acts_and_points_written_at_once_all_reach_the_summaries(team, s
     shown = outcomes(staff, days_ago(0))
     assert (shown["nps_with_act"], shown["nps_without_act"]) == (Decimal("100.0"), Decimal("-100.0"))
     points = {p.username: p.period_points for p in selectors.leaderboard(scope_of(staff, days_ago(0)))}
-    assert points == {"ana": 2, "sam": 2}
+    approved = settings.SECONDMILE["POINTS"]["story_approved"]
+    assert points == {"ana": 2 * approved, "sam": 2 * approved}
     kept = _rows()
     call_command("rebuild_summaries", stdout=io.StringIO())
     assert _rows() == kept

@@ -19,6 +19,8 @@ from acts.models import Act
 from core.models import User
 from customers.models import Customer
 from customers.referrals import referral_tree
+from rewards.balance import points_balance
+from rewards.models import Redemption, Reward
 from secondmile.demo import data
 from stories.models import NpsResponse, Story
 from tests.core.test_foundation import _change_data
@@ -165,3 +167,12 @@ def test_the_loader_is_small_functions():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.FunctionDef):
                 assert node.end_lineno - node.lineno < 40, f"{path.name}: {node.name}"
+
+
+def test_the_demo_has_a_catalogue_and_redemptions_in_every_state(demo):
+    assert Reward.objects.filter(team__name=data.HOTEL, active=True).count() == len(data.REWARDS[data.HOTEL])
+    assert Reward.objects.filter(team__name=data.CLINIC).exists()
+    states = set(Redemption.objects.filter(team__name=data.HOTEL).values_list("status", flat=True))
+    assert states == {"requested", "fulfilled", "refunded"}
+    staff = User.objects.get(username="staff")
+    assert points_balance(user=staff) > 0

@@ -10,7 +10,7 @@ from acts.models import FollowUp
 from acts.suggestions import surprise_suggestions
 from core.models import Kudos
 from core.recognition import kudos_give, leaderboard_visibility_set
-from tests.dashboard.builders import act, delivered
+from tests.dashboard.builders import act, delivered, retold
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,8 +121,8 @@ def test_staff_cannot_give_kudos(client_for, staff, staff2):
     assert client.get(f"/people/{staff.pk}/").status_code == 302  # my own page is my profile
 
 
-def test_leaving_and_rejoining_the_leaderboard(client_for, staff):
-    delivered(staff)
+def test_leaving_and_rejoining_the_leaderboard(client_for, staff, admin_user):
+    retold(staff, admin_user)
     client = client_for(staff)
     assert 'class="leaderboard__name" href="/people/' in client.get("/").content.decode()
     response = client.post("/accounts/profile/leaderboard/", {"hidden": "1"}, follow=True)
@@ -137,11 +137,16 @@ def test_leaving_and_rejoining_the_leaderboard(client_for, staff):
     assert client.get("/accounts/profile/leaderboard/").status_code == 405
 
 
-def test_profile_shows_points_from_outcomes(client_for, staff):
-    delivered(staff)
+def test_profile_shows_points_from_outcomes(client_for, staff, admin_user):
+    delivered(staff)  # volume: no points
+    story = retold(staff, admin_user)
     html = client_for(staff).get("/accounts/profile/").content.decode()
     assert "Points this month" in html
-    assert "Act delivered" in html
+    assert "Story approved" in html
+    assert "Act delivered" not in html
+    # The ledger says why in words.
+    assert f"{story.customer}&#x27;s story (online review) retelling your act for {story.customer}" in html
+    assert "was approved for the story wall: 5 points for an approved story." in html
 
 
 def _my_recognition(html: str) -> str:
@@ -150,13 +155,13 @@ def _my_recognition(html: str) -> str:
     return re.sub(r"\s+", " ", match.group(0))
 
 
-def test_home_shows_my_points_this_month_and_kudos_even_off_the_board(client_for, staff, staff2, manager):
-    delivered(staff)
+def test_home_shows_my_points_this_month_and_kudos_even_off_the_board(client_for, staff, staff2, manager, admin_user):
+    retold(staff, admin_user)
     delivered(staff)
     kudos_give(user=manager, receiver=staff, note="The steak at the gate")
     leaderboard_visibility_set(user=staff, hidden=True)
     card = _my_recognition(client_for(staff).get("/").content.decode())
-    assert 'My points this month</dt><dd class="tile__value">2</dd>' in card
+    assert 'My points this month</dt><dd class="tile__value">5</dd>' in card
     assert '<p class="quote">The steak at the gate</p>' in card
     # A manager with no points sees their own zero, not somebody else's.
     card = _my_recognition(client_for(manager).get("/").content.decode())
@@ -171,7 +176,7 @@ def test_home_counts_a_long_backlog_only_up_to_99(client_for, staff, customer):
     )
     html = client_for(staff).get("/").content.decode()
     assert re.search(r'Follow-ups due <span class="count">99\+</span>', html)
-    assert "…and 91+ more, oldest first." in html
+    assert '<a href="/followups/">…and 91+ more</a>' in html
 
 
 def test_home_counts_a_short_backlog_exactly(client_for, staff, customer):
@@ -181,7 +186,7 @@ def test_home_counts_a_short_backlog_exactly(client_for, staff, customer):
     )
     html = client_for(staff).get("/").content.decode()
     assert re.search(r'Follow-ups due <span class="count">10</span>', html)
-    assert "…and 2 more, oldest first." in html
+    assert '<a href="/followups/">…and 2 more</a>' in html
 
 
 def test_suggestions_are_drawn_from_a_bounded_window_of_a_large_team(team, staff, django_assert_num_queries):

@@ -81,6 +81,33 @@ class ActOut(Schema):
     created_at: datetime.datetime
 
 
+class ActDetailOut(ActOut):
+    """One act, with what it returned along its chain (stories.act_chain)."""
+
+    stories_count: int = Field(description="approved or featured stories crediting it")
+    referred_customers_count: int = Field(
+        description="customers brought by a story retelling it and everyone they referred, any generation"
+    )
+    referral_revenue: Money = Field(description="the sum of those customers' first-purchase values")
+    spend: Money = Field(description="the dashboard's rule: actual cost once delivered, else approved; 0 pending")
+
+    @staticmethod
+    def resolve_stories_count(act) -> int:
+        return act.returns["stories_count"]
+
+    @staticmethod
+    def resolve_referred_customers_count(act) -> int:
+        return act.returns["referred_customers_count"]
+
+    @staticmethod
+    def resolve_referral_revenue(act) -> Decimal:
+        return act.returns["referral_revenue"]
+
+    @staticmethod
+    def resolve_spend(act) -> Decimal:
+        return act.returns["spend"]
+
+
 class NoteIn(Schema):
     note: str = ""
 
@@ -162,9 +189,11 @@ def act_list(request, filters: Query[ActFilter]):
     return filters.filter(selectors.act_feed(user=request.auth))
 
 
-@router.get("/acts/{act_id}", response=ActOut)
+@router.get("/acts/{act_id}", response=ActDetailOut)
 def act_get(request, act_id: int):
-    return selectors.act_get(user=request.auth, pk=act_id)
+    act = selectors.act_get_with_chain(user=request.auth, pk=act_id)
+    act.returns = selectors.act_returns(act=act)
+    return act
 
 
 MSG_NO_SUCH_CUSTOMER = "No customer you can log an act for has that id."

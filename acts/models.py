@@ -290,3 +290,69 @@ class DaySummary(models.Model):
 
     def __str__(self):
         return f"{self.team_id} {self.date}: {self.acts_count} acts"
+
+
+class ActChain(models.Model):
+    """What one act has returned so far along its referral chain (stories/act_chain.py
+    keeps it): the stories crediting it that are approved or featured, the customers its
+    chain brought in (ActReferral rows) and the sum of their first purchases. An act
+    without a row has returned nothing yet."""
+
+    act = models.OneToOneField(Act, primary_key=True, on_delete=models.CASCADE, related_name="chain")
+    stories_count = models.PositiveIntegerField(default=0)
+    referred_customers_count = models.PositiveIntegerField(default=0)
+    referral_revenue = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+
+    def __str__(self):
+        return f"act {self.act_id}: {self.referred_customers_count} referred"
+
+
+class ActReferral(models.Model):
+    """A customer an act's chain brought in: generation 1 was referred by an approved or
+    featured story retelling the act, generation 2 by a generation-1 customer, and so on.
+    A customer can be in the chains of several acts (a story retelling two acts, or a
+    story further down the chain), once per act, at the nearest generation."""
+
+    act = models.ForeignKey(Act, on_delete=models.CASCADE, related_name="chain_referrals")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="chain_credits")
+    generation = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["generation", "customer_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["act", "customer"], name="act_referral_once_per_act"),
+            models.CheckConstraint(condition=Q(generation__gte=1), name="act_referral_generation_gte_1"),
+        ]
+        indexes = [models.Index(fields=["act", "generation", "customer"], name="act_referral_by_generation")]
+
+    def __str__(self):
+        return f"act {self.act_id} → customer {self.customer_id} (generation {self.generation})"
+
+
+class RoiDay(models.Model):
+    """One cell of the dashboard's return table for one day: the acts going ahead of a
+    team dated that day by one person, of one kind and quadrant, with their spend (the
+    dashboard's rule) and what they returned to date (sums of their ActChain rows).
+    stories/act_chain.py recomputes a day's cells whenever one of their acts or chains
+    changes; `manage.py rebuild_summaries` rewrites them all."""
+
+    team = models.ForeignKey("secondmile.Team", on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    quadrant = models.CharField(max_length=20, choices=Quadrant.choices)
+    acts_count = models.PositiveIntegerField(default=0)
+    spend_total = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    stories_count = models.PositiveIntegerField(default=0)
+    referred_customers_count = models.PositiveIntegerField(default=0)
+    referral_revenue = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+
+    class Meta:
+        verbose_name = "return table cell"
+        constraints = [
+            # Also the index that reads a period: (team, date) ranges.
+            models.UniqueConstraint(fields=["team", "date", "author", "kind", "quadrant"], name="roi_day_one_per_cell"),
+        ]
+
+    def __str__(self):
+        return f"{self.team_id} {self.date} {self.author_id} {self.kind}/{self.quadrant}: {self.acts_count} acts"

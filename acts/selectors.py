@@ -5,7 +5,7 @@ import operator
 from decimal import Decimal
 from functools import reduce
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
@@ -15,7 +15,8 @@ from core.roles import visible_to
 from customers import selectors as customer_selectors
 from customers.models import Customer
 
-from .models import Act, ActEvent, ApprovalLevel, BudgetMonth, FollowUp, Status
+from .models import Act, ActChain, ActEvent, ActReferral, ApprovalLevel, BudgetMonth, FollowUp, Status
+from .summaries import act_spend
 
 
 def acts_visible_to(user: User) -> QuerySet[Act]:
@@ -26,6 +27,59 @@ def acts_visible_to(user: User) -> QuerySet[Act]:
 def act_get(*, user: User, pk) -> Act:
     """One act the user may see, or 404 (another team's act does not exist for them)."""
     return get_object_or_404(acts_visible_to(user), pk=pk)
+
+
+def act_get_with_chain(*, user: User, pk) -> Act:
+    """One act the user may see (or 404) with what it returned: `chain` (its ActChain row,
+    None while it has returned nothing) and `spend_by_rule`, its spend by the dashboard's
+    rule (acts.summaries.act_spend). One query."""
+    return get_object_or_404(acts_visible_to(user).select_related("chain").annotate(spend_by_rule=act_spend()), pk=pk)
+
+
+def act_returns(*, act: Act) -> dict:
+    """What an act returned, as the API and the act page show it: stories_count (approved
+    or featured stories crediting it), referred_customers_count (its chain, any
+    generation), referral_revenue (their first purchases) and spend (the dashboard's rule;
+    from `spend_by_rule` when act_get_with_chain read it), with revenue ÷ spend as
+    `referral_return` (None when nothing was spent). Reads the act's ActChain row."""
+    try:
+        chain = act.chain  # read with the act by act_get_with_chain, else one query
+    except ActChain.DoesNotExist:
+        chain = None
+    spend = getattr(act, "spend_by_rule", None)
+    if spend is None:
+        spend = Act.objects.filter(pk=act.pk).annotate(s=act_spend()).values_list("s", flat=True).first()
+    spend = Decimal(spend or 0).quantize(Decimal("0.01"))
+    revenue = chain.referral_revenue if chain else Decimal("0.00")
+    return {
+        "stories_count": chain.stories_count if chain else 0,
+        "referred_customers_count": chain.referred_customers_count if chain else 0,
+        "referral_revenue": revenue,
+        "spend": spend,
+        "referral_return": (revenue / spend) if spend else None,
+    }
+
+
+def act_chain_customers(*, act: Act) -> QuerySet[ActReferral]:
+    """The customers an act's chain brought in, by generation then name, with who referred
+    them and the story that did (for a page of them)."""
+    return (
+        ActReferral.objects.filter(act=act)
+        .select_related("customer__referred_by", "customer__referred_by_story")
+        .order_by("generation", "customer__name", "customer_id")
+    )
+
+
+def act_chain_generations(*, act: Act) -> list[dict]:
+    """How many customers each generation of the act's chain holds (one grouped query,
+    a row per generation)."""
+    return list(
+        ActReferral.objects.filter(act=act)
+        .order_by()
+        .values("generation")
+        .annotate(n=Count("pk"))
+        .order_by("generation")
+    )
 
 
 def act_feed(*, user: User, filters: dict | None = None) -> QuerySet[Act]:

@@ -124,10 +124,20 @@ def _logged_message(act) -> str:
     return f"Logged. {money(act.cost)} for {act.customer} is waiting for {who}."
 
 
+CHAIN_PAGE_SIZE = 20
+
+
 @login_required
 def act_detail(request, pk):
-    act = selectors.act_get(user=request.user, pk=pk)
+    act = selectors.act_get_with_chain(user=request.user, pk=pk)
+    returns = selectors.act_returns(act=act)
     context = {
+        "returns": returns,
+        "generations": selectors.act_chain_generations(act=act) if returns["referred_customers_count"] else [],
+        # The chain can be long: a page of it, counted from its ActChain row.
+        **paginate(
+            request, selectors.act_chain_customers(act=act), CHAIN_PAGE_SIZE, count=returns["referred_customers_count"]
+        ),
         "act": act,
         "timeline": selectors.act_timeline(act=act),
         "stories": act.stories.select_related("customer").order_by("-told_on"),

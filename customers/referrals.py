@@ -84,8 +84,9 @@ REFERRAL_TREE_DEPTH = 20  # generations listed on a customer page; deeper ones a
 REFERRAL_TREE_INDENT = 6  # beyond this, rows stop stepping right (a phone is narrow)
 
 
-def _descendant_ids(customer: Customer) -> RawSQL:
-    """Every customer below `customer` in the referral tree, as one recursive subquery.
+def descendant_ids(customer_ids: list[int]) -> RawSQL:
+    """Every customer below any of `customer_ids` in the referral tree, as one recursive
+    subquery.
 
     UNION (not UNION ALL) drops rows already found, so even a loop that somehow reached
     the database ends the recursion instead of running forever.
@@ -93,14 +94,21 @@ def _descendant_ids(customer: Customer) -> RawSQL:
     table = connection.ops.quote_name(Customer._meta.db_table)
     pk = connection.ops.quote_name(Customer._meta.pk.column)
     parent = connection.ops.quote_name(Customer._meta.get_field("referred_by").column)
-    # The ORM has no recursive query; identifiers come from the model, the pk is a parameter.
+    ids = [int(customer_id) for customer_id in customer_ids] or [0]
+    marks = ", ".join(["%s"] * len(ids))
+    # The ORM has no recursive query; identifiers come from the model, the ids are parameters.
     return RawSQL(  # noqa: S611
         f"WITH RECURSIVE below (id) AS ("  # noqa: S608
-        f" SELECT {pk} FROM {table} WHERE {parent} = %s"
+        f" SELECT {pk} FROM {table} WHERE {parent} IN ({marks})"
         f" UNION SELECT c.{pk} FROM {table} c JOIN below b ON c.{parent} = b.id"
         f") SELECT id FROM below",
-        [customer.pk],
+        ids,
     )
+
+
+def _descendant_ids(customer: Customer) -> RawSQL:
+    """Every customer below `customer` in the referral tree (descendant_ids of one)."""
+    return descendant_ids([customer.pk])
 
 
 def referral_tree(*, customer: Customer, max_depth: int = REFERRAL_TREE_DEPTH) -> dict:

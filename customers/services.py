@@ -20,6 +20,7 @@ from .models import (
     TeamCustomerCount,
 )
 from .referrals import REFERRAL_FIELDS, referral_check, referral_codes_new
+from .signals import referral_changed as chain_changed
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +110,8 @@ def customers_create_many(*, user: User | None, team: Team, customers: list[Cust
         advocates.customers_added(customers)
         referred = [customer for customer in customers if customer.referred_by_id is not None]
         referral_days.customers_added(referred)
+        if referred:
+            chain_changed.send(sender=Customer, customers=referred, chain=True)
         AuditEvent.objects.bulk_create(
             [
                 audit_event_build(
@@ -214,6 +217,8 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
             referral_days.customer_changed(customer)
         if customer.referred_by_id is not None and not had_referrer:
             advocates.referrer_set(customer)
+        if {"referred_by", "referred_by_story", "first_purchase_value"} & set(changed_after):
+            chain_changed.send(sender=Customer, customers=[customer], chain=bool(referral_changed))
         audit_record(
             actor=user,
             target=customer,

@@ -11,6 +11,7 @@ from stories import views as story_views
 from . import home, mfa, views
 from .api import api
 from .dashboard import exports as dashboard_exports
+from .dashboard import roi_export
 from .dashboard import views as dashboard
 
 urlpatterns = [
@@ -52,6 +53,7 @@ urlpatterns = [
     ),
     path("dashboard/export/figures.csv", dashboard_exports.export_figures, name="dashboard_export_figures"),
     path("dashboard/export/goodwill-ledger.csv", dashboard_exports.export_ledger, name="dashboard_export_ledger"),
+    path("dashboard/export/roi.csv", roi_export.export_roi, name="dashboard_export_roi"),
     path("team/policy/", views.team_policy, name="team_policy"),
     path("audit/", views.audit_log, name="audit_log"),
     path("", include("acts.urls")),

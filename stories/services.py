@@ -20,7 +20,7 @@ from core.roles import require_team_of
 from customers.models import Customer
 from integrations.models import Event
 
-from . import outcome_days
+from . import act_chain, outcome_days
 from .events import story_event_emit
 from .models import Channel, Story, StoryEvent, StoryStatus
 
@@ -183,6 +183,7 @@ def story_moderate(*, user: User, story: Story, decision: str, reason: str = "")
         story.save(update_fields=["status", "moderated_by", "moderated_at", "reject_reason"])
         StoryEvent.objects.create(story=story, actor=user, from_status=from_status, to_status=new_status, note=reason)
         outcome_days.story_changed(story)
+        act_chain.story_changed(story)
         if new_status in (StoryStatus.APPROVED, StoryStatus.FEATURED):
             points_for_story(story=story)
             featured = new_status == StoryStatus.FEATURED

@@ -14,7 +14,7 @@ from django.utils import timezone
 from core import errors
 from core.models import Role, Team
 
-from . import charts, goodwill
+from . import charts, goodwill, roi
 from . import figures as metrics
 from .scope import Period, Scope, dashboard_scope, period_bounds
 from .tiles import figure_tiles, period_text, summary_line
@@ -118,6 +118,7 @@ def dashboard_view(request):
         "kinds": charts.kinds_chart(figures["kinds"]),
         "leaderboard": metrics.leaderboard(scope),
         "ledger": goodwill.ledger_chart(goodwill.ledger(scope, daily=daily)),
+        "roi": roi.roi_table(scope, request.GET),
         "may_export": may_export(request.user),
         # An empty period points to the longer named periods.
         "wider_periods": [(value, label) for value, label in Period.CHOICES if value in (Period.QUARTER, Period.YEAR)],

@@ -20,4 +20,5 @@ def points_give(user, points: int) -> None:
         points=points,
         key=f"test:{next(_outcomes)}",
         earned_on=timezone.localdate(),
+        why="Points for a test outcome",
     )

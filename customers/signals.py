@@ -1,0 +1,14 @@
+"""What the customer services announce to the apps above customers.
+
+`referral_changed` is sent by customer_create and customer_update inside the transaction
+(and customers_create_many, for an import) inside the transaction of the change, when
+customers' place in a referral chain or their first purchase changed. The act chains
+(stories.act_chain) listen to it and follow in the same transaction, without customers
+importing them. It carries `customers` (saved, as they now are) and `chain`: True when
+the referrer or the story that brought them changed (or they were created with one),
+False when only the first purchase value did.
+"""
+
+from django.dispatch import Signal
+
+referral_changed = Signal()

@@ -1,0 +1,327 @@
+"""ROI along the chain: what each act returned, kept by the services so that nothing walks
+a referral chain at request time.
+
+Definitions (the API's `GET /api/acts/{id}`, the act page and the dashboard's return
+table read them):
+- an act's *stories*: the stories crediting it (retelling it) that are approved or featured;
+- an act's *referred customers*: the customers referred by such a story (generation 1)
+  and everyone they referred in turn, any generation (generation n + 1 was referred by a
+  customer of generation n). A story waiting for review or rejected brings nobody into
+  the chain; once approved, the customers it brought (and their referrals) join it;
+- an act's *referral revenue*: the sum of its referred customers' first-purchase values.
+A customer can be in several acts' chains (a story retelling two acts, or another story
+further down); in each once, at the nearest generation.
+
+What is kept, always recomputed from rows rather than moved by deltas:
+- `ActReferral` (act, customer, generation): a customer's rows are their referrer's rows
+  one generation further, plus generation 1 for the acts of the told story that brought
+  them. `chain_refresh(customers)` recomputes the rows of some customers and of everyone
+  below them (one recursive query finds them), top down;
+- `ActChain` per act: stories_count, referred_customers_count, referral_revenue, counted
+  from its ActReferral rows and its stories (`act_totals_refresh`);
+- `RoiDay` per (team, day, person, kind, quadrant): the acts going ahead of that cell,
+  their spend (acts.summaries.act_spend, the dashboard's rule) and the sums of their
+  ActChain rows (`days_refresh`), so the dashboard's return table reads at most
+  days × people × kinds × quadrants rows of a period.
+
+Who calls what, in the transaction of the change:
+- a customer created with a referrer, or their referrer or story set later
+  (customers.signals.referral_changed, chain=True): `chain_refresh` of that customer;
+- a first purchase value changed (chain=False): the totals of the acts whose chain holds them;
+- a story moderated (stories.services.story_moderate): `story_changed`;
+- an act created or changed (acts.signals.act_changed): its day's cells.
+
+Concurrency: a chain refresh locks the customers it recomputes and their referrers
+(SELECT … FOR UPDATE, by id) before it reads them again, so a customer created under a
+referrer whose chain another transaction is changing waits for it and reads what it
+committed; ActChain rows are locked (by act id) before they are counted, and a day's
+RoiDay rows (core.summary_rows order) before they are summed. Writes that bypass the
+services are followed by `manage.py rebuild_summaries`, which calls `rebuild()`.
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from acts.models import GOING_AHEAD, Act, ActChain, ActReferral, RoiDay
+from acts.summaries import spend_total
+from core.money import MONEY_SUM, ZERO, cents
+from core.summary_rows import Day, any_day
+from customers.models import Customer
+from customers.referrals import descendant_ids
+
+from .models import Story, StoryStatus
+
+TOLD = [StoryStatus.APPROVED, StoryStatus.FEATURED]
+StoryActs = Story.acts.through
+BATCH = 2_000
+GOING = Q(status__in=GOING_AHEAD)
+CELL = ("team_id", "date", "author_id", "kind", "quadrant")
+CELL_SUMS = ["acts_count", "spend_total", "stories_count", "referred_customers_count", "referral_revenue"]
+
+
+def _told_story_acts(story_ids: Iterable[int], story_acts_model=StoryActs) -> dict[int, list[int]]:
+    """{story id: the acts it retells} for those of the stories that are approved or featured."""
+    story_ids = [story_id for story_id in set(story_ids) if story_id is not None]
+    found: dict[int, list[int]] = {}
+    if not story_ids:
+        return found
+    rows = story_acts_model.objects.filter(story_id__in=story_ids, story__status__in=TOLD).values_list(
+        "story_id", "act_id"
+    )
+    for story_id, act_id in rows:
+        found.setdefault(story_id, []).append(act_id)
+    return found
+
+
+def credits_below(parent_credits: dict[int, int], story_acts: list[int]) -> dict[int, int]:
+    """A customer's {act: generation}: their referrer's acts one generation further, and
+    generation 1 for the acts of the told story that brought them; the nearest wins."""
+    credits = {act_id: generation + 1 for act_id, generation in parent_credits.items()}
+    for act_id in story_acts:
+        credits[act_id] = 1
+    return credits
+
+
+# --- Keeping the chains ------------------------------------------------------------------
+
+
+def chain_refresh(customer_ids: Iterable[int], *, also_acts: Iterable[int] = ()) -> None:
+    """Recompute the ActReferral rows of these customers and of everyone below them, then
+    the totals of every act whose chain they left or joined (and of `also_acts`).
+
+    Queries: one to lock the customers and their referrers, one to read them again, one for
+    the referrers' rows, one for the stories' acts, one for the old rows, a delete and an
+    insert, then the acts' totals; the number does not grow with the chain's length."""
+    roots = sorted({int(pk) for pk in customer_ids})
+    if not roots:
+        if also_acts:
+            act_totals_refresh(also_acts)
+        return
+    with transaction.atomic():
+        below = descendant_ids(roots)
+        subtree = Q(pk__in=roots) | Q(pk__in=below)
+        referrers = Customer.objects.filter(pk__in=roots, referred_by__isnull=False).values("referred_by_id")
+        list(Customer.objects.select_for_update().filter(subtree | Q(pk__in=referrers)).order_by("pk").values("pk"))
+        # Read again after the locks: what the transactions we waited for committed.
+        nodes = list(
+            Customer.objects.filter(Q(pk__in=roots) | Q(pk__in=descendant_ids(roots))).values_list(
+                "pk", "referred_by_id", "referred_by_story_id"
+            )
+        )
+        inside = {pk for pk, _parent, _story in nodes}
+        outside_parents = {parent for _pk, parent, _story in nodes if parent is not None and parent not in inside}
+        known: dict[int, dict[int, int]] = {}
+        for customer_id, act_id, generation in ActReferral.objects.filter(customer_id__in=outside_parents).values_list(
+            "customer_id", "act_id", "generation"
+        ):
+            known.setdefault(customer_id, {})[act_id] = generation
+        story_acts = _told_story_acts(story for _pk, _parent, story in nodes)
+
+        children: dict[int | None, list[tuple[int, int | None]]] = {}
+        for pk, parent, story in nodes:
+            children.setdefault(parent if parent in inside else None, []).append((pk, story))
+        # Top down from the customers whose referrer is outside (or none), without recursion;
+        # `seen` keeps a loop (were one ever stored) finite.
+        seen: set[int] = set()
+        parent_of = {pk: parent for pk, parent, _story in nodes}
+        stack = [(pk, story) for pk, story in children.get(None, [])]
+        while stack:
+            pk, story = stack.pop()
+            if pk in seen:
+                continue
+            seen.add(pk)
+            known[pk] = credits_below(known.get(parent_of[pk]) or {}, story_acts.get(story, []))
+            stack.extend(children.get(pk, []))
+
+        old = ActReferral.objects.filter(customer_id__in=inside)
+        touched = set(old.values_list("act_id", flat=True))
+        old.delete()
+        rows = [
+            ActReferral(act_id=act_id, customer_id=pk, generation=generation)
+            for pk in seen
+            for act_id, generation in known[pk].items()
+        ]
+        ActReferral.objects.bulk_create(rows, batch_size=BATCH)
+        touched |= {row.act_id for row in rows}
+        act_totals_refresh(touched | set(also_acts))
+
+
+def act_totals_refresh(act_ids: Iterable[int]) -> None:
+    """Recount the ActChain rows of these acts (created when missing, locked by act id),
+    then the RoiDay cells of their days. Five queries, then days_refresh."""
+    act_ids = sorted({int(pk) for pk in act_ids})
+    if not act_ids:
+        return
+    with transaction.atomic():
+        ActChain.objects.bulk_create([ActChain(act_id=pk) for pk in act_ids], ignore_conflicts=True)
+        chains = list(ActChain.objects.select_for_update().filter(act_id__in=act_ids).order_by("act_id"))
+        _recount(chains)
+        cells = set(Act.objects.filter(pk__in=act_ids).values_list(*CELL))
+        days_refresh(cells)
+
+
+def _cell_sums():
+    return {
+        "acts_count": Count("pk", filter=GOING),
+        "spend_total": spend_total(),
+        "stories_count": Coalesce(Sum("chain__stories_count", filter=GOING), 0),
+        "referred_customers_count": Coalesce(Sum("chain__referred_customers_count", filter=GOING), 0),
+        "referral_revenue": Coalesce(Sum("chain__referral_revenue", filter=GOING), Value(ZERO), output_field=MONEY_SUM),
+    }
+
+
+def _value(name: str, value):
+    # SQLite sums money as a float-like number; the columns keep cents.
+    return cents(value) if name in ("spend_total", "referral_revenue") else value or 0
+
+
+def days_refresh(cells: Iterable[tuple]) -> None:
+    """Recompute the RoiDay rows of the days of these cells ((team, date, author, kind,
+    quadrant), each created when missing) from the days' acts and their chains: create,
+    lock the days' rows in (team, date) order, one grouped query, one write."""
+    cells = sorted(set(cells))
+    if not cells:
+        return
+    days: list[Day] = sorted({(team_id, date) for team_id, date, *_rest in cells})
+    with transaction.atomic():
+        RoiDay.objects.bulk_create(
+            [RoiDay(**dict(zip(CELL, cell, strict=True))) for cell in cells], ignore_conflicts=True
+        )
+        rows = list(
+            RoiDay.objects.select_for_update()
+            .filter(any_day(days))
+            .order_by("team_id", "date", "author_id", "kind", "quadrant")
+        )
+        sums = _cell_sums()
+        counted = {
+            tuple(values[: len(CELL)]): dict(zip(sums, values[len(CELL) :], strict=True))
+            for values in Act.objects.filter(any_day(days))
+            .order_by()
+            .values(*CELL)
+            .annotate(**sums)
+            .values_list(*CELL, *sums)
+        }
+        for row in rows:
+            found = counted.get(tuple(getattr(row, name) for name in CELL), {})
+            for name in CELL_SUMS:
+                setattr(row, name, _value(name, found.get(name)))
+        RoiDay.objects.bulk_update(rows, CELL_SUMS)
+
+
+# --- What the services call ----------------------------------------------------------------
+
+
+def referral_changed(sender, *, customers: list[Customer], chain: bool, **kwargs) -> None:
+    """The customers.signals.referral_changed receiver: customers' referrers or stories
+    changed (their chains and everyone's below; an import's rows at once), or only their
+    first purchases (the totals of the acts whose chains hold them)."""
+    ids = [customer.pk for customer in customers]
+    if chain:
+        chain_refresh(ids)
+    else:
+        act_totals_refresh(ActReferral.objects.filter(customer_id__in=ids).values_list("act_id", flat=True))
+
+
+def story_changed(story: Story) -> None:
+    """After a story was moderated: its acts' story counts, and the chains of the customers
+    it brought (told now, they and everyone below them join its acts' chains)."""
+    brought = Customer.objects.filter(referred_by_story_id=story.pk).values_list("pk", flat=True)
+    chain_refresh(list(brought), also_acts=story.acts.values_list("pk", flat=True))
+
+
+def act_changed(sender, *, act: Act, **kwargs) -> None:
+    """The acts.signals.act_changed receiver: the cells of the act's day."""
+    days_refresh([tuple(getattr(act, name) for name in CELL)])
+
+
+# --- Rebuilding everything -------------------------------------------------------------------
+
+
+def rebuild(**models) -> int:
+    """Rewrite every ActReferral, ActChain and RoiDay row from the customers, stories and
+    acts: every customer is read once (id, referrer, story), the chains computed top down,
+    then grouped queries and bulk inserts. Run while nobody writes (as summaries.rebuild).
+    Returns the number of ActReferral rows written. The data migration passes its
+    historical models (act_model, customer_model, story_model, referral_model, chain_model,
+    cell_model)."""
+    act_model = models.get("act_model", Act)
+    customer_model = models.get("customer_model", Customer)
+    story_acts_model = models.get("story_model", Story).acts.through
+    referral_model = models.get("referral_model", ActReferral)
+    chain_model = models.get("chain_model", ActChain)
+    cell_model = models.get("cell_model", RoiDay)
+    with transaction.atomic():
+        nodes = list(customer_model.objects.order_by().values_list("pk", "referred_by_id", "referred_by_story_id"))
+        story_acts = _told_story_acts((story for _pk, _parent, story in nodes), story_acts_model)
+        children: dict[int | None, list[tuple[int, int | None]]] = {}
+        for pk, parent, story in nodes:
+            children.setdefault(parent, []).append((pk, story))
+        credits: dict[int, dict[int, int]] = {}
+        rows = []
+        stack = [(pk, story, None) for pk, story in children.get(None, [])]
+        while stack:
+            pk, story, parent = stack.pop()
+            if pk in credits:
+                continue
+            credits[pk] = credits_below(credits.get(parent) or {}, story_acts.get(story, []))
+            rows.extend(referral_model(act_id=a, customer_id=pk, generation=g) for a, g in credits[pk].items())
+            stack.extend((child, child_story, pk) for child, child_story in children.get(pk, []))
+        referral_model.objects.all().delete()
+        referral_model.objects.bulk_create(rows, batch_size=BATCH)
+
+        chain_model.objects.all().delete()
+        chained = set(story_acts_model.objects.filter(story__status__in=TOLD).values_list("act_id", flat=True))
+        chained |= {row.act_id for row in rows}
+        chained = sorted(chained)
+        for start in range(0, len(chained), BATCH):
+            batch = chain_model.objects.bulk_create([chain_model(act_id=pk) for pk in chained[start : start + BATCH]])
+            _recount(batch, referral_model=referral_model, story_acts_model=story_acts_model)
+
+        cell_model.objects.all().delete()
+        sums = _cell_sums()
+        cells = (
+            cell_model(
+                **dict(zip(CELL, values[: len(CELL)], strict=True)),
+                **{name: _value(name, value) for name, value in zip(sums, values[len(CELL) :], strict=True)},
+            )
+            for values in act_model.objects.order_by()
+            .values(*CELL)
+            .annotate(**sums)
+            .values_list(*CELL, *sums)
+            .iterator(chunk_size=BATCH)
+        )
+        cell_model.objects.bulk_create(cells, batch_size=BATCH)
+    return len(rows)
+
+
+def _recount(chains: list, *, referral_model=ActReferral, story_acts_model=StoryActs) -> None:
+    """Count these ActChain rows from their acts' ActReferral rows and told stories, and
+    write them: three queries."""
+    act_ids = [chain.act_id for chain in chains]
+    referred = {
+        act_id: (n, revenue)
+        for act_id, n, revenue in referral_model.objects.filter(act_id__in=act_ids)
+        .order_by()
+        .values("act_id")
+        .annotate(
+            n=Count("pk"),
+            revenue=Coalesce(Sum("customer__first_purchase_value"), Value(ZERO), output_field=MONEY_SUM),
+        )
+        .values_list("act_id", "n", "revenue")
+    }
+    stories = dict(
+        story_acts_model.objects.filter(act_id__in=act_ids, story__status__in=TOLD)
+        .order_by()
+        .values("act_id")
+        .annotate(n=Count("story_id"))
+        .values_list("act_id", "n")
+    )
+    for chain in chains:
+        n, revenue = referred.get(chain.act_id, (0, ZERO))
+        chain.referred_customers_count, chain.referral_revenue = n, cents(revenue)
+        chain.stories_count = stories.get(chain.act_id, 0)
+    if chains:  # historical models in the data migration: the rows' own class
+        type(chains[0]).objects.bulk_update(chains, ["stories_count", "referred_customers_count", "referral_revenue"])

@@ -134,6 +134,13 @@ class FunnelOut(Schema):
     referred_customers: int
 
 
+class AdvocateOut(Schema):
+    id: int = Field(description="the customer")
+    name: str
+    referred_customers: int = Field(description="customers created in the period they brought in, every generation")
+    referral_revenue: str = Field(description="those customers' first purchases (decimal string)")
+
+
 class DashboardOut(Schema):
     start: str
     end: str
@@ -164,6 +171,9 @@ class DashboardOut(Schema):
     recovered_count: int
     recovery_rate: float | None
     funnel: FunnelOut
+    customers_created: int
+    referral_rate: float | None
+    top_advocates: list[AdvocateOut]
 
 
 @api.get("/dashboard", response=DashboardOut, tags=["dashboard"])
@@ -176,7 +186,10 @@ def dashboard(request, start: str = "", end: str = "", team: str = "", period: s
     revenue ÷ spend; approval times are in hours; null where there is nothing to divide by.
     Decisions (`requests_decided_count`, `declined_count`, approval times) count each
     approval or decline once, a top-up's included; `recovered_count` of `reactive_count`
-    reactive acts saw their customer come back."""
+    reactive acts saw their customer come back. `referral_rate` = referred customers ÷
+    `customers_created` in the period; `top_advocates` (up to 10) ranks customers by the
+    customers created in the period they brought in, every generation, with those
+    customers' first purchases."""
     scope = dashboard_scope(user=request.auth, team=team, start=start, end=end, period=period)
     figures = metrics.dashboard_figures(scope)
     budget = sum((m["budget"] for m in metrics.budget_by_month(scope)), metrics.ZERO)
@@ -221,6 +234,17 @@ def dashboard(request, start: str = "", end: str = "", team: str = "", period: s
         "recovered_count": recovery["returned"],
         "recovery_rate": number(recovery["recovery_rate"]),
         "funnel": figures["funnel"],
+        "customers_created": figures["customers_created"],
+        "referral_rate": number(figures["referral_rate"]),
+        "top_advocates": [
+            {
+                "id": row["id"],
+                "name": row["name"],
+                "referred_customers": row["referred"],
+                "referral_revenue": str(row["revenue"]),
+            }
+            for row in figures["top_advocates"]
+        ],
     }
 
 

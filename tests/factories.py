@@ -7,6 +7,7 @@ import factory
 from acts import services as act_services
 from core.models import Role, Team, User
 from core.services import member_set_role
+from customers import advocates
 from customers.models import Customer
 from customers.referrals import referral_code_new
 from customers.services import customer_count_add
@@ -49,9 +50,11 @@ class CustomerFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        # Counted as customer_create counts a customer, so the lists' totals stay right.
+        # Counted as customer_create counts a customer, so the lists' totals, the customers
+        # created per day and the referral lineage stay right.
         customer = super()._create(model_class, *args, **kwargs)
         customer_count_add(team=customer.team)
+        advocates.customer_created(customer)
         return customer
 
 

@@ -37,7 +37,7 @@ from core import points_to_date
 from core.models import Kudos, PointsEntry, Team, User
 from core.money import MONEY_SUM, ZERO, cents
 from core.roles import visible_to
-from customers import referral_days
+from customers import advocates, referral_days
 from customers.models import Customer
 from stories import outcome_days
 from stories.models import NpsResponse, Story, StoryStatus
@@ -280,9 +280,10 @@ def headline(scope: Scope) -> dict:
 
 
 def dashboard_figures(scope: Scope) -> dict:
-    """Every figure of the dashboard for a scope, in four queries whatever the number of
-    acts, all over day summaries: the acts' and decisions' totals, the referrals, the
-    outcomes (stories, NPS, recovery), the approval waits."""
+    """Every figure of the dashboard for a scope, in six queries whatever the number of
+    acts: over day summaries, the acts' and decisions' totals, the referrals, the
+    outcomes (stories, NPS, recovery), the approval waits and the customers created; and
+    the top advocates from the lineage of the period's new customers."""
     figures = headline(scope)  # decisions, NPS and recovery included
     figures.update(
         empowerment_rate=empowerment_rate(figures),
@@ -291,6 +292,12 @@ def dashboard_figures(scope: Scope) -> dict:
         referral_return=referral_return(figures["referral_revenue"], figures["spend_total"]),
         approval_time=summarised_approval_times(scope),
     )
+    # Customers who create customers (two queries: the day rows, the lineage of the new customers).
+    figures["customers_created"] = advocates.customers_created(scope.teams(), scope.start, scope.end)
+    figures["referral_rate"] = advocates.referral_rate(
+        referred=figures["referred_customers_count"], created=figures["customers_created"]
+    )
+    figures["top_advocates"] = advocates.top_advocates(scope.teams("customer__"), scope.start, scope.end)
     figures["quadrants"] = [
         {"value": q.value, "label": q.label, "count": figures[f"quadrant_{q.value}"]} for q in Quadrant
     ]

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.money import ZERO
+from core.money import ZERO, money_field
 
 
 class Quadrant(models.TextChoices):
@@ -71,17 +71,17 @@ class Act(models.Model):
     trigger = models.CharField(max_length=20, choices=Trigger.choices, default=Trigger.PROACTIVE)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     solution = models.TextField("what we did")
-    cost = models.DecimalField("cost asked", max_digits=12, decimal_places=2, default=0)
+    cost = money_field("cost asked", default=0)
     right_thing = models.TextField("why it is the right thing to do", blank=True)
     great_experience = models.TextField("how it makes a great experience", blank=True)
     how_they_know = models.TextField("how the customer will know", blank=True)
 
     status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
     approval_level = models.CharField(max_length=20, choices=ApprovalLevel.choices)
-    approved_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    actual_cost = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    approved_amount = money_field(null=True, blank=True)
+    actual_cost = money_field(null=True, blank=True)
     # What this act holds of its month's budget right now.
-    committed_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    committed_amount = money_field(default=0)
     # Delivered for more than was approved and the top-up declined (or approved for less):
     # actual_cost − approved_amount. Spend counts the actual cost; the budget holds only
     # what was approved, and shows this apart (BudgetMonth.over_approved).
@@ -180,7 +180,7 @@ class ActEvent(models.Model):
     action = models.CharField(max_length=20, choices=Action.choices)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
-    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    amount = money_field(null=True, blank=True)
     note = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
     waited = models.DurationField(
@@ -215,7 +215,8 @@ class BudgetMonth(models.Model):
 
     team = models.ForeignKey("secondmile.Team", on_delete=models.PROTECT, related_name="budgets")
     month = models.DateField(help_text="The first day of the month.")
-    budget = models.DecimalField(max_digits=12, decimal_places=2)
+    budget = money_field()
+    committed = money_field(default=0)
     committed = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     # Spent beyond what was approved on the month's acts (top-ups declined): real money,
     # counted in spend, but never a commitment, so it cannot overspend the budget.

@@ -29,10 +29,10 @@ from .events import act_event_emit
 from .followups import followups_after_delivery
 from .models import Act, ActEvent, ApprovalLevel, Status
 from .notifications import notify_decided, notify_request_waiting
+from .outcomes import outcomes_refresh
 from .playbook import playbook_index
 from .policy import cost_parse, spend_route
 from .receipts import RECEIPT_EXTENSIONS, receipt_content_type
-from .signals import act_changed
 from .slack import approval_request_post
 
 logger = logging.getLogger(__name__)
@@ -45,19 +45,19 @@ _random = secrets.SystemRandom()
 def _summaries_refresh(act: Act) -> None:
     """Every dashboard summary a change of this act can move, in the change's transaction:
     its day's totals (whose row lock also orders the refresh of its day's waits), its
-    day's approval waits, then — through the act_changed signal, for the apps above acts —
-    the outcomes of its customer's days (NPS, recovery)."""
+    day's approval waits, then the outcomes of its customer's days (NPS, recovery), which
+    the stories app above acts handed down (acts.outcomes)."""
     summaries.refresh_day(act.team_id, act.date)
     approval_waits.refresh_waits(act.team_id, act.date)
-    act_changed.send(sender=Act, act=act)
+    outcomes_refresh(act)
 
 
 def _record(act: Act, *, actor, action, from_status="", amount=None, note="", at=None) -> ActEvent:
     """One history row, at `at` (now by default). A decision (approved, declined) also
     records how long the request it answers waited: its time − act.requested_at, the
     time of the latest request (logging above the limit, or a top-up at delivery)."""
-    # timezone.now() read here, not the field's default: the default is the function bound
-    # when the model loaded, which a clock set for the demo's past (seed_demo) cannot reach.
+    # timezone.now() read here, at the moment of the write, rather than left to the field's
+    # default.
     event = ActEvent(
         act=act,
         actor=actor,

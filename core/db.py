@@ -1,4 +1,7 @@
-"""Append-only tables, enforced by the database itself.
+"""Migration operations the apps share: append-only tables, content types that follow a
+moved model, and permissions granted to a role's group.
+
+Append-only tables, enforced by the database itself.
 
 `append_only(table, message)` is the migration operation that makes a table refuse
 UPDATE, DELETE and TRUNCATE: the act and story histories and the audit log use it.
@@ -13,6 +16,7 @@ transactional tests by suspending these triggers inside its flush (tests/history
 nothing in the app does.
 """
 
+from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 STATEMENTS = ("UPDATE", "DELETE", "TRUNCATE")
@@ -102,3 +106,35 @@ def content_types_move(old_label: str, new_label: str, models: list[str]) -> mig
         lambda apps, schema_editor: move(apps, old_label, new_label),
         lambda apps, schema_editor: move(apps, new_label, old_label),
     )
+
+
+def _permissions_made(apps, permissions: list[tuple[str, str]]) -> list:
+    """The Permission rows of these (app_label, codename) pairs, made first if need be:
+    Django normally makes permissions after all migrations, too late to grant them."""
+    for label in {app_label for app_label, _ in permissions}:
+        app_config = apps.get_app_config(label)
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0)
+        app_config.models_module = None
+    permission = apps.get_model("auth", "Permission")
+    return [
+        permission.objects.get(content_type__app_label=app_label, codename=codename)
+        for app_label, codename in permissions
+    ]
+
+
+def permissions_grant(group_name: str, permissions: list[tuple[str, str]]) -> migrations.RunPython:
+    """The migration operation that grants `permissions` ((app_label, codename) pairs) to the
+    group `group_name`, creating the group if it is missing; reversed, it takes them back
+    (and leaves the group)."""
+
+    def grant(apps, schema_editor):
+        group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=group_name)
+        group.permissions.add(*_permissions_made(apps, permissions))
+
+    def revoke(apps, schema_editor):
+        group = apps.get_model("auth", "Group").objects.filter(name=group_name).first()
+        if group is not None:
+            group.permissions.remove(*_permissions_made(apps, permissions))
+
+    return migrations.RunPython(grant, revoke)

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.tasks import Task, task
 from django.utils import timezone
 
+from .due_rows import due_rows_enqueue
 from .inputs import header_text
 from .models import OutgoingMail
 
@@ -141,15 +142,8 @@ def mail_retries_enqueue() -> int:
         status=OutgoingMail.Status.FAILED,
         last_error="The worker stopped while sending: it may or may not have gone out.",
     )
-    due = list(
-        OutgoingMail.objects.filter(status=OutgoingMail.Status.QUEUED, next_attempt_at__lte=now)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:500]
-    )
-    OutgoingMail.objects.filter(pk__in=due).update(next_attempt_at=now + FIRST_DELIVERY_GRACE)
-    for mail_id in due:
-        mail_deliver.enqueue(mail_id)
-    return len(due)
+    queued = OutgoingMail.objects.filter(status=OutgoingMail.Status.QUEUED)
+    return due_rows_enqueue(queued, task=mail_deliver, lease=FIRST_DELIVERY_GRACE)
 
 
 def mail_send_again(*, mail_ids: Iterable[int]) -> int:

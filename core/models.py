@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from .money import ZERO
+from .money import ZERO, money_field
 
 
 # Named functions (not lambdas) so that migrations can refer to them.
@@ -62,27 +62,19 @@ class Team(models.Model):
     """A service team: its people, customers and acts, and its spend policy."""
 
     name = models.CharField(max_length=100, unique=True)
-    monthly_budget = models.DecimalField(
-        max_digits=12,
-        decimal_places=2,
+    monthly_budget = money_field(
         default=default_monthly_budget,
         help_text="Budget of a month that has no budget of its own.",
     )
-    empowerment_limit = models.DecimalField(
-        max_digits=12,
-        decimal_places=2,
+    empowerment_limit = money_field(
         default=default_empowerment_limit,
         help_text="Staff spend up to this without asking.",
     )
-    manager_limit = models.DecimalField(
-        max_digits=12,
-        decimal_places=2,
+    manager_limit = money_field(
         default=default_manager_limit,
         help_text="A manager approves up to this; above it an admin does.",
     )
-    receipt_required_above = models.DecimalField(
-        max_digits=12,
-        decimal_places=2,
+    receipt_required_above = money_field(
         default=default_receipt_required_above,
         help_text="Delivering an act that cost more than this needs a receipt.",
     )
@@ -403,7 +395,7 @@ class OutcomeDay(models.Model):
       DaySummary.reactive_count.
 
     Kept by stories.outcome_days (the NPS and story services call it, the act services
-    through the acts.signals.act_changed signal, a return through
+    through acts.outcomes, a return through
     customers.signals.customer_returned and a new recovery window through
     acts.signals.team_policy_changed, in the transaction of the change); rebuilt by
     `manage.py rebuild_summaries`. A bulk loader fills it by running that command.

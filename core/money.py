@@ -1,8 +1,8 @@
 """Money: amounts are Decimal with two places, end to end.
 
 `cents()` rounds an amount the database handed back (SQLite sums decimals as floats)
-to cents; `MONEY_FORM_FIELD` is what every money input of a form takes; `MONEY_SUM` is
-the output field of a sum of money in the database.
+to cents; `money_field()` is every money column; `MONEY_FORM_FIELD` is what every money
+input of a form takes; `MONEY_SUM` is the output field of a sum of money in the database.
 """
 
 from decimal import Decimal
@@ -11,6 +11,12 @@ from django.db.models import DecimalField
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
+
+
+def money_field(*args, **kwargs) -> DecimalField:
+    """A money column: DecimalField(max_digits=12, decimal_places=2) with these arguments."""
+    return DecimalField(*args, max_digits=12, decimal_places=2, **kwargs)
+
 
 # forms.DecimalField(**MONEY_FORM_FIELD): the shape of every money column, never negative.
 MONEY_FORM_FIELD = {"max_digits": 12, "decimal_places": 2, "min_value": 0}

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
+from core.money import money_field
+
 
 class Customer(models.Model):
     """A team's customer. `referred_by` is the customer whose word brought them in."""
@@ -24,7 +26,7 @@ class Customer(models.Model):
         on_delete=models.SET_NULL,
         related_name="referred_customers",
     )
-    first_purchase_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    first_purchase_value = money_field(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     last_surveyed_at = models.DateTimeField(null=True, blank=True)
 
@@ -64,6 +66,49 @@ class TeamCustomerCount(models.Model):
 
     def __str__(self):
         return f"{self.team_id}: {self.customers} customers"
+
+
+class ReferralLineage(models.Model):
+    """One fact of the referral tree: `customer` descends from `ancestor`, `generation`
+    steps down (1: the ancestor referred them; 2: someone the ancestor referred did; ...).
+
+    A customer has one row per customer above them, so "everyone an advocate brought in,
+    every generation" is the advocate's rows, read without walking the tree. Kept by
+    customers/advocates.py in the transaction that names a referrer (a referrer is set at
+    most once, so a row, once written, stays true); rebuilt by `manage.py rebuild_summaries`.
+    """
+
+    ancestor = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="lineage_below")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="lineage_above")
+    generation = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ancestor", "customer"], name="referral_lineage_one_per_pair"),
+            models.CheckConstraint(condition=Q(generation__gte=1), name="referral_lineage_generation_gte_1"),
+            models.CheckConstraint(condition=~Q(ancestor=F("customer")), name="referral_lineage_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id} below {self.ancestor_id} ({self.generation})"
+
+
+class CustomerDay(models.Model):
+    """How many customers a team created on a day (the local date of created_at): the
+    denominator of the referral rate, read per period from at most teams × days rows.
+    `customer_create` adds one in the customer's transaction; customers are never deleted
+    and their creation time never moves, so the count stays exact; rebuilt by
+    `manage.py rebuild_summaries` after bulk loads."""
+
+    team = models.ForeignKey("secondmile.Team", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    date = models.DateField()
+    customers_created = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["team", "date"], name="customer_day_one_per_team_day")]
+
+    def __str__(self):
+        return f"{self.team_id} {self.date}: {self.customers_created} customers"
 
 
 class CustomerReturn(models.Model):

@@ -19,7 +19,7 @@ from core.money import CENT
 from core.recognition import points_for_referral
 from core.roles import require_team_of, team_require, visible_to
 
-from . import referral_days
+from . import advocates, referral_days
 from .events import customer_referred_emit, customers_referred_emit
 from .models import (
     Customer,
@@ -76,7 +76,8 @@ def customer_create(
 def customers_create_many(*, user: User | None, team: Team, customers: list[Customer]) -> list[Customer]:
     """Create customers of `team` at once (one of them from `customer_create`, thousands
     from an import), keeping what every new customer keeps: a unique referral code (the
-    one given, else a fresh one), the team's customer count, the referral days, a
+    one given, else a fresh one), the team's customer count, the referral days, the
+    customers per day and the referral lineage (customers/advocates.py), a
     `referral_set` audit row, the referral points and the `customer.referred` webhook for
     each referred one. `user` is who creates them (None for a command).
 
@@ -107,8 +108,14 @@ def customers_create_many(*, user: User | None, team: Team, customers: list[Cust
     for customer in customers:
         customer.referral_code = customer.referral_code or next(fresh)
     with transaction.atomic():
+        if any(customer.referred_by is not None for customer in customers):
+            # A new customer's place in the referral tree is copied from their referrer's;
+            # the team's lock (taken too by an edit that names a referrer) keeps a referral
+            # further up the same chain from landing in between unseen.
+            Team.objects.select_for_update(no_key=True).get(pk=team.pk)
         _insert_referrers_first(customers)
         customer_count_add(team=team, count=len(customers))
+        advocates.customers_added(customers)
         referred = [customer for customer in customers if customer.referred_by_id is not None]
         referral_days.customers_added(referred)
         if referred:
@@ -216,6 +223,8 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
         referral_changed = set(REFERRAL_FIELDS) & set(changed_after)
         if {"referred_by", "first_purchase_value"} & set(changed_after):
             referral_days.customer_changed(customer)
+        if customer.referred_by_id is not None and not had_referrer:
+            advocates.referrer_set(customer)
         if {"referred_by", "referred_by_story", "first_purchase_value"} & set(changed_after):
             chain_changed.send(sender=Customer, customers=[customer], chain=bool(referral_changed))
         audit_record(

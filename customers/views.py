@@ -70,6 +70,25 @@ def customer_list(request):
 _CUSTOMER_FORM_FIELDS = {"referred_by": "referrer_code"}
 
 
+def _customer_answers(data: dict) -> dict:
+    """The customer form's answers as the create and update services take them."""
+    return {
+        "name": data["name"],
+        "email": data["email"],
+        "phone": data["phone"],
+        "company": data["company"],
+        "notes": data["notes"],
+        "referred_by": data["referrer_code"],
+        "first_purchase_value": data["first_purchase_value"],
+        "referred_by_story": data["referred_by_story"],
+    }
+
+
+def _warn_if_duplicate(request, form) -> None:
+    if form.duplicate_of:
+        messages.warning(request, f"{form.duplicate_of.name} has the same email: is it the same person?")
+
+
 def _referral_initial(request, customers) -> dict:
     """Start a new customer from a story (?story=) or a referrer (?referrer=CODE)."""
     story_id = id_parse(request.GET.get("story"))
@@ -87,23 +106,12 @@ def customer_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            customer = services.customer_create(
-                user=request.user,
-                name=data["name"],
-                email=data["email"],
-                phone=data["phone"],
-                company=data["company"],
-                notes=data["notes"],
-                referred_by=data["referrer_code"],
-                first_purchase_value=data["first_purchase_value"],
-                referred_by_story=data["referred_by_story"],
-            )
+            customer = services.customer_create(user=request.user, **_customer_answers(data))
         except errors.DomainError as error:
             form_error(form, error, aliases=_CUSTOMER_FORM_FIELDS)
         else:
             messages.success(request, f"Added {customer.name} (referral code {customer.referral_code}).")
-            if form.duplicate_of:
-                messages.warning(request, f"{form.duplicate_of.name} has the same email: is it the same person?")
+            _warn_if_duplicate(request, form)
             return redirect("customers:detail", pk=customer.pk)
     return render(request, "customers/form.html", {"form": form, "customer": None})
 
@@ -126,24 +134,12 @@ def customer_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.customer_update(
-                user=request.user,
-                customer=customer,
-                name=data["name"],
-                email=data["email"],
-                phone=data["phone"],
-                company=data["company"],
-                notes=data["notes"],
-                referred_by=data["referrer_code"],
-                referred_by_story=data["referred_by_story"],
-                first_purchase_value=data["first_purchase_value"],
-            )
+            services.customer_update(user=request.user, customer=customer, **_customer_answers(data))
         except errors.DomainError as error:
             form_error(form, error, aliases=_CUSTOMER_FORM_FIELDS)
         else:
             messages.success(request, f"Saved {data['name']}.")
-            if form.duplicate_of:
-                messages.warning(request, f"{form.duplicate_of.name} has the same email: is it the same person?")
+            _warn_if_duplicate(request, form)
             return redirect("customers:detail", pk=customer.pk)
     return render(request, "customers/form.html", {"form": form, "customer": customer})
 

@@ -29,6 +29,7 @@ from standardwebhooks import Webhook
 
 from core import errors
 from core.audit import audit_record
+from core.due_rows import due_rows_enqueue
 from core.mail import mail_queue_many
 from core.models import AuditEvent, Role, Team, User
 
@@ -330,11 +331,5 @@ def webhook_deliveries_due() -> int:
     """Enqueue every waiting delivery whose time has come: the safety net for a retry
     whose task was lost (a worker that died mid-send), and the retries of a backend that
     cannot defer. Meant to run every minute or so; returns how many it enqueued."""
-    due = list(
-        WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=timezone.now())
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:500]
-    )
-    for delivery_id in due:
-        webhook_deliver.enqueue(delivery_id)
-    return len(due)
+    pending = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING)
+    return due_rows_enqueue(pending, task=webhook_deliver)

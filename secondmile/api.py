@@ -134,6 +134,13 @@ class FunnelOut(Schema):
     referred_customers: int
 
 
+class AdvocateOut(Schema):
+    id: int = Field(description="the customer")
+    name: str
+    referred_customers: int = Field(description="customers created in the period they brought in, every generation")
+    referral_revenue: str = Field(description="those customers' first purchases (decimal string)")
+
+
 class DashboardOut(Schema):
     start: str
     end: str
@@ -167,6 +174,9 @@ class DashboardOut(Schema):
     reactive_returned: int
     reactive_waiting: int
     funnel: FunnelOut
+    customers_created: int
+    referral_rate: float | None
+    top_advocates: list[AdvocateOut]
 
 
 @api.get("/dashboard", response=DashboardOut, tags=["dashboard"])
@@ -183,7 +193,11 @@ def dashboard(request, start: str = "", end: str = "", team: str = "", period: s
     back (a return dated after the act and at most the team's RECOVERY_DAYS after it);
     `recovery_rate` = reactive_returned ÷ reactive_acts (null with none);
     `reactive_waiting` have not yet but their window is still open. `reactive_count` and
-    `recovered_count` are the same two counts under their earlier names."""
+    `recovered_count` are the same two counts under their earlier names.
+    `referral_rate` = referred customers ÷
+    `customers_created` in the period; `top_advocates` (up to 10) ranks customers by the
+    customers created in the period they brought in, every generation, with those
+    customers' first purchases."""
     scope = dashboard_scope(user=request.auth, team=team, start=start, end=end, period=period)
     figures = metrics.dashboard_figures(scope)
     budget = sum((m["budget"] for m in metrics.budget_by_month(scope)), metrics.ZERO)
@@ -231,6 +245,17 @@ def dashboard(request, start: str = "", end: str = "", team: str = "", period: s
         "reactive_returned": recovery["returned"],
         "reactive_waiting": figures["recovery_waiting"],
         "funnel": figures["funnel"],
+        "customers_created": figures["customers_created"],
+        "referral_rate": number(figures["referral_rate"]),
+        "top_advocates": [
+            {
+                "id": row["id"],
+                "name": row["name"],
+                "referred_customers": row["referred"],
+                "referral_revenue": str(row["revenue"]),
+            }
+            for row in figures["top_advocates"]
+        ],
     }
 
 

@@ -47,6 +47,12 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard_view, name="dashboard"),
     path("dashboard/export/acts.csv", dashboard_exports.export_acts, name="dashboard_export_acts"),
     path("dashboard/export/stories.csv", dashboard_exports.export_stories, name="dashboard_export_stories"),
+    path("dashboard/export/nps.csv", dashboard_exports.export_nps, name="dashboard_export_nps"),
+    path(
+        "dashboard/export/referred-customers.csv", dashboard_exports.export_referred, name="dashboard_export_referred"
+    ),
+    path("dashboard/export/figures.csv", dashboard_exports.export_figures, name="dashboard_export_figures"),
+    path("dashboard/export/goodwill-ledger.csv", dashboard_exports.export_ledger, name="dashboard_export_ledger"),
     path("dashboard/export/roi.csv", roi_export.export_roi, name="dashboard_export_roi"),
     path("team/policy/", views.team_policy, name="team_policy"),
     path("audit/", views.audit_log, name="audit_log"),

@@ -29,7 +29,7 @@ Who calls what, in the transaction of the change:
   (customers.signals.referral_changed, chain=True): `chain_refresh` of that customer;
 - a first purchase value changed (chain=False): the totals of the acts whose chain holds them;
 - a story moderated (stories.services.story_moderate): `story_changed`;
-- an act created or changed (acts.signals.act_changed): its day's cells.
+- an act created or changed (the act services, through acts.outcomes): its day's cells.
 
 Concurrency: a chain refresh locks the customers it recomputes and their referrers
 (SELECT … FOR UPDATE, by id) before it reads them again, so a customer created under a
@@ -232,8 +232,9 @@ def story_changed(story: Story) -> None:
     chain_refresh(list(brought), also_acts=story.acts.values_list("pk", flat=True))
 
 
-def act_changed(sender, *, act: Act, **kwargs) -> None:
-    """The acts.signals.act_changed receiver: the cells of the act's day."""
+def act_changed(act: Act) -> None:
+    """After an act service created or changed an act (through acts.outcomes): the cells of
+    the act's day."""
     days_refresh([tuple(getattr(act, name) for name in CELL)])
 
 

@@ -8,20 +8,23 @@ class StoriesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The day summaries of outcomes follow every act change, in its transaction. ready()
-        # is Django's place to connect signals: outcome_days imports models.
-        from acts.signals import act_changed, team_policy_changed  # noqa: PLC0415
-        from customers.signals import customer_returned, referral_changed  # noqa: PLC0415
+        # The summaries above acts follow every act change, in its transaction: the act
+        # services call these functions (acts.outcomes), handed down here because acts
+        # cannot import stories. Imported in ready(), once the models are loaded.
+        from acts.outcomes import outcomes_refresh_register  # noqa: PLC0415
+        from customers.signals import referral_changed  # noqa: PLC0415
 
-        from . import outcome_days  # noqa: PLC0415
-        from .act_chain import act_changed as act_chain_follow  # noqa: PLC0415
-        from .act_chain import referral_changed as act_chain_referral  # noqa: PLC0415
+        from . import act_chain, outcome_days  # noqa: PLC0415
 
-        act_changed.connect(outcome_days.act_changed, dispatch_uid="stories.outcome_days.act_changed")
+        outcomes_refresh_register(outcome_days.act_changed)
+        # The act chains (what each act returned) follow acts the same way, and referrals.
+        outcomes_refresh_register(act_chain.act_changed)
+        referral_changed.connect(act_chain.referral_changed, dispatch_uid="stories.act_chain.referral_changed")
+        # A return and a new recovery window recount the recovery of the acts they touch.
+        from acts.signals import team_policy_changed  # noqa: PLC0415
+        from customers.signals import customer_returned  # noqa: PLC0415
+
         customer_returned.connect(outcome_days.customer_returned, dispatch_uid="stories.outcome_days.customer_returned")
         team_policy_changed.connect(
             outcome_days.team_policy_changed, dispatch_uid="stories.outcome_days.team_policy_changed"
         )
-        # The act chains (what each act returned) follow acts and referrals the same way.
-        act_changed.connect(act_chain_follow, dispatch_uid="stories.act_chain.act_changed")
-        referral_changed.connect(act_chain_referral, dispatch_uid="stories.act_chain.referral_changed")

@@ -22,8 +22,8 @@ team-days (a fixed number of queries whatever the number of days), never adding 
 so a row cannot drift. What a change can move, and so which days a service refreshes:
 - an act (logged, decided, withdrawn, delivered): it may be, or stop being, "an act by
   then" for its customer's answers dated on or after it, and (reactive) a recovery
-  itself — so the days of those answers, and its own day (`act_changed`, which listens
-  to acts.signals.act_changed: acts sit below this module and do not import it);
+  itself — so the days of those answers, and its own day (`act_changed`, which the act
+  services call through acts.outcomes: acts sit below this module and do not import it);
 - an NPS answer: its day (`nps_answered`); a story's moderation: its day (`story_changed`);
 - a return on date r: the days of the customer's reactive acts dated in [r − N, r)
   (`customer_returned`, which listens to customers.signals.customer_returned);
@@ -45,7 +45,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from acts.models import GOING_AHEAD, Act, DaySummary, Trigger
@@ -222,10 +222,11 @@ def refresh_days(days: Iterable[Day]) -> None:
         OutcomeDay.objects.bulk_update(rows, COUNTED)
 
 
-def act_changed(sender, *, act: Act, **kwargs) -> None:
-    """After a service created an act or changed its status (the acts.signals.act_changed
-    receiver): refresh its own day and the days of its customer's NPS answers dated on or
-    after it. (An act is no return: it moves no other act's recovery.)"""
+def act_changed(act: Act) -> None:
+    """After a service created an act or changed its status (called through
+    acts.outcomes.outcomes_refresh, in the change's transaction): refresh its own day and
+    the days of its customer's NPS answers dated on or after it. (An act is no return: it
+    moves no other act's recovery.)"""
     answers = (
         NpsResponse.objects.filter(customer_id=act.customer_id, date__gte=act.date)
         .order_by()
@@ -337,24 +338,23 @@ def outcome_totals(teams: Q, start: datetime.date, end: datetime.date, *, reacti
 def recovery_waiting(teams: Q, start: datetime.date, end: datetime.date, *, today: datetime.date) -> int:
     """Reactive acts going ahead in the period whose customer has not come back yet but
     still may: their window is open (today ≤ date + the team's N). Σ (DaySummary.reactive_count
-    − OutcomeDay.reactive_returned_count) over the period's team-days whose window is open;
-    three queries over at most teams × N rows (the windows, then the two summaries)."""
-    windows = dict(Team.objects.values_list("pk", "recovery_days"))
-    if not windows:
-        return 0
-    earliest = max(start, today - datetime.timedelta(days=max(windows.values())))
-    if earliest > end:
-        return 0
-
-    def open_rows(model, column: str):
-        rows = (
-            model.objects.filter(teams, date__gte=earliest, date__lte=end, **{f"{column}__gt": 0})
-            .order_by()
-            .values_list("team_id", "date", column)
-        )
-        return sum(n for team_id, date, n in rows if window_open(date, windows.get(team_id, 0), today))
-
-    return open_rows(DaySummary, "reactive_count") - open_rows(OutcomeDay, "reactive_returned_count")
+    − OutcomeDay.reactive_returned_count) over the period's team-days with a reactive act
+    whose window is open: one query over at most teams × days rows (each day's returned
+    count and its team's window read alongside)."""
+    returned = OutcomeDay.objects.filter(team_id=OuterRef("team_id"), date=OuterRef("date")).values(
+        "reactive_returned_count"
+    )[:1]
+    rows = (
+        DaySummary.objects.filter(teams, date__gte=start, date__lte=end, reactive_count__gt=0)
+        .order_by()
+        .annotate(returned=Coalesce(Subquery(returned), 0), window=F("team__recovery_days"))
+        .values_list("date", "reactive_count", "returned", "window")
+    )
+    return sum(
+        reactive - back
+        for date, reactive, back, window in rows.iterator(chunk_size=BATCH)
+        if window_open(date, window, today)
+    )
 
 
 def told_stories_by_day(teams: Q, start: datetime.date, end: datetime.date) -> dict[datetime.date, int]:

@@ -9,6 +9,8 @@ from django.db import connection
 from core.models import Role
 
 from .factories import CustomerFactory, TeamFactory, UserFactory
+from .queries import SMALL
+from .queries import Team as QueryTeam
 
 
 @pytest.fixture(autouse=True)
@@ -109,6 +111,14 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def grown_team(staff, manager, admin_user):
+    """The team of the query-count tests (tests/queries.py), with SMALL rounds of everything."""
+    grown = QueryTeam(staff=staff, manager=manager, admin=admin_user)
+    grown.grow(SMALL)
+    return grown
 
 
 # --- Browser tests -----------------------------------------------------------------

@@ -7,6 +7,7 @@ import factory
 from acts import services as act_services
 from core.models import Role, Team, User
 from core.services import member_set_role
+from customers import advocates
 from customers.models import Customer
 from customers.referrals import referral_code_new
 from customers.services import customer_count_add
@@ -49,10 +50,26 @@ class CustomerFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        # Counted as customer_create counts a customer, so the lists' totals stay right.
+        # Counted as customer_create counts a customer, so the lists' totals, the customers
+        # created per day and the referral lineage stay right.
         customer = super()._create(model_class, *args, **kwargs)
         customer_count_add(team=customer.team)
+        advocates.customer_created(customer)
         return customer
+
+
+# An act as the form and the API take it, at $75: above the default approval limit.
+ACT_ABOVE_LIMIT = {
+    "problem": "Flat tyre",
+    "solution": "Drove her home",
+    "quadrant": "delivery",
+    "trigger": "reactive",
+    "kind": "time",
+    "cost": "75.00",
+    "right_thing": "Yes",
+    "great_experience": "Yes",
+    "how_they_know": "She was there",
+}
 
 
 def log_act(user, *, cost="0", customer=None, **fields):

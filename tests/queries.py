@@ -6,10 +6,10 @@ Query counts that do not grow with the data, for every page at once:
 
 `assert_same_queries(pages, grow)` counts the queries of each page (GET), lets `grow()`
 add rows, and asserts that each page then runs exactly as many, naming those that do
-not. Each file of tests/ checks the pages of its app this way. `Team` is a team's
-worth of everything a page lists, grown through the real services, so that a page
-that loops over rows in Python, or forgets a select_related, shows up as a count that
-moves between 2 and 12 rows of everything.
+not. Each file of tests/ checks the pages of its app this way. `Team` (the `grown_team`
+fixture) is a team's worth of everything a page lists, grown through the real services,
+so that a page that loops over rows in Python, or forgets a select_related, shows up as
+a count that moves between 2 and 12 rows of everything.
 """
 
 import datetime
@@ -93,6 +93,10 @@ class Team:
         """A delivered act of the focus customer (for a survey link)."""
         act = log_act(self.staff, customer=self.focus, cost="15.00")
         return act_services.act_deliver(user=self.staff, act=act, actual_cost=Decimal("15.00"))
+
+    def clients(self) -> tuple[Client, Client, Client]:
+        """Test clients signed in as the team's staff member, manager and admin."""
+        return signed_in(self.staff), signed_in(self.manager), signed_in(self.admin)
 
     def grow(self, rounds: int) -> None:
         for _ in range(rounds):

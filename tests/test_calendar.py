@@ -23,6 +23,7 @@ from acts import services as act_services
 from acts.models import Act, ActEvent, BudgetMonth, DaySummary
 from acts.summaries import rebuild, summed_fields
 from core import errors
+from core.clock import clock_stopped_at
 from core.models import PointsEntry
 from customers.models import Customer
 from secondmile.dashboard import charts
@@ -49,8 +50,7 @@ def new_york(settings):
     settings.TIME_ZONE = ZONE_NAME
 
 
-def frozen(moment):
-    return time_machine.travel(moment, tick=False)
+frozen = clock_stopped_at
 
 
 # --- Periods and their default ---------------------------------------------------------

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('acts', '0010_personal_limits_and_problem_looks'),
-        ('customers', '0008_customer_returns'),
+        ('customers', '0009_customer_returns'),
         ('secondmile', '0016_team_recovery_days_and_return_audit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

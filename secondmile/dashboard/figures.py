@@ -38,7 +38,7 @@ from core import points_to_date
 from core.models import Kudos, PointsEntry, Team, User
 from core.money import MONEY_SUM, ZERO, cents
 from core.roles import visible_to
-from customers import referral_days
+from customers import advocates, referral_days
 from customers.models import Customer, CustomerReturn
 from stories import outcome_days
 from stories.models import NpsResponse, Story, StoryStatus
@@ -249,7 +249,7 @@ def recovery(scope: Scope) -> dict:
 def recovery_waiting(scope: Scope, *, today: datetime.date) -> int:
     """Reactive acts going ahead in the period whose customer has not come back yet and
     whose window is still open (today ≤ the act's date + recovery_days): not failures yet.
-    From the day summaries (stories.outcome_days.recovery_waiting, three queries)."""
+    From the day summaries (stories.outcome_days.recovery_waiting, one query)."""
     return outcome_days.recovery_waiting(scope.teams(), scope.start, scope.end, today=today)
 
 
@@ -291,10 +291,10 @@ def headline(scope: Scope) -> dict:
 
 
 def dashboard_figures(scope: Scope) -> dict:
-    """Every figure of the dashboard for a scope, in seven queries whatever the number of
-    acts, all over day summaries: the acts' and decisions' totals, the referrals, the
-    outcomes (stories, NPS, recovery), the approval waits, the recoveries still waiting
-    (three)."""
+    """Every figure of the dashboard for a scope, in six queries whatever the number of
+    acts: over day summaries, the acts' and decisions' totals, the referrals, the
+    outcomes (stories, NPS, recovery), the approval waits and the customers created; and
+    the top advocates from the lineage of the period's new customers.; and the recoveries still waiting (one more)."""
     figures = headline(scope)  # decisions, NPS and recovery included
     figures.update(
         empowerment_rate=empowerment_rate(figures),
@@ -304,6 +304,12 @@ def dashboard_figures(scope: Scope) -> dict:
         approval_time=summarised_approval_times(scope),
         recovery_waiting=recovery_waiting(scope, today=timezone.localdate()),
     )
+    # Customers who create customers (two queries: the day rows, the lineage of the new customers).
+    figures["customers_created"] = advocates.customers_created(scope.teams(), scope.start, scope.end)
+    figures["referral_rate"] = advocates.referral_rate(
+        referred=figures["referred_customers_count"], created=figures["customers_created"]
+    )
+    figures["top_advocates"] = advocates.top_advocates(scope.teams("customer__"), scope.start, scope.end)
     figures["quadrants"] = [
         {"value": q.value, "label": q.label, "count": figures[f"quadrant_{q.value}"]} for q in Quadrant
     ]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from core import errors
 from core.models import Role, Team
 
-from . import charts, roi
+from . import charts, goodwill, roi
 from . import figures as metrics
 from .scope import Period, Scope, dashboard_scope, period_bounds
 from .tiles import figure_tiles, period_text, recovery_line, summary_line
@@ -118,6 +118,7 @@ def dashboard_view(request):
         "quadrant_map": charts.quadrant_chart(figures["quadrants"]),
         "kinds": charts.kinds_chart(figures["kinds"]),
         "leaderboard": metrics.leaderboard(scope),
+        "ledger": goodwill.ledger_chart(goodwill.ledger(scope, daily=daily)),
         "roi": roi.roi_table(scope, request.GET),
         "may_export": may_export(request.user),
         # An empty period points to the longer named periods.

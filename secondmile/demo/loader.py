@@ -14,6 +14,7 @@ from acts import budgets, empowerment
 from acts import services as act_services
 from acts.followups import followup_done
 from acts.models import Act, ApprovalLevel, FollowUp, Status
+from core.clock import clock_stopped_at
 from core.errors import BudgetExceeded
 from core.models import Role, Team, User
 from core.recognition import kudos_give
@@ -53,18 +54,11 @@ def limits_held():
             setattr(empowerment, name, function)
 
 
-@contextlib.contextmanager
 def clock(moment: datetime.datetime):
     """Run the real services as if it were `moment`: requested_at, decided_at, the timeline,
     points' earned_on, follow-ups' due dates and customers' created_at all fall when the act
-    happened. Within the block django.utils.timezone.now() — which the services,
-    timezone.localdate() and auto_now_add fields read — answers `moment`."""
-    real_now = timezone.now
-    timezone.now = lambda: moment
-    try:
-        yield
-    finally:
-        timezone.now = real_now
+    happened (core.clock, as the tests pin theirs)."""
+    return clock_stopped_at(moment)
 
 
 def people_load(teams: dict[str, Team]) -> dict[str, User]:

@@ -10,20 +10,10 @@ from django.test import Client
 
 from acts.models import Act, Status
 from core.tokens import api_token_create
+from tests.factories import ACT_ABOVE_LIMIT as ACT
 from tests.factories import CustomerFactory
 
 HOSTILE_NAME = "Ana\nBcc: x@evil"
-ACT = {
-    "problem": "Flat tyre",
-    "solution": "Drove her home",
-    "quadrant": "delivery",
-    "trigger": "reactive",
-    "kind": "time",
-    "cost": "75.00",
-    "right_thing": "Yes",
-    "great_experience": "Yes",
-    "how_they_know": "She was there",
-}
 
 
 @pytest.fixture

@@ -56,8 +56,8 @@ def _violations(page) -> list[str]:
 
 def _check_charts(page):
     charts = page.locator("svg.chart")
-    expect(charts).to_have_count(5)
-    for index in range(5):
+    expect(charts).to_have_count(6)  # five charts and the goodwill ledger
+    for index in range(6):
         chart = charts.nth(index)
         expect(chart.locator(":scope > title")).to_have_count(1)
         box = chart.bounding_box()

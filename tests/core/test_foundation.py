@@ -10,6 +10,7 @@ from django.db.utils import OperationalError
 
 from acts.models import Act
 from core.models import OutgoingMail, User
+from tests.manage_process import manage_on
 
 pytestmark = pytest.mark.django_db
 
@@ -233,23 +234,7 @@ def test_the_roles_migration_reverses_and_applies_again():
 def test_migrate_secondmile_back_to_0001_and_forward_again(tmp_path):
     """The real migrations, down and up, on a database of their own (a fresh process and
     SQLite file, so the test database the other tests share is never rolled back)."""
-    import os
-    import subprocess
-    import sys
-
-    database = f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-
-    def manage(*args):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=settings.BASE_DIR,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env={**os.environ, "DATABASE_URL": database},
-        )
-        assert result.returncode == 0, result.stderr
-        return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    manage = manage_on(f"sqlite:///{tmp_path / 'migrations.sqlite3'}")
 
     groups = "from django.contrib.auth.models import Group; print(sorted(Group.objects.values_list('name', flat=True)))"
     manage("migrate", "--no-input", "-v", "0")

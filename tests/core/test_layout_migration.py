@@ -8,11 +8,8 @@ the other tests share is never rolled back.
 """
 
 import json
-import os
-import subprocess
-import sys
 
-from django.conf import settings
+from tests.manage_process import manage_on
 
 BEFORE = [
     ("secondmile", "0006_audit_event"),
@@ -98,32 +95,11 @@ print(json.dumps({
 
 
 def test_a_database_at_the_old_layout_keeps_every_row_in_the_new_one(tmp_path):
-    database = f"sqlite:///{tmp_path / 'before.sqlite3'}"
-
-    def manage(*args):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=settings.BASE_DIR,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env={**os.environ, "DATABASE_URL": database},
-        )
-        assert result.returncode == 0, result.stderr
-        return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    manage = manage_on(f"sqlite:///{tmp_path / 'before.sqlite3'}")
 
     for app, name in BEFORE:
         manage("migrate", app, name, "--no-input", "-v", "0")
-    assert (
-        "[ ] 0001_initial"
-        in subprocess.run(
-            [sys.executable, "manage.py", "showmigrations", "stories"],
-            cwd=settings.BASE_DIR,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "DATABASE_URL": database},
-        ).stdout
-    )
+    assert "[ ] 0001_initial" in manage("showmigrations", "stories", whole=True)
     manage("shell", "-c", FILL)
     manage("migrate", "--no-input", "-v", "0")
 

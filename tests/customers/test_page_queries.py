@@ -6,21 +6,14 @@ import pytest
 
 from core.tokens import api_token_create
 from stories.survey import survey_link_create
-from tests.queries import LARGE, SMALL, Team, assert_same_queries, signed_in
+from tests.queries import LARGE, SMALL, assert_same_queries, signed_in
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(staff, manager, admin_user):
-    world = Team(staff=staff, manager=manager, admin=admin_user)
-    world.grow(SMALL)
-    return world
-
-
-def test_customer_and_story_pages_for_each_role(world):
-    staff, manager, admin = signed_in(world.staff), signed_in(world.manager), signed_in(world.admin)
-    focus = world.focus.pk
+def test_customer_and_story_pages_for_each_role(grown_team):
+    staff, manager, admin = grown_team.clients()
+    focus = grown_team.focus.pk
     pages = {
         "staff /customers/": (staff, "/customers/"),
         "staff /customers/?page=2": (staff, "/customers/?q=guest&page=1"),
@@ -36,24 +29,24 @@ def test_customer_and_story_pages_for_each_role(world):
         "admin /stories/": (admin, "/stories/"),
         "admin /stories/review/": (admin, "/stories/review/"),
     }
-    assert_same_queries(pages, lambda: world.grow(LARGE - SMALL))
+    assert_same_queries(pages, lambda: grown_team.grow(LARGE - SMALL))
 
 
-def test_the_customers_survey_page(world):
-    _link, token = survey_link_create(user=world.staff, act=world.act_delivered())
+def test_the_customers_survey_page(grown_team):
+    _link, token = survey_link_create(user=grown_team.staff, act=grown_team.act_delivered())
     pages = {"anonymous /s/<token>": (signed_in(), f"/s/{token}")}
-    assert_same_queries(pages, lambda: world.grow(LARGE - SMALL))
+    assert_same_queries(pages, lambda: grown_team.grow(LARGE - SMALL))
 
 
-def test_customer_and_story_api_routes(world):
-    api = signed_in(token=api_token_create(user=world.staff)[1])
-    admin_api = signed_in(token=api_token_create(user=world.admin)[1])
+def test_customer_and_story_api_routes(grown_team):
+    api = signed_in(token=api_token_create(user=grown_team.staff)[1])
+    admin_api = signed_in(token=api_token_create(user=grown_team.admin)[1])
     pages = {
         "GET /api/customers": (api, "/api/customers"),
         "GET /api/customers?q=": (api, "/api/customers?q=guest"),
-        "GET /api/customers/{id}": (api, f"/api/customers/{world.focus.pk}"),
+        "GET /api/customers/{id}": (api, f"/api/customers/{grown_team.focus.pk}"),
         "GET /api/stories": (api, "/api/stories"),
         "GET /api/stories?status=submitted": (api, "/api/stories?status=submitted"),
         "admin GET /api/customers": (admin_api, "/api/customers"),
     }
-    assert_same_queries(pages, lambda: world.grow(LARGE - SMALL))
+    assert_same_queries(pages, lambda: grown_team.grow(LARGE - SMALL))

@@ -2,14 +2,13 @@
 answers are written as rows, as their services (stories app) would leave them — with
 the day summaries of outcomes refreshed, as those services do."""
 
-import contextlib
 import datetime
 from decimal import Decimal
 
-import time_machine
 from django.utils import timezone
 
 from acts import services as act_services
+from core.clock import clock_stopped_at
 from customers.services import customer_create
 from stories import outcome_days
 from stories import services as story_services
@@ -71,9 +70,7 @@ def referred(user, referrer, *, value=None, name="Referred One"):
     )
 
 
-@contextlib.contextmanager
 def at(moment):
     """Stop the clock at `moment` (an aware datetime): the services stamp requested_at,
     decided_at and the history rows with it, and an act's default date is its local date."""
-    with time_machine.travel(moment, tick=False):
-        yield
+    return clock_stopped_at(moment)

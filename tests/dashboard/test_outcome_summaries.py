@@ -37,7 +37,7 @@ D = datetime.date
 MINUTE, SECOND = datetime.timedelta(minutes=1), datetime.timedelta(seconds=1)
 fill = importlib.import_module("core.migrations.0009_dashboard_outcome_summaries")
 points_fill = fill
-recount = importlib.import_module("customers.migrations.0008_customer_returns")
+recount = importlib.import_module("customers.migrations.0009_customer_returns")
 
 
 def local(*args) -> datetime.datetime:

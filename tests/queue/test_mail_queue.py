@@ -15,6 +15,7 @@ from acts.notifications import notify_request_waiting
 from core.mail import mail_deliver, mail_queue, mail_retries_enqueue
 from core.models import OutgoingMail
 from core.tokens import api_token_create
+from tests.factories import ACT_ABOVE_LIMIT as ACT
 from tests.factories import CustomerFactory
 
 from .conftest import run_worker, start_worker_process
@@ -22,17 +23,6 @@ from .conftest import run_worker, start_worker_process
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("database_tasks")]
 
 T0 = datetime.datetime(2026, 3, 10, 10, 0, tzinfo=datetime.UTC)
-ACT = {
-    "problem": "Flat tyre",
-    "solution": "Drove her home",
-    "quadrant": "delivery",
-    "trigger": "reactive",
-    "kind": "time",
-    "cost": "75.00",
-    "right_thing": "Yes",
-    "great_experience": "Yes",
-    "how_they_know": "She was there",
-}
 
 
 def _log_75(user, customer):

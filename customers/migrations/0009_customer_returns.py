@@ -15,7 +15,7 @@ def recount_recovery(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0007_customer_email_index_for_imports'),
+        ('customers', '0008_referral_lineage_and_customer_days'),
         ('secondmile', '0016_team_recovery_days_and_return_audit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

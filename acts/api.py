@@ -71,6 +71,9 @@ class ActOut(Schema):
     cost: Money
     approved_amount: Money | None
     actual_cost: Money | None
+    over_approved: Money = Field(
+        description="delivered above the approved amount and the top-up declined: actual_cost − approved_amount"
+    )
     status: str
     approval_level: str
     right_thing: str
@@ -139,6 +142,9 @@ class BudgetOut(Schema):
     budget: Money
     committed: Money
     remaining: Money
+    over_approved: Money = Field(
+        description="spent beyond the approved amounts (declined top-ups): counted in spend, apart from `committed`"
+    )
 
 
 class ActFilter(FilterSchema):

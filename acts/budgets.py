@@ -41,6 +41,14 @@ def budget_adjust(*, act: Act, new_commitment: Decimal) -> None:
     act.committed_amount = new_commitment
 
 
+def budget_excess_add(*, act: Act, amount: Decimal) -> None:
+    """Add what an act cost beyond its approved amount (a declined top-up) to its month's
+    excess, in the caller's transaction, under the month's lock. Never a commitment: the
+    month's remaining budget does not change, so it cannot be overspent."""
+    budget = budget_month_locked(team=act.team, month=act.date)
+    BudgetMonth.objects.filter(pk=budget.pk).update(over_approved=F("over_approved") + amount)
+
+
 def budget_set(*, user: User, team: Team, month: datetime.date, amount: Decimal) -> BudgetMonth:
     """Set a team's budget for one month (admins). It cannot go below what is committed."""
     if user.role != Role.ADMIN:

@@ -82,6 +82,12 @@ class Act(models.Model):
     actual_cost = money_field(null=True, blank=True)
     # What this act holds of its month's budget right now.
     committed_amount = money_field(default=0)
+    # Delivered for more than was approved and the top-up declined (or approved for less):
+    # actual_cost − approved_amount. Spend counts the actual cost; the budget holds only
+    # what was approved, and shows this apart (BudgetMonth.over_approved).
+    over_approved = models.DecimalField(
+        "over the approved amount (declined)", max_digits=12, decimal_places=2, default=0, db_default=0
+    )
     requested_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -108,10 +114,17 @@ class Act(models.Model):
             models.Index(fields=["team", "status", "requested_at"]),
             models.Index(fields=["customer", "date"]),
             models.Index(fields=["author", "date"]),
+            # The exceptions managers look at: acts delivered over their approved amount.
+            models.Index(
+                fields=["team", "-date", "-id"],
+                name="acts_act_over_approved",
+                condition=Q(over_approved__gt=0),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(cost__gte=0), name="act_cost_gte_0"),
             models.CheckConstraint(condition=Q(committed_amount__gte=0), name="act_committed_gte_0"),
+            models.CheckConstraint(condition=Q(over_approved__gte=0), name="act_over_approved_gte_0"),
             models.CheckConstraint(
                 condition=Q(actual_cost__isnull=True) | Q(actual_cost__gte=0),
                 name="act_actual_cost_gte_0",
@@ -204,12 +217,17 @@ class BudgetMonth(models.Model):
     month = models.DateField(help_text="The first day of the month.")
     budget = money_field()
     committed = money_field(default=0)
+    committed = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # Spent beyond what was approved on the month's acts (top-ups declined): real money,
+    # counted in spend, but never a commitment, so it cannot overspend the budget.
+    over_approved = models.DecimalField(max_digits=12, decimal_places=2, default=0, db_default=0)
 
     class Meta:
         ordering = ["-month"]
         constraints = [
             models.UniqueConstraint(fields=["team", "month"], name="budget_one_per_team_month"),
             models.CheckConstraint(condition=Q(committed__gte=0), name="budget_committed_gte_0"),
+            models.CheckConstraint(condition=Q(over_approved__gte=0), name="budget_over_approved_gte_0"),
             models.CheckConstraint(condition=Q(committed__lte=F("budget")), name="budget_never_overspent"),
         ]
 

@@ -16,6 +16,7 @@ from core.money import CENT
 
 from . import empowerment
 from .models import ApprovalLevel
+from .signals import team_policy_changed
 
 
 def cost_parse(value, *, field: str = "cost") -> Decimal:
@@ -80,6 +81,7 @@ POLICY_FIELDS = (
     "review_share",
     "reminder_hours",
     "escalation_hours",
+    "recovery_days",
     "limit_growth_acts",
     "limit_growth_step",
 )
@@ -88,6 +90,8 @@ POLICY_FIELDS = (
 MAX_WAIT_HOURS = 24 * 30
 MSG_REMINDER_HOURS = f"Remind after 1 to {MAX_WAIT_HOURS} hours."
 MSG_ESCALATION_HOURS = f"Send to the admins no sooner than the reminder, and within {MAX_WAIT_HOURS} hours."
+MAX_RECOVERY_DAYS = 3650
+MSG_RECOVERY_DAYS = f"A recovery window is 1 to {MAX_RECOVERY_DAYS} days."
 MAX_LIMIT_GROWTH_ACTS = 1000
 MSG_LIMIT_GROWTH_ACTS = f"A person's limit grows after 1 to {MAX_LIMIT_GROWTH_ACTS} acts."
 MSG_LIMIT_GROWTH_STEP = "The step a person's limit grows by cannot be negative."
@@ -95,7 +99,10 @@ MSG_LIMIT_GROWTH_STEP = "The step a person's limit grows by cannot be negative."
 
 def team_policy_update(*, user: User, team: Team, **policy) -> Team:
     """Change a team's spend policy (admins): default budget, limits, receipt threshold,
-    review share, and the hours after which a waiting request reminds and escalates."""
+    review share, the hours after which a waiting request reminds and escalates, and the
+    recovery window (days within which a customer's return makes a reactive act a
+    recovery). Sends acts.signals.team_policy_changed in the transaction, so that the
+    figures kept on a setting (recovery) follow it."""
     if user.role != Role.ADMIN:
         raise errors.NotAllowed("Only admins change a team's spend policy.")
     unknown = set(policy) - set(POLICY_FIELDS)
@@ -114,6 +121,8 @@ def team_policy_update(*, user: User, team: Team, **policy) -> Team:
             raise errors.InvalidInput(MSG_REMINDER_HOURS, field="reminder_hours")
         if not team.reminder_hours <= team.escalation_hours <= MAX_WAIT_HOURS:
             raise errors.InvalidInput(MSG_ESCALATION_HOURS, field="escalation_hours")
+        if not 1 <= team.recovery_days <= MAX_RECOVERY_DAYS:
+            raise errors.InvalidInput(MSG_RECOVERY_DAYS, field="recovery_days")
         if not 1 <= team.limit_growth_acts <= MAX_LIMIT_GROWTH_ACTS:
             raise errors.InvalidInput(MSG_LIMIT_GROWTH_ACTS, field="limit_growth_acts")
         if team.limit_growth_step < 0:
@@ -124,4 +133,7 @@ def team_policy_update(*, user: User, team: Team, **policy) -> Team:
         audit_record(
             actor=user, action=AuditEvent.Action.POLICY_CHANGED, target=team, team=team, before=before, after=policy
         )
+        changed = {field: value for field, value in policy.items() if before[field] != getattr(team, field)}
+        if changed:
+            team_policy_changed.send(sender=Team, team=team, changed=changed)
     return team

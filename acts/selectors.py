@@ -143,13 +143,34 @@ def review_queue(*, user: User) -> QuerySet[Act]:
 
 
 def budget_summary(*, team: Team, month: datetime.date) -> dict:
-    """The team's budget for a month: budget, committed, remaining (no row is created)."""
+    """The team's budget for a month: budget, committed (approved commitments), remaining,
+    and over_approved (spent beyond the approved amounts: declined top-ups, shown apart);
+    no row is created."""
     month = month.replace(day=1)
     row = BudgetMonth.objects.filter(team=team, month=month).first()
     budget = row.budget if row else team.monthly_budget
     # A month nobody has charged yet has committed nothing: $0.00, money like the rest.
     committed = row.committed if row else Decimal("0.00")
-    return {"month": month, "budget": budget, "committed": committed, "remaining": budget - committed}
+    over_approved = row.over_approved if row else Decimal("0.00")
+    return {
+        "month": month,
+        "budget": budget,
+        "committed": committed,
+        "remaining": budget - committed,
+        "over_approved": over_approved,
+    }
+
+
+OVER_APPROVED_SHOWN = 10
+
+
+def over_approved_acts(*, user: User) -> QuerySet[Act]:
+    """Acts delivered above their approved amount whose top-up was declined (or approved
+    for less), latest first, for managers and admins to look at; none for staff. Read
+    through the partial (team, date) index of such acts; pages show OVER_APPROVED_SHOWN."""
+    if user.role == Role.STAFF:
+        return Act.objects.none()
+    return acts_visible_to(user).filter(over_approved__gt=0).order_by("-date", "-id")
 
 
 def budgets_left_for(acts: list[Act]) -> None:

@@ -24,7 +24,7 @@ from core.security import security_event
 from integrations.models import Event
 
 from . import approval_waits, empowerment, summaries
-from .budgets import budget_adjust
+from .budgets import budget_adjust, budget_excess_add
 from .events import act_event_emit
 from .followups import followups_after_delivery
 from .models import Act, ActEvent, ApprovalLevel, Status
@@ -227,12 +227,32 @@ def _check_decider(user: User, act: Act) -> None:
         raise errors.NotAllowed(refusal)
 
 
+MSG_TOP_UP_BELOW_APPROVED = (
+    "This act was already approved for {approved}: approve at least that, or decline the top-up."
+)
+
+
+def _top_up_delivered(act: Act) -> None:
+    """A decided top-up of an act already delivered (its actual cost recorded with the
+    request): it is delivered now, at its actual cost. What stays above the approved amount
+    is `over_approved`, added to the month's excess beside (never into) its commitments;
+    the delivery's follow-ups are scheduled now."""
+    act.status = Status.DELIVERED
+    act.over_approved = max(act.actual_cost - (act.approved_amount or ZERO), ZERO)
+    if act.over_approved:
+        budget_excess_add(act=act, amount=act.over_approved)
+    followups_after_delivery(act=act)
+
+
 def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
     """Approve a waiting request, optionally for less than asked.
 
     Preconditions: the act is pending approval; the user may decide it (a manager of
     its team up to the manager limit, or an admin; never the author); the month's
     remaining budget covers the amount. Moves it to `approved` and commits the amount.
+    A top-up (an act delivered above its approved amount, its actual cost recorded) is
+    approved for at least what was approved before and becomes `delivered` at its actual
+    cost; an amount below that cost leaves the rest as over the approved amount.
     """
     with transaction.atomic():
         act = _locked(act)
@@ -242,6 +262,11 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
             raise errors.InvalidInput(f"You can approve up to the {money(act.cost)} asked, not more.", field="amount")
         if amount == 0:
             raise errors.InvalidInput("Approve an amount above zero, or decline the request.", field="amount")
+        top_up = act.actual_cost is not None
+        if top_up and amount < (act.approved_amount or ZERO):
+            raise errors.InvalidInput(
+                MSG_TOP_UP_BELOW_APPROVED.format(approved=money(act.approved_amount)), field="amount"
+            )
         try:
             budget_adjust(act=act, new_commitment=amount)
         except errors.BudgetExceeded:
@@ -252,6 +277,8 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
         act.decided_by = user
         act.decided_at = timezone.now()
         act.decision_note = note.strip()
+        if top_up:
+            _top_up_delivered(act)
         act.save()
         event = _record(
             act,
@@ -263,6 +290,8 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
             at=act.decided_at,
         )
         act_event_emit(act, Event.ACT_APPROVED)
+        if top_up:
+            act_event_emit(act, Event.ACT_DELIVERED)
         on_commit_safely(notify_decided, act.pk, event.pk)
         _summaries_refresh(act)
     return act
@@ -271,8 +300,11 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
 def spend_decline(*, user: User, act: Act, note: str) -> Act:
     """Decline a waiting request with a reason.
 
-    A first request becomes `declined`; a request for a higher actual cost returns
-    the act to `approved` at the amount approved before.
+    A first request becomes `declined`. A top-up of an act delivered above its approved
+    amount leaves it `delivered` at its actual cost, which spend counts: the budget keeps
+    holding what was approved, and the rest is shown apart as over the approved amount
+    (declined) — an exception for managers to look at. (A top-up asked before actual costs
+    were kept with the request returns the act to `approved`, as it used to.)
     """
     note = (note or "").strip()
     if not note:
@@ -280,10 +312,13 @@ def spend_decline(*, user: User, act: Act, note: str) -> Act:
     with transaction.atomic():
         act = _locked(act)
         _check_decider(user, act)
+        top_up = act.actual_cost is not None
         act.status = Status.APPROVED if act.approved_amount is not None else Status.DECLINED
         act.decided_by = user
         act.decided_at = timezone.now()
         act.decision_note = note
+        if top_up:
+            _top_up_delivered(act)
         act.save()
         event = _record(
             act,
@@ -295,6 +330,8 @@ def spend_decline(*, user: User, act: Act, note: str) -> Act:
             at=act.decided_at,
         )
         act_event_emit(act, Event.ACT_DECLINED)
+        if top_up:
+            act_event_emit(act, Event.ACT_DELIVERED)
         empowerment.limit_after_declined(act=act, user=user, note=note, at=act.decided_at)
         on_commit_safely(notify_decided, act.pk, event.pk)
         _summaries_refresh(act)
@@ -302,14 +339,25 @@ def spend_decline(*, user: User, act: Act, note: str) -> Act:
 
 
 def spend_withdraw(*, user: User, act: Act, note: str = "") -> Act:
-    """The requester takes back a request while it waits."""
+    """The requester takes back a request while it waits. A withdrawn top-up returns the
+    act to `approved`, undelivered, so that it can be delivered again with the right cost
+    (the history keeps the cost it was asked for)."""
     with transaction.atomic():
         act = _locked(act)
         if act.author_id != user.pk:
             raise errors.NotAllowed("Only the person who asked can withdraw a request.")
         if act.status != Status.PENDING_APPROVAL:
             raise errors.Conflict("Only a request that is still waiting can be withdrawn.")
-        act.status = Status.APPROVED if act.approved_amount is not None else Status.WITHDRAWN
+        if act.approved_amount is not None:
+            # Back to the approval it had: an empowered act asked no one, so its level
+            # returns with it (a manager's level would need an approver to be approved).
+            act.status = Status.APPROVED
+            if act.decided_by_id is None:
+                act.approval_level = spend_route(team=act.team, cost=act.approved_amount)
+        else:
+            act.status = Status.WITHDRAWN
+        act.actual_cost = None
+        act.delivered_at = None
         act.save()
         # The amount withdrawn is the one asked, as a decline records it.
         _record(
@@ -333,7 +381,9 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
 
     A receipt is required above the team's threshold. A cost above what was approved
     goes back for approval of the higher amount (unless it stays within the
-    empowerment limit); a lower one releases the difference to the budget.
+    empowerment limit), with the actual cost and the delivery recorded at once so that
+    the decision cannot lose them (spend_approve, spend_decline); a lower one releases
+    the difference to the budget.
     """
     actual_cost = cost_parse(actual_cost, field="actual_cost")
     if receipt is not None:
@@ -361,8 +411,10 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
             if level in (ApprovalLevel.MANAGER, ApprovalLevel.ADMIN):
                 act.status = Status.PENDING_APPROVAL
                 act.cost = actual_cost
+                act.actual_cost = actual_cost
                 act.approval_level = level
                 act.requested_at = timezone.now()
+                act.delivered_at = act.requested_at
                 act.save()
                 _record(
                     act,

@@ -219,7 +219,12 @@ def act_decline(request, pk):
         pk,
         DeclineForm,
         lambda act, data: services.spend_decline(user=request.user, act=act, note=data["note"]),
-        lambda act: f"Declined {money(act.cost)} for {act.customer}. The requester sees your reason.",
+        lambda act: (
+            f"Declined the top-up for {act.customer}: delivered at {money(act.actual_cost)}, "
+            f"{money(act.over_approved)} over the approved amount (declined). The requester sees your reason."
+            if act.over_approved
+            else f"Declined {money(act.cost)} for {act.customer}. The requester sees your reason."
+        ),
         level=messages.INFO,
     )
 
@@ -326,6 +331,7 @@ def _queue_context(request) -> dict:
     queue = selectors.approval_cards(page["page_obj"].object_list)
     for act in queue:
         act.forms = decision_forms(act)
+    over_approved = list(selectors.over_approved_acts(user=user)[: selectors.OVER_APPROVED_SHOWN])
     reviews = list(selectors.review_queue(user=user)[:20])
     for act in reviews:
         act.review_form = review_form(act)
@@ -333,6 +339,7 @@ def _queue_context(request) -> dict:
         **page,
         "queue": queue,
         "reviews": reviews,
+        "over_approved": over_approved,
         "budget": selectors.budget_summary(team=user.team, month=today) if user.team else None,
     }
 

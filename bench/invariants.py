@@ -4,7 +4,8 @@ For every team-month that has a budget row:
   - committed ≤ budget (the database's own check constraint says the same);
   - committed = the sum of what its acts hold: the approved amount of each approved act
     (and of a delivered one's top-up still waiting), the actual cost of each delivered
-    one; nothing for those waiting for a first decision, declined or withdrawn;
+    one less what it spent over its approved amount (a declined top-up, kept apart);
+    nothing for those waiting for a first decision, declined or withdrawn;
   - each act's own `committed_amount` is that amount.
 Each check is one GROUP BY in the database, so it reads each act once.
 """
@@ -21,7 +22,10 @@ MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 # What an act holds of its month's budget, by its state.
 HOLDS = Case(
-    When(status__in=[Status.DELIVERED, Status.CUSTOMER_KNOWS], then=Coalesce("actual_cost", Value(ZERO))),
+    When(
+        status__in=[Status.DELIVERED, Status.CUSTOMER_KNOWS],
+        then=Coalesce("actual_cost", Value(ZERO)) - F("over_approved"),
+    ),
     When(status=Status.APPROVED, then=Coalesce("approved_amount", Value(ZERO))),
     # A top-up waiting for approval still holds what was approved before.
     When(status=Status.PENDING_APPROVAL, approved_amount__isnull=False, then=F("approved_amount")),

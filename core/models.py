@@ -40,6 +40,10 @@ def default_escalation_hours():
     return settings.SECONDMILE["ESCALATION_HOURS"]
 
 
+def default_recovery_days():
+    return settings.SECONDMILE["RECOVERY_DAYS"]
+
+
 def default_limit_growth_acts():
     return settings.SECONDMILE["LIMIT_GROWTH_ACTS"]
 
@@ -88,6 +92,11 @@ class Team(models.Model):
         default=default_escalation_hours,
         help_text="A request that has waited this many hours goes to the admins too.",
     )
+    recovery_days = models.PositiveSmallIntegerField(
+        default=default_recovery_days,
+        db_default=90,
+        help_text="A reactive act counts as a recovery when its customer comes back within this many days after it.",
+    )
     # A person's own empowerment limit (acts/empowerment.py) starts at empowerment_limit
     # and grows with their track record, up to manager_limit.
     limit_growth_acts = models.PositiveSmallIntegerField(
@@ -120,6 +129,9 @@ class Team(models.Model):
             models.CheckConstraint(
                 condition=Q(reminder_hours__gte=1) & Q(escalation_hours__gte=F("reminder_hours")),
                 name="team_reminder_before_escalation",
+            ),
+            models.CheckConstraint(
+                condition=Q(recovery_days__gte=1) & Q(recovery_days__lte=3650), name="team_recovery_days_1_3650"
             ),
             models.CheckConstraint(
                 condition=Q(limit_growth_acts__gte=1) & Q(limit_growth_step__gte=0), name="team_limit_growth_positive"
@@ -273,6 +285,7 @@ class AuditEvent(models.Model):
         REWARD_CHANGED = "reward_changed", "Reward changed"
         FOLLOWUP_DONE = "followup_done", "Follow-up done"
         FOLLOWUP_SNOOZED = "followup_snoozed", "Follow-up snoozed"
+        RETURN_RECORDED = "return_recorded", "Customer return recorded"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # Null for changes made by a command (seed_demo) or a test factory. PROTECT: deleting
@@ -377,14 +390,15 @@ class OutcomeDay(models.Model):
       0–6, of customers who had an act going ahead (not declined or withdrawn) dated on or
       before the response; `nps_without_…`: the same for customers who had none;
     - `reactive_returned_count`: reactive acts going ahead dated `date` whose customer came
-      back after it (an act going ahead dated later, an NPS response dated later, or a
-      story told later and approved or featured). The reactive acts themselves are
+      back: a recorded return (customers.CustomerReturn) dated after the act and at most
+      the team's `recovery_days` after it. The reactive acts themselves are
       DaySummary.reactive_count.
 
-    Kept by stories.outcome_days (the NPS and story services call it, and the act
-    services through acts.outcomes, in the transaction of the change); rebuilt by
-    `manage.py rebuild_summaries`. A bulk loader fills it with one GROUP BY (team, day)
-    per source, or by running that command.
+    Kept by stories.outcome_days (the NPS and story services call it, the act services
+    through acts.outcomes, a return through
+    customers.signals.customer_returned and a new recovery window through
+    acts.signals.team_policy_changed, in the transaction of the change); rebuilt by
+    `manage.py rebuild_summaries`. A bulk loader fills it by running that command.
     """
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_constraint=False)

@@ -8,7 +8,7 @@ from core.csv_admin import CsvImportAdminMixin
 from core.models import CsvImport
 
 from . import imports, referrals, services
-from .models import Customer
+from .models import Customer, CustomerReturn
 
 EDITABLE = ["name", "email", "phone", "company", "notes", "referred_by", "referred_by_story", "first_purchase_value"]
 
@@ -72,3 +72,23 @@ class CustomerAdmin(CsvImportAdminMixin, ServiceAdminMixin, admin.ModelAdmin):
             return services.customer_create(user=request.user, team=data["team"], **{f: data[f] for f in EDITABLE})
         changed = {f: data[f] for f in EDITABLE if f in form.changed_data}
         return services.customer_update(user=request.user, customer=obj, **changed)
+
+
+@admin.register(CustomerReturn)
+class CustomerReturnAdmin(admin.ModelAdmin):
+    """Returns, read-only: they are recorded on the customer page or through the API
+    (customer_return_record, with its audit row and the recovery figure it moves)."""
+
+    list_display = ["customer", "team", "date", "value", "recorded_by", "created_at"]
+    list_filter = ["team"]
+    list_select_related = ["customer", "team", "recorded_by"]
+    raw_id_fields = ["customer"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

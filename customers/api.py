@@ -42,6 +42,37 @@ class CustomerOut(Schema):
     created_at: datetime.datetime
 
 
+class ReturnOut(Schema):
+    id: int
+    date: datetime.date
+    value: str | None
+    note: str
+    recorded_by: int | None = Field(None, alias="recorded_by_id")
+    created_at: datetime.datetime
+
+    @staticmethod
+    def resolve_value(obj) -> str | None:
+        return None if obj.value is None else str(obj.value)
+
+
+RETURNS_LISTED = 50
+
+
+class CustomerDetailOut(CustomerOut):
+    returns_count: int
+    returns: list[ReturnOut] = Field(description=f"the latest {RETURNS_LISTED} times they came back, latest first")
+
+    @staticmethod
+    def resolve_returns(obj) -> list:
+        return obj.returns_listed
+
+
+class ReturnIn(Schema):
+    date: datetime.date = Field(description="YYYY-MM-DD, not in the future")
+    value: str | None = Field(None, description="what they spent, a decimal string; omit or null for a visit")
+    note: str = Field("", max_length=2000)
+
+
 class CustomerFilter(FilterSchema):
     """`GET /api/customers?q=`: customers whose name, email, company or referral code match."""
 
@@ -64,9 +95,26 @@ def customer_list(request, filters: Query[CustomerFilter]):
     return Counted(customers, selectors.customers_count(user=user))
 
 
-@router.get("/customers/{customer_id}", response=CustomerOut)
+@router.get("/customers/{customer_id}", response=CustomerDetailOut)
 def customer_get(request, customer_id: int):
-    return selectors.customer_get(user=request.auth, pk=customer_id)
+    """One customer, with the times they came back (the latest 50 and how many in all)."""
+    customer = selectors.customer_get(user=request.auth, pk=customer_id)
+    returns = selectors.customer_returns(customer=customer)
+    customer.returns_count = returns.count()
+    customer.returns_listed = list(returns[:RETURNS_LISTED])
+    return customer
+
+
+@router.post("/customers/{customer_id}/returns", response={201: ReturnOut})
+def customer_return_create(request, customer_id: int, payload: ReturnIn):
+    """Record that the customer came back (a visit, or a purchase with its `value`) on
+    `date`: 201 with the return; 400 for a future date or a value that is not money; 404
+    for another team's customer. It counts for the recovery rate of their reactive acts."""
+    customer = selectors.customer_get(user=request.auth, pk=customer_id)
+    customer_return = services.customer_return_record(
+        user=request.auth, customer=customer, date=payload.date, value=payload.value, note=payload.note
+    )
+    return Status(201, customer_return)
 
 
 @router.post("/customers", response={201: CustomerOut})

@@ -3,6 +3,9 @@ forms give the messages beside the fields."""
 
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
+
+from core.money import MONEY_FORM_FIELD
 
 from . import selectors
 from .models import Customer
@@ -95,3 +98,21 @@ class CustomerForm(forms.Form):
         if story_id and data["referred_by_story"] is None and "referrer_code" not in self.errors:
             self.add_error("referred_by_story", "Pick one of the stories their referrer told.")
         return data
+
+
+class ReturnForm(forms.Form):
+    """A customer came back: when, what they spent (if anything), a note."""
+
+    date = forms.DateField(
+        label="When they came back",
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    value = forms.DecimalField(
+        **MONEY_FORM_FIELD,
+        required=False,
+        label="What they spent",
+        help_text="Leave empty for a visit.",
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+    note = forms.CharField(label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,5 +1,6 @@
-"""Customers of a team and who referred them."""
+"""Customers of a team, who referred them, and the times they came back."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -108,3 +109,39 @@ class CustomerDay(models.Model):
 
     def __str__(self):
         return f"{self.team_id} {self.date}: {self.customers_created} customers"
+
+
+class CustomerReturn(models.Model):
+    """A customer came back: a visit or a purchase on a date, with an optional value (what
+    they spent) and a note.
+
+    What the recovery rate counts: a reactive act whose customer has a return dated after
+    it and at most the team's `recovery_days` after it (stories.outcome_days). Written by
+    `customer_return_record` only, with an audit row; never edited or deleted, so the day
+    summaries built on it cannot lose a return they counted.
+    """
+
+    team = models.ForeignKey("secondmile.Team", on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="returns")
+    date = models.DateField()
+    value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        indexes = [
+            # The customer page lists them, and recovery looks up a customer's returns by date.
+            models.Index(fields=["customer", "date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0), name="customer_return_value_gte_0"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.customer} came back on {self.date:%Y-%m-%d}"

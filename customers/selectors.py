@@ -8,7 +8,7 @@ from core.inputs import id_parse
 from core.models import Role, User
 from core.roles import visible_to
 
-from .models import Customer, TeamCustomerCount
+from .models import Customer, CustomerReturn, TeamCustomerCount
 
 
 def customers_visible_to(user: User) -> QuerySet[Customer]:
@@ -103,3 +103,8 @@ def referrer_stories(*, referrer: Customer | None):
     if referrer is None:
         return Customer.objects.none()
     return referrer.stories.order_by("-told_on", "-id")
+
+
+def customer_returns(*, customer: Customer) -> QuerySet[CustomerReturn]:
+    """The times a customer came back, latest first (through the (customer, date) index)."""
+    return CustomerReturn.objects.filter(customer=customer).select_related("recorded_by").order_by("-date", "-id")

@@ -1,25 +1,33 @@
-"""Writes on customers: creating and editing them, with the referral guards.
+"""Writes on customers: creating and editing them, with the referral guards, and
+recording that a customer came back.
 
 Stories, NPS answers and survey links are written in stories/."""
 
+import datetime
 import logging
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Count, F
+from django.utils import timezone
 
 from core import errors
 from core.audit import audit_changes, audit_event_build, audit_record
+from core.formatting import money
 from core.models import AuditEvent, Role, Team, User
+from core.money import CENT
 from core.recognition import points_for_referral
-from core.roles import team_require, visible_to
+from core.roles import require_team_of, team_require, visible_to
 
 from . import advocates, referral_days
 from .events import customer_referred_emit, customers_referred_emit
 from .models import (
     Customer,
+    CustomerReturn,
     TeamCustomerCount,
 )
 from .referrals import REFERRAL_FIELDS, referral_check, referral_codes_new
+from .signals import customer_returned
 from .signals import referral_changed as chain_changed
 
 logger = logging.getLogger(__name__)
@@ -232,3 +240,67 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
         if customer.referred_by_id is not None and not had_referrer:
             customer_referred_emit(customer)
     return customer
+
+
+# --- Returns: the customer came back --------------------------------------------------
+
+MAX_RETURN_VALUE = Decimal("1000000.00")
+MSG_RETURN_DATE_FUTURE = "A return cannot be dated in the future."
+MSG_RETURN_DATE_MISSING = "Say on which day they came back."
+MSG_RETURN_VALUE = "Enter what they spent as an amount like 25 or 25.50, or leave it empty."
+MSG_RETURN_VALUE_NEGATIVE = "What they spent cannot be negative."
+MSG_RETURN_VALUE_TOO_HIGH = f"That is more than a return can be ({money(MAX_RETURN_VALUE)}); check the amount."
+MSG_RETURN_OTHER_TEAM = "That customer belongs to another team."
+
+
+def return_value_parse(value) -> Decimal | None:
+    """What a returning customer spent, from user input: None when blank; else Decimal
+    money (two decimals at most, 0 or more), or InvalidInput naming the `value` field."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        raise errors.InvalidInput(MSG_RETURN_VALUE, field="value") from None
+    if not amount.is_finite() or amount != amount.quantize(CENT):
+        raise errors.InvalidInput(MSG_RETURN_VALUE, field="value")
+    if amount < 0:
+        raise errors.InvalidInput(MSG_RETURN_VALUE_NEGATIVE, field="value")
+    if amount > MAX_RETURN_VALUE:
+        raise errors.InvalidInput(MSG_RETURN_VALUE_TOO_HIGH, field="value")
+    return amount.quantize(CENT)
+
+
+def customer_return_record(
+    *, user: User, customer: Customer, date: datetime.date | None, value=None, note: str = ""
+) -> CustomerReturn:
+    """Record that a customer came back (a visit or a purchase) on `date`, with what they
+    spent (optional) and a note.
+
+    The customer is of the user's team (admins: any team; the return is the customer's
+    team's). The date is given and not in the future; the value is money, 0 or more.
+    Writes the return and an audit row, then — through customers.signals.customer_returned,
+    in the same transaction — the recovery of the customer's reactive acts before it.
+    """
+    require_team_of(user, customer, MSG_RETURN_OTHER_TEAM)
+    if date is None:
+        raise errors.InvalidInput(MSG_RETURN_DATE_MISSING, field="date")
+    if date > timezone.localdate():
+        raise errors.InvalidInput(MSG_RETURN_DATE_FUTURE, field="date")
+    amount = return_value_parse(value)
+    note = (note or "").strip()
+    with transaction.atomic():
+        customer_return = CustomerReturn.objects.create(
+            team_id=customer.team_id, customer=customer, date=date, value=amount, note=note, recorded_by=user
+        )
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.RETURN_RECORDED,
+            target=customer_return,
+            team=customer.team,
+            before={},
+            after={"date": date, "value": amount, "note": note},
+            label=f"{customer.name}, {date:%Y-%m-%d}",
+        )
+        customer_returned.send(sender=CustomerReturn, customer_return=customer_return)
+    return customer_return

@@ -1,5 +1,10 @@
 """What the customer services announce to the apps above customers.
 
+`customer_returned` is sent by `customer_return_record` inside the transaction that
+records a return, after the row is written. The recovery figure kept above acts
+(stories.outcome_days) listens to it and refreshes the days of the customer's reactive
+acts in the same transaction, without customers importing it. It carries `customer_return`.
+
 `referral_changed` is sent by customer_create and customer_update inside the transaction
 (and customers_create_many, for an import) inside the transaction of the change, when
 customers' place in a referral chain or their first purchase changed. The act chains
@@ -11,4 +16,5 @@ False when only the first purchase value did.
 
 from django.dispatch import Signal
 
+customer_returned = Signal()
 referral_changed = Signal()

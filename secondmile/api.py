@@ -170,6 +170,9 @@ class DashboardOut(Schema):
     reactive_count: int
     recovered_count: int
     recovery_rate: float | None
+    reactive_acts: int
+    reactive_returned: int
+    reactive_waiting: int
     funnel: FunnelOut
     customers_created: int
     referral_rate: float | None
@@ -185,8 +188,13 @@ def dashboard(request, start: str = "", end: str = "", team: str = "", period: s
     and rates are fractions from 0 to 1 at full precision; `referral_return` is referral
     revenue ÷ spend; approval times are in hours; null where there is nothing to divide by.
     Decisions (`requests_decided_count`, `declined_count`, approval times) count each
-    approval or decline once, a top-up's included; `recovered_count` of `reactive_count`
-    reactive acts saw their customer come back. `referral_rate` = referred customers ÷
+    approval or decline once, a top-up's included. Recovery: `reactive_acts` reactive acts
+    going ahead dated in the period, of which `reactive_returned` saw their customer come
+    back (a return dated after the act and at most the team's RECOVERY_DAYS after it);
+    `recovery_rate` = reactive_returned ÷ reactive_acts (null with none);
+    `reactive_waiting` have not yet but their window is still open. `reactive_count` and
+    `recovered_count` are the same two counts under their earlier names.
+    `referral_rate` = referred customers ÷
     `customers_created` in the period; `top_advocates` (up to 10) ranks customers by the
     customers created in the period they brought in, every generation, with those
     customers' first purchases."""
@@ -233,6 +241,9 @@ def dashboard(request, start: str = "", end: str = "", team: str = "", period: s
         "reactive_count": recovery["reactive"],
         "recovered_count": recovery["returned"],
         "recovery_rate": number(recovery["recovery_rate"]),
+        "reactive_acts": recovery["reactive"],
+        "reactive_returned": recovery["returned"],
+        "reactive_waiting": figures["recovery_waiting"],
         "funnel": figures["funnel"],
         "customers_created": figures["customers_created"],
         "referral_rate": number(figures["referral_rate"]),

@@ -39,6 +39,12 @@ class PolicyForm(forms.Form):
         max_value=720,
         help_text="A request that has waited this long goes to the admins too.",
     )
+    recovery_days = forms.IntegerField(
+        label="Recovery window (days)",
+        min_value=1,
+        max_value=3650,
+        help_text="A reactive act counts as a recovery when the customer comes back within this many days.",
+    )
     # A person's own limit grows with their track record (acts/empowerment.py). Left
     # empty, each keeps its current value.
     limit_growth_acts = grouped(

@@ -276,6 +276,9 @@ SECONDMILE = {
     # after the second (hours; an admin changes them per team).
     "REMINDER_HOURS": env.int("REMINDER_HOURS", default=24),
     "ESCALATION_HOURS": env.int("ESCALATION_HOURS", default=48),
+    # A reactive act is a recovery when its customer comes back within this many days
+    # (an admin changes it per team).
+    "RECOVERY_DAYS": env.int("RECOVERY_DAYS", default=90),
     # A person's own empowerment limit rises by LIMIT_GROWTH_STEP after every
     # LIMIT_GROWTH_ACTS of their acts completed (defaults of each team's settings).
     "LIMIT_GROWTH_ACTS": env.int("LIMIT_GROWTH_ACTS", default=10),

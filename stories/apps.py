@@ -20,3 +20,11 @@ class StoriesConfig(AppConfig):
         # The act chains (what each act returned) follow acts the same way, and referrals.
         outcomes_refresh_register(act_chain.act_changed)
         referral_changed.connect(act_chain.referral_changed, dispatch_uid="stories.act_chain.referral_changed")
+        # A return and a new recovery window recount the recovery of the acts they touch.
+        from acts.signals import team_policy_changed  # noqa: PLC0415
+        from customers.signals import customer_returned  # noqa: PLC0415
+
+        customer_returned.connect(outcome_days.customer_returned, dispatch_uid="stories.outcome_days.customer_returned")
+        team_policy_changed.connect(
+            outcome_days.team_policy_changed, dispatch_uid="stories.outcome_days.team_policy_changed"
+        )

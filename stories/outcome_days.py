@@ -4,25 +4,31 @@ services, so that the dashboard reads at most teams × days rows for these figur
 `OutcomeDay` (see its docstring for each column) holds, per team-day: the stories told and
 approved or featured, the NPS answers by band (promoter, passive, detractor) and by
 whether the customer had an act going ahead dated on or before the answer, and the
-reactive acts going ahead whose customer came back later. The figures are then plain
-sums over the period's rows: stories_count, nps_with_act / nps_without_act
-(stories.net_promoter.nps_from_counts of the summed bands), recovery (returned ÷
-DaySummary.reactive_count). The expressions that decide "had an act by then" and "came
-back" are defined here once; selectors' reference figures over the rows use them too.
+reactive acts going ahead whose customer came back within the team's recovery window.
+The figures are then plain sums over the period's rows: stories_count, nps_with_act /
+nps_without_act (stories.net_promoter.nps_from_counts of the summed bands), recovery
+(returned ÷ DaySummary.reactive_count). The rules that decide "had an act by then" and
+"came back" are defined here once; selectors' reference figures over the rows use them too.
 (Referred customers are customers.referral_days.)
 
+Came back: a reactive act dated d is a recovery when its customer has a return
+(customers.CustomerReturn) dated after d and at most `Team.recovery_days` (N) after it:
+d < return.date ≤ d + N. Its window is open while today ≤ d + N ("waiting": not a failure
+yet). The window is per team, so the test runs in Python over the acts of the days being
+counted and their customers' return dates (a handful per day), not as date arithmetic in SQL.
+
 Keeping them right: `refresh_days(days)` recomputes whole rows from the rows of those
-team-days (three grouped queries whatever the number of days), never adding deltas, so a
-row cannot drift. What a change can move, and so which days a service refreshes:
+team-days (a fixed number of queries whatever the number of days), never adding deltas,
+so a row cannot drift. What a change can move, and so which days a service refreshes:
 - an act (logged, decided, withdrawn, delivered): it may be, or stop being, "an act by
-  then" for its customer's answers dated on or after it, "a later return" for the
-  customer's reactive acts dated before it, and (reactive) a recovery itself — so the
-  days of those answers and reactive acts, and its own day (`act_changed`, which the act
+  then" for its customer's answers dated on or after it, and (reactive) a recovery
+  itself — so the days of those answers, and its own day (`act_changed`, which the act
   services call through acts.outcomes: acts sit below this module and do not import it);
-- an NPS answer: its day, and the days of the customer's reactive acts before it
-  (`nps_answered`);
-- a story's moderation: its day, and the days of the customer's reactive acts before it
-  (`story_changed`).
+- an NPS answer: its day (`nps_answered`); a story's moderation: its day (`story_changed`);
+- a return on date r: the days of the customer's reactive acts dated in [r − N, r)
+  (`customer_returned`, which listens to customers.signals.customer_returned);
+- a team's new recovery window: every day of the team that has a reactive act
+  (`team_recovery_refresh`, on acts.signals.team_policy_changed) — bounded by days.
 Each call finds those days through the customer's rows (a customer has a handful), so its
 cost does not grow with the team's data.
 
@@ -33,17 +39,19 @@ Writes around the services (bulk loads, queryset.update) are followed by `manage
 rebuild_summaries`, which calls `rebuild()`.
 """
 
+import bisect
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from acts.models import GOING_AHEAD, Act, Trigger
-from core.models import OutcomeDay
+from acts.models import GOING_AHEAD, Act, DaySummary, Trigger
+from core.models import OutcomeDay, Team
 from core.summary_rows import Day, any_day, day_rows_locked
+from customers.models import CustomerReturn
 
 from .models import NpsResponse, Story, StoryStatus
 from .net_promoter import nps_from_counts
@@ -75,14 +83,63 @@ def had_act_by_then(act_model=Act) -> Exists:
     )
 
 
-def came_back(act_model=Act, nps_model=NpsResponse, story_model=Story):
-    """For an act: its customer came back after it — a later act going ahead (dated after
-    it), an NPS answer dated after it, or a story told after it and approved or featured."""
-    later = {"customer_id": OuterRef("customer_id")}
+def came_back(act_date: datetime.date, return_dates: list[datetime.date], window_days: int) -> bool:
+    """For a reactive act dated `act_date`: its customer came back — one of their return
+    dates (sorted) is after the act and at most `window_days` after it."""
+    first_after = bisect.bisect_right(return_dates, act_date)
+    return first_after < len(return_dates) and return_dates[first_after] <= act_date + datetime.timedelta(
+        days=window_days
+    )
+
+
+def window_open(act_date: datetime.date, window_days: int, today: datetime.date) -> bool:
+    """A return recorded today could still make this act a recovery: today ≤ act_date + N."""
+    return today <= act_date + datetime.timedelta(days=window_days)
+
+
+def recovery_windows(team_ids: Iterable[int], *, team_model=Team) -> dict[int, int]:
+    """{team id: its recovery_days} (one query)."""
+    return dict(team_model.objects.filter(pk__in=set(team_ids)).values_list("pk", "recovery_days"))
+
+
+def return_dates_of(customer_ids: Iterable[int] | None, *, return_model=CustomerReturn) -> dict[int, list]:
+    """{customer id: their return dates, sorted}; every customer's when `customer_ids` is None."""
+    returns = return_model.objects.order_by()
+    if customer_ids is not None:
+        returns = returns.filter(customer_id__in=set(customer_ids))
+    dates: dict[int, list] = {}
+    for customer_id, date in returns.values_list("customer_id", "date").iterator(chunk_size=BATCH):
+        dates.setdefault(customer_id, []).append(date)
+    for found in dates.values():
+        found.sort()
+    return dates
+
+
+def returned_counts(reactive_acts, *, return_model=CustomerReturn, team_model=Team) -> dict[Day, int]:
+    """{(team_id, date): how many of these reactive acts came back}, from rows of
+    (team_id, date, customer_id): two more queries (the teams' windows, the customers'
+    returns)."""
+    acts = list(reactive_acts)
+    if not acts:
+        return {}
+    windows = recovery_windows((team_id for team_id, _date, _customer in acts), team_model=team_model)
+    dates = return_dates_of(
+        (customer for _team, _date, customer in acts) if len(acts) < 5_000 else None, return_model=return_model
+    )
+    counts: dict[Day, int] = {}
+    for team_id, date, customer_id in acts:
+        if came_back(date, dates.get(customer_id, []), windows[team_id]):
+            counts[(team_id, date)] = counts.get((team_id, date), 0) + 1
+    return counts
+
+
+def reactive_acts_of(where: Q, act_model=Act):
+    """(team_id, date, customer_id) of the reactive acts going ahead matching `where`."""
     return (
-        Exists(act_model.objects.filter(**later, status__in=GOING_AHEAD, date__gt=OuterRef("date")))
-        | Exists(nps_model.objects.filter(**later, date__gt=OuterRef("date")))
-        | Exists(story_model.objects.filter(**later, status__in=TOLD, told_on__gt=OuterRef("date")))
+        act_model.objects.filter(where, status__in=GOING_AHEAD, trigger=Trigger.REACTIVE)
+        .order_by()
+        .values_list("team_id", "date", "customer_id")
+        .iterator(chunk_size=BATCH)
     )
 
 
@@ -100,9 +157,18 @@ def nps_band_counts(act_model=Act) -> dict:
 # --- Counting some team-days from their rows -------------------------------------------
 
 
-def _count(days: list[Day] | None, *, act_model=Act, nps_model=NpsResponse, story_model=Story):
+def _count(
+    days: list[Day] | None,
+    *,
+    act_model=Act,
+    nps_model=NpsResponse,
+    story_model=Story,
+    return_model=CustomerReturn,
+    team_model=Team,
+):
     """{(team_id, date): {column: value}} for the given days, or for every day with any
-    row when `days` is None: three grouped queries."""
+    row when `days` is None: two grouped queries, then the reactive acts of those days
+    with their teams' windows and their customers' returns (three more)."""
 
     def where(field: str) -> Q:
         return Q() if days is None else any_day(days, field)
@@ -132,22 +198,17 @@ def _count(days: list[Day] | None, *, act_model=Act, nps_model=NpsResponse, stor
     )
     add(answers.iterator(chunk_size=BATCH), list(bands))
 
-    recovered = (
-        act_model.objects.filter(where("date"), status__in=GOING_AHEAD, trigger=Trigger.REACTIVE)
-        .filter(came_back(act_model, nps_model, story_model))
-        .order_by()
-        .values("team_id", "date")
-        .annotate(n=Count("pk"))
-        .values_list("team_id", "date", "n")
+    recovered = returned_counts(
+        reactive_acts_of(where("date"), act_model), return_model=return_model, team_model=team_model
     )
-    add(recovered.iterator(chunk_size=BATCH), ["reactive_returned_count"])
+    add(((team_id, date, n) for (team_id, date), n in recovered.items()), ["reactive_returned_count"])
     return totals
 
 
 def refresh_days(days: Iterable[Day]) -> None:
     """Recompute the OutcomeDay rows of these team-days from their rows, in the caller's
     transaction: create the missing rows, lock them all in (team, date) order, count the
-    days (three grouped queries), write the rows (one query)."""
+    days (_count), write the rows (one query)."""
     days = sorted(set(days))
     if not days:
         return
@@ -161,44 +222,77 @@ def refresh_days(days: Iterable[Day]) -> None:
         OutcomeDay.objects.bulk_update(rows, COUNTED)
 
 
-def _reactive_days_before(customer_id: int, date: datetime.date) -> list[Day]:
-    return list(
-        Act.objects.filter(customer_id=customer_id, trigger=Trigger.REACTIVE, date__lt=date)
-        .order_by()
-        .values_list("team_id", "date")
-        .distinct()
-    )
-
-
 def act_changed(act: Act) -> None:
     """After a service created an act or changed its status (called through
-    acts.outcomes.outcomes_refresh, in the change's transaction): refresh its own day, the
-    days of its customer's NPS answers dated on or after it, and those of the customer's
-    reactive acts dated before it."""
+    acts.outcomes.outcomes_refresh, in the change's transaction): refresh its own day and
+    the days of its customer's NPS answers dated on or after it. (An act is no return: it
+    moves no other act's recovery.)"""
     answers = (
         NpsResponse.objects.filter(customer_id=act.customer_id, date__gte=act.date)
         .order_by()
         .values_list("team_id", "date")
         .distinct()
     )
-    refresh_days([(act.team_id, act.date), *answers, *_reactive_days_before(act.customer_id, act.date)])
+    refresh_days([(act.team_id, act.date), *answers])
 
 
 def nps_answered(response: NpsResponse) -> None:
-    """After an NPS answer was recorded: its day, and the customer's reactive acts before it."""
-    refresh_days([(response.team_id, response.date), *_reactive_days_before(response.customer_id, response.date)])
+    """After an NPS answer was recorded: its day."""
+    refresh_days([(response.team_id, response.date)])
 
 
 def story_changed(story: Story) -> None:
-    """After a story was recorded or moderated: its day, and the customer's reactive acts before it."""
-    refresh_days([(story.team_id, story.told_on), *_reactive_days_before(story.customer_id, story.told_on)])
+    """After a story was recorded or moderated: its day."""
+    refresh_days([(story.team_id, story.told_on)])
+
+
+def customer_returned(sender, *, customer_return: CustomerReturn, **kwargs) -> None:
+    """After a return was recorded (the customers.signals.customer_returned receiver): the
+    days of the customer's reactive acts dated in [return − N, return), N the team's window."""
+    window = Team.objects.values_list("recovery_days", flat=True).get(pk=customer_return.team_id)
+    since = customer_return.date - datetime.timedelta(days=window)
+    days = (
+        Act.objects.filter(
+            customer_id=customer_return.customer_id,
+            trigger=Trigger.REACTIVE,
+            date__gte=since,
+            date__lt=customer_return.date,
+        )
+        .order_by()
+        .values_list("team_id", "date")
+        .distinct()
+    )
+    refresh_days(list(days))
+
+
+def team_recovery_refresh(team_id: int) -> None:
+    """The team's recovery window changed: recompute reactive_returned_count on every day
+    of the team that has a reactive act going ahead (and zero it on the others), in the
+    caller's transaction. Rows are created and locked in date order first, as refresh_days."""
+    with transaction.atomic():
+        acts = list(reactive_acts_of(Q(team_id=team_id)))
+        days = sorted({(team, date) for team, date, _customer in acts})
+        OutcomeDay.objects.bulk_create(
+            [OutcomeDay(team_id=team, date=date) for team, date in days], ignore_conflicts=True, batch_size=BATCH
+        )
+        rows = list(OutcomeDay.objects.select_for_update().filter(team_id=team_id).order_by("date"))
+        recovered = returned_counts(acts)
+        for row in rows:
+            row.reactive_returned_count = recovered.get((row.team_id, row.date), 0)
+        OutcomeDay.objects.bulk_update(rows, ["reactive_returned_count"], batch_size=BATCH)
+
+
+def team_policy_changed(sender, *, team: Team, changed: dict, **kwargs) -> None:
+    """The acts.signals.team_policy_changed receiver: a new recovery window recounts the team."""
+    if "recovery_days" in changed:
+        team_recovery_refresh(team.pk)
 
 
 def rebuild(**models) -> int:
-    """Rewrite every OutcomeDay row from the stories, NPS answers and acts: three GROUP BY
-    (team, day) queries over all of them, then bulk inserts. Run while nobody writes (as
-    summaries.rebuild). Returns the rows written. Models may be given (act_model,
-    nps_model, story_model, outcome_model)."""
+    """Rewrite every OutcomeDay row from the stories, NPS answers, acts and returns: two
+    GROUP BY (team, day) queries, the reactive acts with every return, then bulk inserts.
+    Run while nobody writes (as summaries.rebuild). Returns the rows written. Models may be
+    given (act_model, nps_model, story_model, return_model, team_model, outcome_model)."""
     outcome_model = models.pop("outcome_model", OutcomeDay)
     with transaction.atomic():
         totals = _count(None, **models)
@@ -239,6 +333,28 @@ def outcome_totals(teams: Q, start: datetime.date, end: datetime.date, *, reacti
             "recovery_rate": Decimal(returned) / Decimal(reactive) if reactive else None,
         },
     }
+
+
+def recovery_waiting(teams: Q, start: datetime.date, end: datetime.date, *, today: datetime.date) -> int:
+    """Reactive acts going ahead in the period whose customer has not come back yet but
+    still may: their window is open (today ≤ date + the team's N). Σ (DaySummary.reactive_count
+    − OutcomeDay.reactive_returned_count) over the period's team-days with a reactive act
+    whose window is open: one query over at most teams × days rows (each day's returned
+    count and its team's window read alongside)."""
+    returned = OutcomeDay.objects.filter(team_id=OuterRef("team_id"), date=OuterRef("date")).values(
+        "reactive_returned_count"
+    )[:1]
+    rows = (
+        DaySummary.objects.filter(teams, date__gte=start, date__lte=end, reactive_count__gt=0)
+        .order_by()
+        .annotate(returned=Coalesce(Subquery(returned), 0), window=F("team__recovery_days"))
+        .values_list("date", "reactive_count", "returned", "window")
+    )
+    return sum(
+        reactive - back
+        for date, reactive, back, window in rows.iterator(chunk_size=BATCH)
+        if window_open(date, window, today)
+    )
 
 
 def told_stories_by_day(teams: Q, start: datetime.date, end: datetime.date) -> dict[datetime.date, int]:

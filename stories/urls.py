@@ -8,6 +8,7 @@ from . import views
 urlpatterns = [
     path("customers/<int:pk>/", views.customer_detail, name="detail"),
     path("customers/<int:pk>/nps/", views.nps_create, name="nps_create"),
+    path("customers/<int:pk>/returns/", views.customer_return_create, name="return_create"),
     path("stories/", views.story_wall, name="wall"),
     path("stories/new/", views.story_new, name="story_new"),
     path("stories/review/", views.story_review, name="review"),

@@ -14,19 +14,28 @@ from django.views.decorators.http import require_POST
 
 from acts import selectors as act_selectors
 from core import errors, tokens
+from core.formatting import day, money
 from core.inputs import id_parse
 from core.security import client_ip
 from core.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate
 from customers import selectors as customer_selectors
+from customers import services as customer_services
+from customers.forms import ReturnForm
 
 from . import nps, selectors, services
 from . import survey as survey_links
 from .forms import ACTS_OFFERED, ModerateForm, NpsForm, StoryCustomerForm, StoryForm, SurveyForm, moderate_form
 
+RETURNS_PAGE_SIZE = 10
 
-def _customer_page(request, customer, *, nps_form=None, status=200):
+
+def _customer_page(request, customer, *, nps_form=None, return_form=None, status=200):
     context = selectors.customer_page(customer=customer)
     context["nps_form"] = nps_form or NpsForm(acts=_customer_acts(request, customer))
+    context["return_form"] = return_form or ReturnForm()
+    context["returns"] = paginate(
+        request, customer_selectors.customer_returns(customer=customer), per_page=RETURNS_PAGE_SIZE
+    )["page_obj"]
     context["today"] = timezone.localdate()
     return render(request, "customers/detail.html", context, status=status)
 
@@ -69,6 +78,27 @@ def nps_create(request, pk):
             messages.success(request, message)
             return redirect("customers:detail", pk=customer.pk)
     return _customer_page(request, customer, nps_form=form, status=400)
+
+
+@login_required
+@require_POST
+def customer_return_create(request, pk):
+    """Record that the customer came back, from their page."""
+    customer = customer_selectors.customer_get(user=request.user, pk=pk)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            customer_return = customer_services.customer_return_record(
+                user=request.user, customer=customer, date=data["date"], value=data["value"], note=data["note"]
+            )
+        except errors.DomainError as error:
+            form_error(form, error)
+        else:
+            spent = f", spending {money(customer_return.value)}" if customer_return.value is not None else ""
+            messages.success(request, f"Recorded that {customer.name} came back on {day(customer_return.date)}{spent}.")
+            return redirect("customers:detail", pk=customer.pk)
+    return _customer_page(request, customer, return_form=form, status=400)
 
 
 # --- Stories: recording, the wall, moderation --------------------------------------

@@ -133,6 +133,15 @@ class Team:
         for score, who, act in ((9, customer, delivered), (3, self.focus, for_focus), (6, customer, None)):
             nps.nps_record(user=self.staff, customer=who, score=score, comment="", act=act)
         recognition.kudos_give(user=self.manager, receiver=self.staff, note=f"Thanks {n}")
+        # The customer came back; a top-up of a delivered act declined (over the approved amount).
+        customer_services.customer_return_record(
+            user=self.staff, customer=self.focus, date=timezone.localdate(), value=Decimal("12.00")
+        )
+        customer_services.customer_return_record(user=self.staff, customer=customer, date=timezone.localdate())
+        topped = act_services.act_deliver(
+            user=self.staff, act=log_act(self.staff, customer=customer, cost="30.00"), actual_cost=Decimal("60.00")
+        )
+        act_services.spend_decline(user=self.manager, act=topped, note="Keep to $30")
         budgets.budget_set(
             user=self.admin,
             team=self.team,

@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from acts import approval_waits
 from acts.models import Act, ActEvent, BudgetMonth, DaySummary, Kind, Quadrant, Trigger
@@ -38,7 +39,7 @@ from core.models import Kudos, PointsEntry, Team, User
 from core.money import MONEY_SUM, ZERO, cents
 from core.roles import visible_to
 from customers import advocates, referral_days
-from customers.models import Customer
+from customers.models import Customer, CustomerReturn
 from stories import outcome_days
 from stories.models import NpsResponse, Story, StoryStatus
 from stories.nps import nps_score
@@ -224,22 +225,32 @@ def nps_without_act(scope: Scope) -> Decimal | None:
 
 
 def recovery(scope: Scope) -> dict:
-    """Reactive acts going ahead in the period, and how many of their customers came
-    back: a later act going ahead (dated after it; not declined or withdrawn), an NPS
-    response dated after it, or a story told after it and approved or featured.
-    recovery_rate = returned ÷ reactive; None with no reactive act. Reference over the rows;
-    the dashboard reads it from the day summaries (summarised_outcomes)."""
-    came_back = outcome_days.came_back()
-    counts = (
-        scope_acts(scope)
-        .filter(GOING, trigger=Trigger.REACTIVE)
-        .aggregate(
-            reactive=Count("pk"),
-            returned=Count("pk", filter=Q(came_back)),
-        )
+    """Reactive acts going ahead dated in the period, and how many of them brought their
+    customer back: a return (customers.CustomerReturn) dated after the act and at most the
+    team's recovery_days after it. recovery_rate = returned ÷ reactive; None with no
+    reactive act. Reference over the rows (the acts, then their customers' returns: two
+    queries and one for the windows); the dashboard reads it from the day summaries
+    (summarised_outcomes)."""
+    acts = list(scope_acts(scope).filter(GOING, trigger=Trigger.REACTIVE).values_list("team_id", "date", "customer_id"))
+    windows = dict(Team.objects.filter(pk__in={team for team, _d, _c in acts}).values_list("pk", "recovery_days"))
+    returns: dict[int, list] = {}
+    for customer_id, date in CustomerReturn.objects.filter(
+        customer_id__in={customer for _t, _d, customer in acts}
+    ).values_list("customer_id", "date"):
+        returns.setdefault(customer_id, []).append(date)
+    returned = sum(
+        1
+        for team_id, date, customer_id in acts
+        if any(date < back <= date + datetime.timedelta(days=windows[team_id]) for back in returns.get(customer_id, []))
     )
-    counts["recovery_rate"] = ratio(counts["returned"], counts["reactive"])
-    return counts
+    return {"reactive": len(acts), "returned": returned, "recovery_rate": ratio(returned, len(acts))}
+
+
+def recovery_waiting(scope: Scope, *, today: datetime.date) -> int:
+    """Reactive acts going ahead in the period whose customer has not come back yet and
+    whose window is still open (today ≤ the act's date + recovery_days): not failures yet.
+    From the day summaries (stories.outcome_days.recovery_waiting, one query)."""
+    return outcome_days.recovery_waiting(scope.teams(), scope.start, scope.end, today=today)
 
 
 # --- The headline, and everything the dashboard and the API show ------------------
@@ -283,7 +294,7 @@ def dashboard_figures(scope: Scope) -> dict:
     """Every figure of the dashboard for a scope, in six queries whatever the number of
     acts: over day summaries, the acts' and decisions' totals, the referrals, the
     outcomes (stories, NPS, recovery), the approval waits and the customers created; and
-    the top advocates from the lineage of the period's new customers."""
+    the top advocates from the lineage of the period's new customers.; and the recoveries still waiting (one more)."""
     figures = headline(scope)  # decisions, NPS and recovery included
     figures.update(
         empowerment_rate=empowerment_rate(figures),
@@ -291,6 +302,7 @@ def dashboard_figures(scope: Scope) -> dict:
         stories_per_act=stories_per_act(figures["stories_count"], figures["acts_count"]),
         referral_return=referral_return(figures["referral_revenue"], figures["spend_total"]),
         approval_time=summarised_approval_times(scope),
+        recovery_waiting=recovery_waiting(scope, today=timezone.localdate()),
     )
     # Customers who create customers (two queries: the day rows, the lineage of the new customers).
     figures["customers_created"] = advocates.customers_created(scope.teams(), scope.start, scope.end)

@@ -170,8 +170,30 @@ def figure_tiles(figures: dict, before: dict, budget_total) -> tuple[list[dict],
             "key": "recovery",
             "label": "Recovery rate",
             "value": percent(recovery["recovery_rate"]),
-            "sub": f"{recovery['returned']} of {recovery['reactive']} reactive acts",
-            "note": "Customers who came back after a recovery.",
+            "sub": f"{recovery['returned']} of {recovery['reactive']} reactive acts"
+            + (f" · {figures['recovery_waiting']} waiting" if figures.get("recovery_waiting") else ""),
+            "note": "Reactive acts whose customer came back within the recovery window.",
         },
     ]
     return headline, more
+
+
+def recovery_line(figures: dict, window_days: int | None) -> str:
+    """The one line under the tiles that says what the recovery rate counts, with the
+    period's reactive acts split into came back, still waiting and did not come back.
+    `window_days` is the team's recovery window (None for every team: each its own)."""
+    recovery, waiting = figures["recovery"], figures.get("recovery_waiting", 0)
+    window = f"{window_days} days" if window_days is not None else "its team's recovery window"
+    text = (
+        f"Recovery rate counts a reactive act as a recovery when its customer comes back (a visit or a "
+        f"purchase recorded on their page) after the act and within {window}."
+    )
+    reactive = recovery["reactive"]
+    if not reactive:
+        return text + " No reactive act in this period."
+    returned = recovery["returned"]
+    lost = reactive - returned - waiting
+    return (
+        text + f" Of {reactive} reactive act{'s' if reactive != 1 else ''}: {returned} came back, "
+        f"{waiting} still waiting (window open), {lost} did not come back."
+    )

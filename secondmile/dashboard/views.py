@@ -17,7 +17,7 @@ from core.models import Role, Team
 from . import charts, goodwill, roi
 from . import figures as metrics
 from .scope import Period, Scope, dashboard_scope, period_bounds
-from .tiles import figure_tiles, period_text, summary_line
+from .tiles import figure_tiles, period_text, recovery_line, summary_line
 
 
 def may_export(user) -> bool:
@@ -109,6 +109,7 @@ def dashboard_view(request):
         "summary": summary_line(figures, budget_total),
         "tiles": headline,
         "more_tiles": more,
+        "recovery_line": recovery_line(figures, scope.team.recovery_days if scope.team else None),
         "activity": charts.activity_chart(metrics.activity_series(scope, daily=daily)),
         "budget": charts.budget_chart(months),
         "funnel": charts.funnel_chart(

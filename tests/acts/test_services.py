@@ -197,10 +197,15 @@ def test_delivery_for_more_than_approved_goes_back_for_approval(staff, manager):
     act = services.act_deliver(user=staff, act=act, actual_cost="70.00")
     assert (act.status, act.approval_level, act.cost) == ("pending_approval", "manager", Decimal("70.00"))
     assert BudgetMonth.objects.get().committed == Decimal("45.00")
+    assert act.actual_cost == Decimal("70.00")  # kept with the request
     act = services.spend_approve(user=manager, act=act)
-    assert BudgetMonth.objects.get().committed == Decimal("70.00")
-    act = services.act_deliver(user=staff, act=act, actual_cost="70.00")
-    assert act.status == "delivered"
+    # Approving the top-up finishes the delivery: no second "deliver" with the same cost.
+    assert (act.status, act.approved_amount, act.actual_cost, act.over_approved) == (
+        "delivered",
+        Decimal("70.00"),
+        Decimal("70.00"),
+        Decimal("0.00"),
+    )
     assert BudgetMonth.objects.get().committed == Decimal("70.00")
 
 
@@ -208,8 +213,9 @@ def test_declining_a_top_up_keeps_the_earlier_approval(staff, manager):
     act = log_act(staff, cost="45.00")
     act = services.act_deliver(user=staff, act=act, actual_cost="70.00")
     act = services.spend_decline(user=manager, act=act, note="Stay within 45")
-    assert act.status == "approved"
+    assert act.status == "delivered"
     assert act.approved_amount == Decimal("45.00")
+    assert (act.actual_cost, act.over_approved) == (Decimal("70.00"), Decimal("25.00"))
 
 
 def test_receipt_required_above_threshold_and_checked_by_content(staff, manager):

@@ -21,7 +21,9 @@ referred customers created in the period: r1 ($200), r2 (no value) → 2, revenu
 NPS in the period: with an act by then: c1 10 (day 5, a1 day 10), c2 9 (day 1), c5 0 (day 0,
   a9 the same day) → (2 − 1)/3 = 33.3. Without: c1 6 (day 12, before a1), c4 3 (only a
   withdrawn act), r1 8 → (0 − 2)/3 = −66.7. Outside: c3 10 (day 25).
-recovery: reactive a2 (c2 came back: a6 on day 3) and a9 (nothing later) → 1 of 2.
+recovery (returns only, within the team's 90 days): reactive a2 (c2 came back on day 3) and
+  a9 (c5's return on day 0 is the act's own day, not after it; its window is open: waiting)
+  → 1 of 2, 1 waiting.
 """
 
 import datetime
@@ -33,6 +35,7 @@ from django.utils import timezone
 
 from acts import services as act_services
 from customers import referral_days
+from customers import services as customer_services
 from customers.models import Customer
 from tests.factories import CustomerFactory
 
@@ -89,4 +92,7 @@ def world(team, other_team, staff, staff2, manager, admin_user, other_staff):
     nps(w.r1, 8, days=0)
     nps(c[5], 0, days=0)
     nps(c[3], 10, days=25)
+
+    customer_services.customer_return_record(user=staff, customer=c[2], date=days_ago(3), note="Back for dinner")
+    customer_services.customer_return_record(user=staff, customer=c[5], date=days_ago(0), value="12.50")
     return w

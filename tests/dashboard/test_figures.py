@@ -12,6 +12,7 @@ from acts import services as act_services
 from core import errors
 from core.models import PointsEntry
 from core.recognition import kudos_give, leaderboard_visibility_set
+from customers.services import customer_return_record
 from secondmile.dashboard import figures as metrics
 from secondmile.dashboard.scope import Scope, dashboard_scope, period_bounds
 from tests.factories import CustomerFactory
@@ -225,7 +226,8 @@ def _scope_of_today(user):
 
 def test_a_declined_top_up_is_a_decision_and_the_act_stays_empowered(team, staff, manager, afternoon):
     """An empowered act ($40) delivered at $70 asks for the difference; the manager declines
-    it three hours later. The act goes back to approved at $40 (level now "manager")."""
+    it three hours later. The act stays delivered at $70, $30 over its approved $40 (level
+    now "manager")."""
     start = afternoon - datetime.timedelta(hours=5)
     with at(start):
         empowered = act(staff, cost="40")
@@ -234,7 +236,7 @@ def test_a_declined_top_up_is_a_decision_and_the_act_stays_empowered(team, staff
     with at(start + datetime.timedelta(hours=4)):
         act_services.spend_decline(user=manager, act=empowered, note="Keep it to what was approved")
     empowered.refresh_from_db()
-    assert (empowered.status, empowered.approval_level) == ("approved", "manager")
+    assert (empowered.status, empowered.approval_level) == ("delivered", "manager")
 
     scope = _scope_of_today(staff)
     assert metrics.decision_totals(scope) == {"requests_decided_count": 1, "declined_count": 1, "empowered_count": 1}
@@ -274,19 +276,20 @@ def test_a_requests_first_wait_and_its_top_ups_wait_both_count(team, staff, mana
     }
 
 
-def test_recovery_counts_a_later_act_going_ahead_and_a_told_story_only(team, staff, manager, admin_user):
+def test_recovery_counts_a_return_after_the_act_within_the_window_only(team, staff, manager, admin_user):
+    """Reactive act on day 100; RECOVERY_DAYS 90. A later act, a told story, a return before
+    the act or on its day do not count; a return 91 days after does not; one 90 days after does."""
     customer = CustomerFactory(team=team)
-    act(staff, days=10, customer=customer, trigger="reactive", kind="call")
-    scope = dashboard_scope(user=staff, start=days_ago(10), end=days_ago(10))
-    declined = act(staff, days=5, customer=customer, cost="80")
-    act_services.spend_decline(user=manager, act=declined, note="Not now")
-    withdrawn = act(staff, days=5, customer=customer, cost="80")
-    act_services.spend_withdraw(user=staff, act=withdrawn)
-    tell_story(customer, days=4, status="submitted")
-    tell_story(customer, days=3, status="rejected", moderator=admin_user)
+    act(staff, days=100, customer=customer, trigger="reactive", kind="call")
+    scope = dashboard_scope(user=staff, start=days_ago(100), end=days_ago(100))
+    act(staff, days=50, customer=customer, cost="20")
+    tell_story(customer, days=40, status="approved", moderator=admin_user)
+    for days in (101, 100, 9):
+        customer_return_record(user=staff, customer=customer, date=days_ago(days))
     assert metrics.recovery(scope) == {"reactive": 1, "returned": 0, "recovery_rate": Decimal("0")}
-    tell_story(customer, days=2, status="approved", moderator=admin_user)
+    customer_return_record(user=staff, customer=customer, date=days_ago(10))  # day 100 + 90
     assert metrics.recovery(scope) == {"reactive": 1, "returned": 1, "recovery_rate": Decimal("1")}
+    assert metrics.dashboard_figures(scope)["recovery"] == metrics.recovery(scope)
 
 
 def test_proactive_share_keeps_its_precision(team, staff):

@@ -19,8 +19,9 @@ from django.test.utils import CaptureQueriesContext
 
 from acts import services as act_services
 from acts.models import Act
+from acts.policy import team_policy_update
 from core.models import OutcomeDay, PointsEarner, PointsEntry, PointsToDate, ReferralDay, WaitDay
-from customers.services import customer_create, customer_update
+from customers.services import customer_create, customer_return_record, customer_update
 from secondmile.dashboard import figures as selectors
 from secondmile.dashboard.scope import dashboard_scope
 from stories.nps import nps_record
@@ -36,6 +37,7 @@ D = datetime.date
 MINUTE, SECOND = datetime.timedelta(minutes=1), datetime.timedelta(seconds=1)
 fill = importlib.import_module("core.migrations.0009_dashboard_outcome_summaries")
 points_fill = fill
+recount = importlib.import_module("customers.migrations.0009_customer_returns")
 
 
 def local(*args) -> datetime.datetime:
@@ -229,7 +231,10 @@ def test_referred_customers_count_on_their_local_day_either_side_of_midnight(new
 # --- Recovery ----------------------------------------------------------------------------------
 
 
-def test_recovery_follows_the_customers_later_acts_answers_and_stories(team, staff, manager, admin_user):
+def test_recovery_follows_the_customers_returns_within_the_window(team, staff, manager, admin_user):
+    """Recovery counts recorded returns only, dated after the act and at most RECOVERY_DAYS
+    (90, then 5) after it; later acts, NPS answers and stories no longer count. Each step
+    compares the day summaries with the reference over the rows (outcomes())."""
     customer, other = CustomerFactory(team=team), CustomerFactory(team=team)
     act(staff, customer=customer, days=10, trigger="reactive", kind="call")
     day_ten = (days_ago(10),)
@@ -238,21 +243,26 @@ def test_recovery_follows_the_customers_later_acts_answers_and_stories(team, sta
         return outcomes(staff, *day_ten)["recovery"]
 
     assert recovery() == {"reactive": 1, "returned": 0, "recovery_rate": Decimal(0)}
-    later = act(staff, customer=customer, days=4, cost="80")
-    assert recovery() == {"reactive": 1, "returned": 1, "recovery_rate": Decimal(1)}
-    act_services.spend_decline(user=manager, act=later, note="Not now")  # no longer a return
-    assert recovery()["returned"] == 0
-    nps_record(user=staff, customer=customer, score=8, date=days_ago(10))  # the same day: not after
-    assert recovery()["returned"] == 0
+    act(staff, customer=customer, days=4, cost="80")  # a later act is no return
+    nps_record(user=staff, customer=customer, score=9, date=days_ago(3))
     story = story_record(user=staff, customer=customer, channel="letter", text="Thanks", told_on=days_ago(2))
-    assert recovery()["returned"] == 0  # submitted: not told yet
     story_moderate(user=admin_user, story=story, decision="approve")
+    assert recovery()["returned"] == 0
+    customer_return_record(user=staff, customer=customer, date=days_ago(10))  # the act's own day: not after
+    assert recovery()["returned"] == 0
+    customer_return_record(user=staff, customer=customer, date=days_ago(3), value="40")
     assert recovery() == {"reactive": 1, "returned": 1, "recovery_rate": Decimal(1)}
 
     waiting = act(staff, customer=other, days=10, trigger="reactive", cost="80")
     assert recovery() == {"reactive": 2, "returned": 1, "recovery_rate": Decimal("0.5")}
-    nps_record(user=staff, customer=other, score=2, date=days_ago(9))
+    customer_return_record(user=staff, customer=other, date=days_ago(2))
     assert recovery() == {"reactive": 2, "returned": 2, "recovery_rate": Decimal(1)}
+
+    # A window of 5 days: the returns 7 and 8 days after the acts no longer count.
+    team_policy_update(user=admin_user, team=team, recovery_days=5)
+    assert recovery() == {"reactive": 2, "returned": 0, "recovery_rate": Decimal(0)}
+    team_policy_update(user=admin_user, team=team, recovery_days=90)
+    assert recovery()["returned"] == 2
     act_services.spend_withdraw(user=staff, act=waiting)
     assert recovery() == {"reactive": 1, "returned": 1, "recovery_rate": Decimal(1)}
 
@@ -313,6 +323,7 @@ def test_rebuild_and_the_migrations_fill_write_what_the_services_kept(team, staf
     fill.fill_waits(live_apps, None)
     fill.fill_referrals(live_apps, None)
     fill.fill_outcomes(live_apps, None)
+    recount.recount_recovery(live_apps, None)  # the later migration's new definition of recovery
     assert _rows() == kept
 
 

@@ -30,11 +30,12 @@ from functools import reduce
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import DecimalField, Exists, F, FloatField, Func, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, FloatField, Func, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from core.formatting import money
 from core.models import User
-from customers.models import Customer
+from customers.models import CustomerReturn
 
 from .models import Act, Status
 
@@ -233,16 +234,15 @@ def _count(queryset) -> Subquery:
 
 
 def with_outcomes(acts: QuerySet[Act]) -> QuerySet[Act]:
-    """`acts` with what each returned, in the same query: stories_told, referred_count,
-    referral_revenue and nps_after (None without an answer)."""
-    referred = Customer.objects.filter(referred_by_story__acts=OuterRef("pk"))
+    """`acts` with what each returned, in the same query: stories_told, referred_count and
+    referral_revenue (its whole referral chain, every generation, as the act's ActChain
+    row keeps it), came_back (its customer has a return dated after it) and nps_after
+    (None without an answer)."""
     return acts.select_related("customer", "author").annotate(
         stories_told=_count(_told_stories()),
-        referred_count=_count(referred),
-        referral_revenue=Subquery(
-            referred.order_by().annotate(total=Func(F("first_purchase_value"), function="SUM")).values("total")[:1],
-            output_field=DecimalField(max_digits=14, decimal_places=2),
-        ),
+        referred_count=Coalesce(F("chain__referred_customers_count"), 0),
+        referral_revenue=F("chain__referral_revenue"),
+        came_back=Exists(CustomerReturn.objects.filter(customer_id=OuterRef("customer_id"), date__gt=OuterRef("date"))),
         nps_after=Subquery(
             Act.objects.filter(pk=OuterRef("pk"))
             .order_by()
@@ -277,6 +277,8 @@ def outcome_words(act: Act) -> str:
         parts.append(
             f"{act.referred_count} referred customer{'' if act.referred_count == 1 else 's'} ({money(revenue)})"
         )
+    if act.came_back:
+        parts.append("the customer came back")
     if act.nps_after is not None:
         score = act.nps_after
         parts.append(f"NPS answer {score:.0f}" if score == int(score) else f"average NPS answer {score:.1f}")
@@ -289,6 +291,7 @@ def outcome_of(act: Act) -> dict:
         "stories": act.stories_told or 0,
         "referred_customers": act.referred_count or 0,
         "referral_revenue": act.referral_revenue or Decimal("0.00"),
+        "came_back": act.came_back,
         "nps_after": act.nps_after,
         "summary": outcome_words(act),
     }

@@ -2,12 +2,15 @@
 FTS5 and PostgreSQL's text search alike), drawn at random among the good matches, with
 what each returned; the /playbook/ page; GET /api/playbook. Run on both databases."""
 
+import datetime
 import json
 import random
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.management import call_command
+from django.utils import timezone
 
 from acts import playbook
 from acts import services as act_services
@@ -99,26 +102,35 @@ def test_each_match_says_what_was_done_its_cost_and_what_it_returned(staff, admi
         user=staff, customer=flowers.customer, channel="review", text="They sent flowers!", acts=[flowers], consent=True
     )
     story_services.story_moderate(user=admin_user, story=story, decision="feature")
-    customer_services.customer_create(
+    friend = customer_services.customer_create(
         user=staff,
         name="Friend",
         referred_by=flowers.customer,
         referred_by_story=story,
         first_purchase_value=Decimal("120.00"),
     )
+    # The friend's own referral is in the act's chain too (a second generation).
+    customer_services.customer_create(
+        user=staff, name="Friend's friend", referred_by=friend, first_purchase_value=Decimal("80.00")
+    )
     nps.nps_record(user=staff, customer=flowers.customer, score=9, act=flowers)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=3), tick=False):
+        customer_services.customer_return_record(user=staff, customer=flowers.customer, date=timezone.localdate())
     waiting = story_services.story_record(
         user=staff, customer=flowers.customer, channel="letter", text="x", acts=[flowers]
     )
     assert waiting.status == "submitted"  # not on the wall: does not count
     [match] = [a for a in playbook.playbook_matches(user=staff, text="mother sick hospital") if a.pk == flowers.pk]
-    assert (match.stories_told, match.referred_count, match.referral_revenue, match.nps_after) == (
+    assert (match.stories_told, match.referred_count, match.referral_revenue, match.came_back, match.nps_after) == (
         1,
-        1,
-        Decimal("120.00"),
+        2,
+        Decimal("200.00"),
+        True,
         9.0,
     )
-    assert playbook.outcome_words(match) == "1 story on the wall · 1 referred customer ($120.00) · NPS answer 9"
+    assert playbook.outcome_words(match) == (
+        "1 story on the wall · 2 referred customers ($200.00) · the customer came back · NPS answer 9"
+    )
     [card] = [a for a in playbook.playbook_matches(user=staff, text="mother sick home") if a.pk == past["card"].pk]
     assert playbook.outcome_words(card) == "Nothing recorded yet"
 

@@ -40,7 +40,7 @@ class TeamAdmin(ServiceAdminMixin, admin.ModelAdmin):
     ]
     search_fields = ["name"]
     # Edited on the policy page (/team/policy/), with the rest of the spend policy.
-    exclude = ["limit_growth_acts", "limit_growth_step"]
+    exclude = ["limit_growth_acts", "limit_growth_step", "recovery_days"]
 
     def get_readonly_fields(self, request, obj=None):
         return ["name"] if obj is not None else []

@@ -39,11 +39,16 @@ class PolicyForm(forms.Form):
         max_value=720,
         help_text="A request that has waited this long goes to the admins too.",
     )
-    recovery_days = forms.IntegerField(
-        label="Recovery window (days)",
-        min_value=1,
-        max_value=3650,
-        help_text="A reactive act counts as a recovery when the customer comes back within this many days.",
+    # Left empty, the team keeps its current window.
+    recovery_days = grouped(
+        forms.IntegerField(
+            label="Recovery window (days)",
+            required=False,
+            min_value=1,
+            max_value=3650,
+            help_text="A reactive act counts as a recovery when the customer comes back within this many days.",
+        ),
+        hide_optional=True,
     )
     # A person's own limit grows with their track record (acts/empowerment.py). Left
     # empty, each keeps its current value.
@@ -71,7 +76,7 @@ class PolicyForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        for name in ("limit_growth_acts", "limit_growth_step"):
+        for name in ("recovery_days", "limit_growth_acts", "limit_growth_step"):
             if data.get(name) is None:
                 data.pop(name, None)
         return data

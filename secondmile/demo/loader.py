@@ -13,7 +13,7 @@ from django.utils import timezone
 from acts import budgets, empowerment
 from acts import services as act_services
 from acts.followups import followup_done
-from acts.models import Act, ApprovalLevel, FollowUp, Status
+from acts.models import Act, ApprovalLevel, FollowUp, Status, Trigger
 from core.clock import clock_stopped_at
 from core.errors import BudgetExceeded
 from core.models import Role, Team, User
@@ -123,6 +123,7 @@ class Demo:
         self.recognition(hotel)
         self.survey_answered(hotel)
         self.scores(hotel, skip={story.customer_id for story in told})
+        self.returns()
         self.chains(told)
         self.more_stories(hotel)
         self.waiting(hotel, data.TRADE[data.HOTEL])
@@ -277,6 +278,25 @@ class Demo:
             )
             day = self.today - datetime.timedelta(days=3 * index)
             nps.nps_record(user=staff[index % len(staff)], customer=walk_in, score=score, date=day)
+
+    def returns(self) -> None:
+        """Customers coming back after a problem was put right: about two in three of each
+        team's delivered reactive acts see their customer return within a few weeks (some
+        spending), so the recovery rate has something to count; the latest are still waiting."""
+        rng = random.Random(2032)
+        for team in self.teams.values():
+            reactive = Act.objects.filter(team=team, status__in=DONE, trigger=Trigger.REACTIVE).select_related(
+                "customer", "author"
+            )
+            for act in reactive.order_by("date", "id"):
+                day = act.date + datetime.timedelta(days=rng.randint(2, 45))
+                if day > self.today or rng.random() > 2 / 3:
+                    continue
+                value = Decimal(rng.choice(["", "", "45.00", "120.00", "260.00"]) or "0") or None
+                with clock(self.moment(day, rng)):
+                    customer_services.customer_return_record(
+                        user=act.author, customer=act.customer, date=day, value=value, note="Came back"
+                    )
 
     def chains(self, told: list) -> None:
         """Two referral chains three generations deep: the first two (featured) stories

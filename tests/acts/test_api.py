@@ -166,7 +166,13 @@ def test_budget_endpoint(bearer, staff, team):
     log_act(staff, cost="20.00")
     act_month = Act.objects.get().date.strftime("%Y-%m")
     body = bearer(staff).get(f"/api/budget?month={act_month}").json()
-    assert body == {"month": act_month, "budget": "1000.00", "committed": "20.00", "remaining": "980.00"}
+    assert body == {
+        "month": act_month,
+        "budget": "1000.00",
+        "committed": "20.00",
+        "remaining": "980.00",
+        "over_approved": "0.00",
+    }
     assert bearer(staff).get("/api/budget?month=2026-13").status_code == 400
 
 

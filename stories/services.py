@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import errors
-from core.models import Role, User
+from core.models import Role, Team, User
 from core.recognition import points_for_story
 from core.roles import require_team_of
 from customers.models import Customer
@@ -167,6 +167,10 @@ def story_moderate(*, user: User, story: Story, decision: str, reason: str = "")
         raise errors.InvalidInput(errors.MSG_REJECT_NEEDS_REASON, field="reason")
     new_status = _DECISION_STATUS[decision]
     with transaction.atomic():
+        # The team's lock first, as a customer joining a referral chain takes it: the chains
+        # this decision rewrites and a customer joining below them then take turns, where
+        # locking the story and the customers in the other order could deadlock.
+        Team.objects.select_for_update(no_key=True).get(pk=story.team_id)
         story = Story.objects.select_for_update().get(pk=story.pk)
         if new_status not in STORY_TRANSITIONS.get(story.status, set()):
             raise errors.Conflict(

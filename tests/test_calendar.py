@@ -230,6 +230,7 @@ def test_an_act_at_23_59_charges_its_month_and_one_at_midnight_the_next(client_f
             "budget": "1000.00",
             "committed": "20.00",
             "remaining": "980.00",
+            "over_approved": "0.00",
         }
     with frozen(local(2027, 2, 1, 0, 0)):
         february = log_act(staff, cost="35")
@@ -238,6 +239,7 @@ def test_an_act_at_23_59_charges_its_month_and_one_at_midnight_the_next(client_f
             "budget": "1000.00",
             "committed": "35.00",
             "remaining": "965.00",
+            "over_approved": "0.00",
         }
     assert (january.date, february.date) == (D(2027, 1, 31), D(2027, 2, 1))
     assert dict(BudgetMonth.objects.filter(team=team).values_list("month", "committed")) == {
@@ -251,7 +253,13 @@ def test_the_budget_of_february_2028_on_its_29th(client_for, team, staff):
         leap_day = log_act(staff, cost="25")
         assert leap_day.date == D(2028, 2, 29)
         api = client_for(staff)
-        expected = {"month": "2028-02", "budget": "1000.00", "committed": "25.00", "remaining": "975.00"}
+        expected = {
+            "month": "2028-02",
+            "budget": "1000.00",
+            "committed": "25.00",
+            "remaining": "975.00",
+            "over_approved": "0.00",
+        }
         assert api.get("/api/budget?month=2028-02").json() == expected
         assert api.get("/api/budget").json() == expected
     with frozen(local(2028, 3, 1, 0, 0)):
@@ -260,6 +268,7 @@ def test_the_budget_of_february_2028_on_its_29th(client_for, team, staff):
             "budget": "1000.00",
             "committed": "0.00",
             "remaining": "1000.00",
+            "over_approved": "0.00",
         }
 
 

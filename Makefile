@@ -8,6 +8,8 @@ PORT ?= 8000
 # Browser tests use Debian's Chromium (Playwright's own download is not needed).
 CHROMIUM_PATH ?= /usr/bin/chromium
 # Tests run in production mode over plain HTTP: no redirect to HTTPS (HSTS and secure cookies stay on).
+# One test process per core (pytest-xdist; each has its own test database). TEST_WORKERS=0 runs in one.
+TEST_WORKERS ?= auto
 TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key SECURE_SSL_REDIRECT=0 \
 	STATICFILES_STORAGE=django.contrib.staticfiles.storage.StaticFilesStorage \
 	DJANGO_ALLOW_ASYNC_UNSAFE=true CHROMIUM_PATH=$(CHROMIUM_PATH)
@@ -52,7 +54,7 @@ test: setup-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 # Production settings with only what an operator must give: Django's deploy check must find nothing.
 check-deploy: setup

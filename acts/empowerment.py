@@ -93,7 +93,6 @@ def _locked_row(person_id: int, team: Team, *, actor: User | None, at) -> Person
             row,
             team=team,
             amount=team.empowerment_limit,
-            pinned=False,
             reason=LimitChange.Reason.TEAM_JOINED,
             actor=actor,
             at=at,
@@ -102,7 +101,9 @@ def _locked_row(person_id: int, team: Team, *, actor: User | None, at) -> Person
     return row
 
 
-def _change(row: PersonalLimit, *, team: Team, amount: Decimal, pinned: bool, reason, actor, at, act=None, note=""):
+def _change(
+    row: PersonalLimit, *, team: Team, amount: Decimal, reason, actor, at, pinned: bool = False, act=None, note=""
+):
     before = row.amount
     row.team = team
     row.amount = amount
@@ -154,7 +155,6 @@ def limit_after_completed(*, act: Act, at=None) -> None:
         row,
         team=team,
         amount=grown,
-        pinned=False,
         reason=LimitChange.Reason.GREW,
         actor=None,
         at=at,
@@ -172,17 +172,7 @@ def _limit_reset(*, act: Act, actor: User, reason, note: str, at) -> None:
         return
     if row.amount == team.empowerment_limit and row.acts_since_change == 0:
         return  # nothing to put back
-    _change(
-        row,
-        team=team,
-        amount=team.empowerment_limit,
-        pinned=False,
-        reason=reason,
-        actor=actor,
-        at=at,
-        act=act,
-        note=note,
-    )
+    _change(row, team=team, amount=team.empowerment_limit, reason=reason, actor=actor, at=at, act=act, note=note)
 
 
 def limit_after_declined(*, act: Act, user: User, note: str, at=None) -> None:
@@ -213,16 +203,7 @@ def limits_rebase(*, team: Team, user: User, before: dict) -> int:
         amount = min(amount, team.manager_limit)
         if amount != row.amount:
             note = f"Team limit {money(team.empowerment_limit)}, manager limit {money(team.manager_limit)}."
-            _change(
-                row,
-                team=team,
-                amount=amount,
-                pinned=False,
-                reason=LimitChange.Reason.TEAM_LIMITS,
-                actor=user,
-                at=at,
-                note=note,
-            )
+            _change(row, team=team, amount=amount, reason=LimitChange.Reason.TEAM_LIMITS, actor=user, at=at, note=note)
             changed += 1
     return changed
 
@@ -254,38 +235,35 @@ def limit_pin(*, user: User, person: User, amount, reason: str) -> PersonalLimit
     """An admin pins a person's own limit at `amount` (higher or lower than the team's,
     from $0 to the largest act cost), with a reason the person sees. A pinned limit
     does not move with the track record until unpinned."""
-    team = _admin_check(user, person)
-    amount = _pin_amount(amount)
-    reason = (reason or "").strip()
-    if not reason:
-        raise errors.InvalidInput(MSG_PIN_NEEDS_REASON, field="reason")
-    with transaction.atomic():
-        at = timezone.now()
-        row = _locked_row(person.pk, team, actor=user, at=at)
-        _change(
-            row, team=team, amount=amount, pinned=True, reason=LimitChange.Reason.PINNED, actor=user, at=at, note=reason
-        )
-    return row
+    return _admin_change(user=user, person=person, pinned=True, amount=amount, reason=reason)
 
 
 def limit_unpin(*, user: User, person: User, reason: str) -> PersonalLimit:
     """An admin unpins a person's limit: it goes back to the team's limit and grows
     again from there, the count starting at zero."""
+    return _admin_change(user=user, person=person, pinned=False, amount=None, reason=reason)
+
+
+def _admin_change(*, user: User, person: User, pinned: bool, amount, reason: str) -> PersonalLimit:
+    """Pin (at `amount`) or unpin a person's limit: only an admin, always with a reason
+    the person sees, under the row's lock, with its history row."""
     team = _admin_check(user, person)
+    if pinned:
+        amount = _pin_amount(amount)
     reason = (reason or "").strip()
     if not reason:
-        raise errors.InvalidInput(MSG_UNPIN_NEEDS_REASON, field="reason")
+        raise errors.InvalidInput(MSG_PIN_NEEDS_REASON if pinned else MSG_UNPIN_NEEDS_REASON, field="reason")
     with transaction.atomic():
         at = timezone.now()
         row = _locked_row(person.pk, team, actor=user, at=at)
-        if not row.pinned:
+        if not pinned and not row.pinned:
             raise errors.Conflict(MSG_NOT_PINNED)
         _change(
             row,
             team=team,
-            amount=team.empowerment_limit,
-            pinned=False,
-            reason=LimitChange.Reason.UNPINNED,
+            amount=amount if pinned else team.empowerment_limit,
+            pinned=pinned,
+            reason=LimitChange.Reason.PINNED if pinned else LimitChange.Reason.UNPINNED,
             actor=user,
             at=at,
             note=reason,

@@ -2,7 +2,6 @@
 so that the demo's history reads as lived. Idempotent: with the hotel's acts already there,
 only the demo logins are reset."""
 
-import contextlib
 import datetime
 import random
 from decimal import Decimal
@@ -10,7 +9,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from acts import budgets, empowerment
+from acts import budgets
 from acts import services as act_services
 from acts.followups import followup_done
 from acts.models import Act, ApprovalLevel, FollowUp, Status, Trigger
@@ -35,23 +34,6 @@ def receipt_for(act: Act):
     if (act.approved_amount or 0) <= act.team.receipt_required_above:
         return None
     return SimpleUploadedFile("receipt.pdf", b"%PDF-1.4\n% demo receipt\n", content_type="application/pdf")
-
-
-@contextlib.contextmanager
-def limits_held():
-    """Run the services with people's own empowerment limits standing still. The demo
-    loads its months out of order (a team's acts by random day, then the stories' acts),
-    so the track record would move in an order nobody lived; one person's limit is then
-    played in order (Demo.limit_streak)."""
-    held = ("limit_after_completed", "limit_after_declined", "limit_after_problem")
-    real = {name: getattr(empowerment, name) for name in held}
-    for name in held:
-        setattr(empowerment, name, lambda **kwargs: None)
-    try:
-        yield
-    finally:
-        for name, function in real.items():
-            setattr(empowerment, name, function)
 
 
 def clock(moment: datetime.datetime):
@@ -106,8 +88,11 @@ class Demo:
         self.quotes_told: set[str] = set()
 
     def run(self) -> None:
-        with limits_held():
-            self.months()
+        # The months are loaded out of order (a team's acts by random day, then the
+        # stories' acts), so their decisions and completions leave people's own
+        # empowerment limits standing (moves_limit=False): the track record would move in
+        # an order nobody lived. One person's limit is then played in order (limit_streak).
+        self.months()
         self.limit_streak(data.LIMIT_STREAK)
 
     def months(self) -> None:
@@ -359,7 +344,7 @@ class Demo:
             act_services.act_deliver(user=author, act=act, actual_cost=Decimal("0"))
         if days_ago > 4 and rng.random() < 0.6:
             with clock(self.later(delivered_at, rng, hours=(0.5, 30))):
-                act_services.act_customer_knows(user=author, act=act, how="Told them in person")
+                act_services.act_customer_knows(user=author, act=act, how="Told them in person", moves_limit=False)
 
     def kudos(self, rng) -> None:
         """Kudos this month and last, each for an act of the receiver's delivered by then."""
@@ -569,14 +554,14 @@ class TeamActs:
         decider = self.demo.decider(act, self.rng)
         with clock(at):
             if declined:
-                act_services.spend_decline(user=decider, act=act, note=self.trade.decline_note)
+                act_services.spend_decline(user=decider, act=act, note=self.trade.decline_note, moves_limit=False)
                 return False
             try:
                 note = self.rng.choice(["Go for it.", "Good call.", ""])
                 act_services.spend_approve(user=decider, act=act, note=note)
             except BudgetExceeded:
                 note = "Not this month: the budget is nearly spent."
-                act_services.spend_decline(user=decider, act=act, note=note)
+                act_services.spend_decline(user=decider, act=act, note=note, moves_limit=False)
                 return False
         act.refresh_from_db()
         return True
@@ -589,4 +574,4 @@ class TeamActs:
         if knows:
             with clock(self.demo.later(delivered_at, self.rng, hours=(0.5, 20))):
                 how = self.rng.choice(self.trade.knew_how)
-                act_services.act_customer_knows(user=author, act=act, how=how)
+                act_services.act_customer_knows(user=author, act=act, how=how, moves_limit=False)

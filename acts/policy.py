@@ -16,7 +16,7 @@ from core.money import CENT
 
 from . import empowerment
 from .models import ApprovalLevel
-from .signals import team_policy_changed
+from .outcomes import team_policy_refresh
 
 
 def cost_parse(value, *, field: str = "cost") -> Decimal:
@@ -101,7 +101,7 @@ def team_policy_update(*, user: User, team: Team, **policy) -> Team:
     """Change a team's spend policy (admins): default budget, limits, receipt threshold,
     review share, the hours after which a waiting request reminds and escalates, and the
     recovery window (days within which a customer's return makes a reactive act a
-    recovery). Sends acts.signals.team_policy_changed in the transaction, so that the
+    recovery). Calls acts.outcomes.team_policy_refresh in the transaction, so that the
     figures kept on a setting (recovery) follow it."""
     if user.role != Role.ADMIN:
         raise errors.NotAllowed("Only admins change a team's spend policy.")
@@ -135,5 +135,5 @@ def team_policy_update(*, user: User, team: Team, **policy) -> Team:
         )
         changed = {field: value for field, value in policy.items() if before[field] != getattr(team, field)}
         if changed:
-            team_policy_changed.send(sender=Team, team=team, changed=changed)
+            team_policy_refresh(team=team, changed=changed)
     return team

@@ -396,8 +396,8 @@ class OutcomeDay(models.Model):
 
     Kept by stories.outcome_days (the NPS and story services call it, the act services
     through acts.outcomes, a return through
-    customers.signals.customer_returned and a new recovery window through
-    acts.signals.team_policy_changed, in the transaction of the change); rebuilt by
+    customers.outcomes.return_refresh and a new recovery window through
+    acts.outcomes.team_policy_refresh, in the transaction of the change); rebuilt by
     `manage.py rebuild_summaries`. A bulk loader fills it by running that command.
     """
 

@@ -26,9 +26,8 @@ from .models import (
     CustomerReturn,
     TeamCustomerCount,
 )
+from .outcomes import referral_refresh, return_refresh
 from .referrals import REFERRAL_FIELDS, referral_check, referral_codes_new
-from .signals import customer_returned
-from .signals import referral_changed as chain_changed
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +118,7 @@ def customers_create_many(*, user: User | None, team: Team, customers: list[Cust
         referred = [customer for customer in customers if customer.referred_by_id is not None]
         referral_days.customers_added(referred)
         if referred:
-            chain_changed.send(sender=Customer, customers=referred, chain=True)
+            referral_refresh(referred, chain=True)
         AuditEvent.objects.bulk_create(
             [
                 audit_event_build(
@@ -226,7 +225,7 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
         if customer.referred_by_id is not None and not had_referrer:
             advocates.referrer_set(customer)
         if {"referred_by", "referred_by_story", "first_purchase_value"} & set(changed_after):
-            chain_changed.send(sender=Customer, customers=[customer], chain=bool(referral_changed))
+            referral_refresh([customer], chain=bool(referral_changed))
         audit_record(
             actor=user,
             target=customer,
@@ -279,7 +278,7 @@ def customer_return_record(
 
     The customer is of the user's team (admins: any team; the return is the customer's
     team's). The date is given and not in the future; the value is money, 0 or more.
-    Writes the return and an audit row, then — through customers.signals.customer_returned,
+    Writes the return and an audit row, then — through customers.outcomes.return_refresh,
     in the same transaction — the recovery of the customer's reactive acts before it.
     """
     require_team_of(user, customer, MSG_RETURN_OTHER_TEAM)
@@ -302,5 +301,5 @@ def customer_return_record(
             after={"date": date, "value": amount, "note": note},
             label=f"{customer.name}, {date:%Y-%m-%d}",
         )
-        customer_returned.send(sender=CustomerReturn, customer_return=customer_return)
+        return_refresh(customer_return)
     return customer_return

@@ -26,7 +26,7 @@ What is kept, always recomputed from rows rather than moved by deltas:
 
 Who calls what, in the transaction of the change:
 - a customer created with a referrer, or their referrer or story set later
-  (customers.signals.referral_changed, chain=True): `chain_refresh` of that customer;
+  (customers.outcomes.referral_refresh, chain=True): `chain_refresh` of that customer;
 - a first purchase value changed (chain=False): the totals of the acts whose chain holds them;
 - a story moderated (stories.services.story_moderate): `story_changed`;
 - an act created or changed (the act services, through acts.outcomes): its day's cells.
@@ -214,8 +214,8 @@ def days_refresh(cells: Iterable[tuple]) -> None:
 # --- What the services call ----------------------------------------------------------------
 
 
-def referral_changed(sender, *, customers: list[Customer], chain: bool, **kwargs) -> None:
-    """The customers.signals.referral_changed receiver: customers' referrers or stories
+def referral_changed(customers: list[Customer], *, chain: bool) -> None:
+    """Handed down as customers.outcomes.referral_refresh: customers' referrers or stories
     changed (their chains and everyone's below; an import's rows at once), or only their
     first purchases (the totals of the acts whose chains hold them)."""
     ids = [customer.pk for customer in customers]

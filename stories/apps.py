@@ -8,23 +8,19 @@ class StoriesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The summaries above acts follow every act change, in its transaction: the act
-        # services call these functions (acts.outcomes), handed down here because acts
-        # cannot import stories. Imported in ready(), once the models are loaded.
-        from acts.outcomes import outcomes_refresh_register  # noqa: PLC0415
-        from customers.signals import referral_changed  # noqa: PLC0415
+        # The summaries above acts follow every act, customer and policy change, in its
+        # transaction: the act and customer services call these functions (acts.outcomes,
+        # customers.outcomes), handed down here because those apps cannot import stories.
+        # Imported in ready(), once the models are loaded.
+        from acts import outcomes as act_outcomes  # noqa: PLC0415
+        from customers import outcomes as customer_outcomes  # noqa: PLC0415
 
         from . import act_chain, outcome_days  # noqa: PLC0415
 
-        outcomes_refresh_register(outcome_days.act_changed)
+        act_outcomes.outcomes_refresh.register(outcome_days.act_changed)
         # The act chains (what each act returned) follow acts the same way, and referrals.
-        outcomes_refresh_register(act_chain.act_changed)
-        referral_changed.connect(act_chain.referral_changed, dispatch_uid="stories.act_chain.referral_changed")
+        act_outcomes.outcomes_refresh.register(act_chain.act_changed)
+        customer_outcomes.referral_refresh.register(act_chain.referral_changed)
         # A return and a new recovery window recount the recovery of the acts they touch.
-        from acts.signals import team_policy_changed  # noqa: PLC0415
-        from customers.signals import customer_returned  # noqa: PLC0415
-
-        customer_returned.connect(outcome_days.customer_returned, dispatch_uid="stories.outcome_days.customer_returned")
-        team_policy_changed.connect(
-            outcome_days.team_policy_changed, dispatch_uid="stories.outcome_days.team_policy_changed"
-        )
+        customer_outcomes.return_refresh.register(outcome_days.customer_returned)
+        act_outcomes.team_policy_refresh.register(outcome_days.team_policy_changed)

@@ -26,9 +26,9 @@ so a row cannot drift. What a change can move, and so which days a service refre
   services call through acts.outcomes: acts sit below this module and do not import it);
 - an NPS answer: its day (`nps_answered`); a story's moderation: its day (`story_changed`);
 - a return on date r: the days of the customer's reactive acts dated in [r − N, r)
-  (`customer_returned`, which listens to customers.signals.customer_returned);
+  (`customer_returned`, which customers.outcomes.return_refresh calls);
 - a team's new recovery window: every day of the team that has a reactive act
-  (`team_recovery_refresh`, on acts.signals.team_policy_changed) — bounded by days.
+  (`team_recovery_refresh`, through acts.outcomes.team_policy_refresh) — bounded by days.
 Each call finds those days through the customer's rows (a customer has a handful), so its
 cost does not grow with the team's data.
 
@@ -246,8 +246,8 @@ def story_changed(story: Story) -> None:
     refresh_days([(story.team_id, story.told_on)])
 
 
-def customer_returned(sender, *, customer_return: CustomerReturn, **kwargs) -> None:
-    """After a return was recorded (the customers.signals.customer_returned receiver): the
+def customer_returned(customer_return: CustomerReturn) -> None:
+    """After a return was recorded (handed down as customers.outcomes.return_refresh): the
     days of the customer's reactive acts dated in [return − N, return), N the team's window."""
     window = Team.objects.values_list("recovery_days", flat=True).get(pk=customer_return.team_id)
     since = customer_return.date - datetime.timedelta(days=window)
@@ -282,8 +282,8 @@ def team_recovery_refresh(team_id: int) -> None:
         OutcomeDay.objects.bulk_update(rows, ["reactive_returned_count"], batch_size=BATCH)
 
 
-def team_policy_changed(sender, *, team: Team, changed: dict, **kwargs) -> None:
-    """The acts.signals.team_policy_changed receiver: a new recovery window recounts the team."""
+def team_policy_changed(*, team: Team, changed: dict) -> None:
+    """Handed down as acts.outcomes.team_policy_refresh: a new recovery window recounts the team."""
     if "recovery_days" in changed:
         team_recovery_refresh(team.pk)
 

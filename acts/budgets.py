@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import F
 
 from core import errors
-from core.audit import audit_record
+from core.audit import audited_update
 from core.formatting import money
 from core.models import AuditEvent, Role, Team, User
 
@@ -56,21 +56,17 @@ def budget_set(*, user: User, team: Team, month: datetime.date, amount: Decimal)
     amount = cost_parse(amount, field="budget")
     with transaction.atomic():
         budget = budget_month_locked(team=team, month=month)
-        before = budget.budget
         if amount < budget.committed:
             raise errors.InvalidInput(
                 errors.MSG_BUDGET_BELOW_COMMITTED.format(committed=money(budget.committed)),
                 field="budget",
             )
-        budget.budget = amount
-        budget.save(update_fields=["budget"])
-        audit_record(
+        audited_update(
+            budget,
             actor=user,
             action=AuditEvent.Action.BUDGET_SET,
-            target=budget,
             team=team,
-            before={"budget": before},
-            after={"budget": amount},
+            changes={"budget": amount},
             label=f"{team.name}, {budget.month:%B %Y}",
         )
     return budget

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import errors
-from core.audit import audit_record
+from core.audit import audited_update
 from core.models import AuditEvent, User
 from core.roles import require_team_of
 
@@ -52,16 +52,13 @@ def followup_done(*, user: User, follow_up):
         require_team_of(user, follow_up, "This follow-up belongs to another team.")
         if follow_up.done_at is not None:
             raise errors.Conflict(MSG_ALREADY_DONE)
-        follow_up.done_at = timezone.now()
-        follow_up.done_by = user
-        follow_up.save(update_fields=["done_at", "done_by"])
-        audit_record(
+        audited_update(
+            follow_up,
             actor=user,
             action=AuditEvent.Action.FOLLOWUP_DONE,
-            target=follow_up,
             team=follow_up.team,
-            before={"done": False},
-            after={"done": True},
+            changes={"done_at": timezone.now(), "done_by": user},
+            shown=lambda values: {"done": values["done_at"] is not None},
         )
     return follow_up
 
@@ -83,16 +80,12 @@ def followup_snooze(*, user: User, follow_up, days, reason: str = "") -> FollowU
         require_team_of(user, follow_up, "This follow-up belongs to another team.")
         if follow_up.done_at is not None:
             raise errors.Conflict(MSG_ALREADY_DONE)
-        before = follow_up.due_on
-        follow_up.due_on = timezone.localdate() + datetime.timedelta(days=days)
-        follow_up.save(update_fields=["due_on"])
-        audit_record(
+        audited_update(
+            follow_up,
             actor=user,
             action=AuditEvent.Action.FOLLOWUP_SNOOZED,
-            target=follow_up,
             team=follow_up.team,
-            before={"due_on": before},
-            after={"due_on": follow_up.due_on},
+            changes={"due_on": timezone.localdate() + datetime.timedelta(days=days)},
             reason=(reason or "").strip()[:500],
         )
     return follow_up

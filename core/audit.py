@@ -1,10 +1,12 @@
-"""The audit log's one writer, for the services: `audit_record` inside their transaction.
+"""The audit log's one writer, for the services: `audit_record` inside their transaction,
+and `audited_update` for the common ending of a change: set fields, save them, audit them.
 
 `before` and `after` keep only what changed, as JSON values a person can read: money
 and other decimals as strings ("500.00"), dates as ISO dates, a related row as its name.
 """
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import models
@@ -60,21 +62,42 @@ def audit_event_build(
     )
 
 
-def audit_record(
-    *,
-    actor,
-    action: str,
-    target: models.Model,
-    team=None,
-    before: dict,
-    after: dict,
-    reason: str = "",
-    label: str | None = None,
-) -> AuditEvent | None:
-    """Write one audit row for `target` if anything changed; returns it (or None)."""
-    event = audit_event_build(
-        actor=actor, action=action, target=target, team=team, before=before, after=after, reason=reason, label=label
-    )
+def audit_record(**fields) -> AuditEvent | None:
+    """Write one audit row if anything changed; returns it (or None). Takes the keywords
+    of `audit_event_build`."""
+    event = audit_event_build(**fields)
     if event is not None:
         event.save()
     return event
+
+
+def audited_update(
+    row: models.Model,
+    *,
+    actor,
+    action: str,
+    team,
+    changes: dict,
+    shown: Callable[[dict], dict] | None = None,
+    reason: str = "",
+    label: str | None = None,
+) -> AuditEvent | None:
+    """Set `changes` ({field: value}) on `row`, already locked by the caller's transaction,
+    save just those fields and write the audit row of what they were and are now — as
+    `shown` tells them to a person when the log keeps them otherwise (a flag for a time,
+    a masked secret). Returns the audit row (None when nothing changed)."""
+    show = shown or dict
+    before = show({field: getattr(row, field) for field in changes})
+    for field, value in changes.items():
+        setattr(row, field, value)
+    row.save(update_fields=list(changes))
+    return audit_record(
+        actor=actor,
+        action=action,
+        target=row,
+        team=team,
+        before=before,
+        after=show(changes),
+        reason=reason,
+        label=label,
+    )

@@ -13,7 +13,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import errors
-from .audit import audit_record
+from .audit import audit_record, audited_update
 from .models import AuditEvent, Role, Team, User
 from .roles import ADMIN_SIGN_IN_PERMISSIONS, ROLE_PERMISSIONS
 
@@ -191,23 +191,19 @@ def user_slack_id_set(*, user: User, slack_user_id: str) -> User:
         raise errors.InvalidInput(MSG_SLACK_USER_ID_FORMAT, field="slack_user_id")
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
-        before = locked.slack_user_id
         if slack_user_id and User.objects.filter(slack_user_id=slack_user_id).exclude(pk=user.pk).exists():
             raise errors.Conflict(MSG_SLACK_USER_ID_TAKEN, field="slack_user_id")
-        locked.slack_user_id = slack_user_id
         try:
             with transaction.atomic():
-                locked.save(update_fields=["slack_user_id"])
+                audited_update(
+                    locked,
+                    actor=user,
+                    action=AuditEvent.Action.SLACK_CHANGED,
+                    team=locked.team,
+                    changes={"slack_user_id": slack_user_id},
+                    label=locked.display_name,
+                )
         except IntegrityError:
             raise errors.Conflict(MSG_SLACK_USER_ID_TAKEN, field="slack_user_id") from None
-        audit_record(
-            actor=user,
-            action=AuditEvent.Action.SLACK_CHANGED,
-            target=locked,
-            team=locked.team,
-            before={"slack_user_id": before},
-            after={"slack_user_id": slack_user_id},
-            label=locked.display_name,
-        )
     user.slack_user_id = slack_user_id
     return user

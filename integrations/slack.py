@@ -16,7 +16,7 @@ from django.db import transaction
 from django.tasks import task
 
 from core import errors
-from core.audit import audit_record
+from core.audit import audited_update
 from core.models import AuditEvent, Role, Team, User
 
 from . import transport
@@ -72,16 +72,13 @@ def team_slack_webhook_set(*, user: User, team: Team, url: str) -> Team:
     url = slack_webhook_url_check(url)
     with transaction.atomic():
         team = Team.objects.select_for_update().get(pk=team.pk)
-        before = team.slack_webhook_url
-        team.slack_webhook_url = url
-        team.save(update_fields=["slack_webhook_url"])
-        audit_record(
+        audited_update(
+            team,
             actor=user,
             action=AuditEvent.Action.SLACK_CHANGED,
-            target=team,
             team=team,
-            before={"slack_webhook": _masked(before)},
-            after={"slack_webhook": _masked(url)},
+            changes={"slack_webhook_url": url},
+            shown=lambda values: {"slack_webhook": _masked(values["slack_webhook_url"])},
         )
     return team
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import errors
-from core.audit import audit_record
+from core.audit import audit_record, audited_update
 from core.mail import on_commit_safely
 from core.models import AuditEvent, Role, Team, User
 from core.roles import require_team_of, team_require
@@ -123,17 +123,8 @@ def reward_update(
     try:
         with transaction.atomic():
             locked = Reward.objects.select_for_update().get(pk=reward.pk)
-            before = reward_values(locked)
-            for field, value in values.items():
-                setattr(locked, field, value)
-            locked.save(update_fields=list(values))
-            audit_record(
-                actor=user,
-                action=AuditEvent.Action.REWARD_CHANGED,
-                target=locked,
-                team=locked.team,
-                before=before,
-                after=reward_values(locked),
+            audited_update(
+                locked, actor=user, action=AuditEvent.Action.REWARD_CHANGED, team=locked.team, changes=values
             )
     except IntegrityError:  # the name is the one unique constraint the values above can break
         raise _name_taken(values["name"]) from None
@@ -147,15 +138,8 @@ def reward_deactivate(*, user: User, reward: Reward) -> Reward:
     with transaction.atomic():
         locked = Reward.objects.select_for_update().get(pk=reward.pk)
         if locked.active:
-            locked.active = False
-            locked.save(update_fields=["active"])
-            audit_record(
-                actor=user,
-                action=AuditEvent.Action.REWARD_CHANGED,
-                target=locked,
-                team=locked.team,
-                before={"active": True},
-                after={"active": False},
+            audited_update(
+                locked, actor=user, action=AuditEvent.Action.REWARD_CHANGED, team=locked.team, changes={"active": False}
             )
     return locked
 

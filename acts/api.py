@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from pydantic import BeforeValidator, WithJsonSchema
 
 from core.errors import InvalidInput
-from core.inputs import BlankIsAny
+from core.inputs import BlankIsAny, fields_of
 from core.paging import PageNumber
 
 from . import playbook, selectors, services
@@ -217,16 +217,8 @@ def act_create(request, payload: ActIn):
     act = services.act_log(
         user=user,
         customer=customer,
-        problem=payload.problem,
-        solution=payload.solution,
-        quadrant=payload.quadrant,
-        trigger=payload.trigger,
-        kind=payload.kind,
-        cost=payload.cost,
-        right_thing=payload.right_thing,
-        great_experience=payload.great_experience,
-        how_they_know=payload.how_they_know,
-        date=payload.date,
+        **fields_of(dict(payload), "problem", "solution", "quadrant", "trigger", "kind", "cost", "date"),
+        **fields_of(dict(payload), *services.ANSWER_FIELDS),
     )
     return Status(201, act)
 

@@ -15,8 +15,17 @@ from django.views.decorators.http import require_POST
 
 from core import errors
 from core.formatting import money
+from core.inputs import fields_of
 from core.models import Role
-from core.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate, paginate_open, team_required
+from core.web import (
+    QUEUE_PAGE_SIZE,
+    form_error,
+    form_saved,
+    page_url,
+    paginate,
+    paginate_open,
+    team_required,
+)
 from customers.services import customer_create
 
 from . import empowerment, routine, selectors, services
@@ -81,37 +90,28 @@ def act_new(request):
     )
     # Routine warnings are read before logging (the new act would match itself) and never block.
     warnings = _routine_warnings(request, request.POST) if request.method == "POST" else []
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                customer = data["customer"] or customer_create(
-                    user=request.user,
-                    name=data["new_customer_name"],
-                    email=data["new_customer_email"],
-                )
-                act = services.act_log(
-                    user=request.user,
-                    customer=customer,
-                    problem=data["problem"],
-                    solution=data["solution"],
-                    quadrant=data["quadrant"],
-                    trigger=data["trigger"],
-                    kind=data["kind"],
-                    cost=data["cost"],
-                    right_thing=data["right_thing"],
-                    great_experience=data["great_experience"],
-                    how_they_know=data["how_they_know"],
-                    date=data["date"],
-                )
-        except errors.DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, _logged_message(act))
-            for warning in warnings:
-                messages.warning(request, warning)
-            return redirect("acts:detail", pk=act.pk)
+    act = form_saved(request, form, lambda data: _act_logged(request.user, data))
+    if act is not None:
+        messages.success(request, _logged_message(act))
+        for warning in warnings:
+            messages.warning(request, warning)
+        return redirect("acts:detail", pk=act.pk)
     return render(request, "acts/new.html", {"form": form, "warnings": warnings})
+
+
+def _act_logged(user, data: dict):
+    """The act form's answers logged, with the customer it names or a new one (one transaction)."""
+    with transaction.atomic():
+        customer = data["customer"] or customer_create(
+            user=user, name=data["new_customer_name"], email=data["new_customer_email"]
+        )
+        return services.act_log(
+            user=user,
+            customer=customer,
+            **fields_of(
+                data, "problem", "solution", "quadrant", "trigger", "kind", "cost", "date", *services.ANSWER_FIELDS
+            ),
+        )
 
 
 def _routine_warnings(request, data) -> list[str]:

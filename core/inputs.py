@@ -35,3 +35,9 @@ def header_text(text: str) -> str:
     """`text` made fit for a mail header (a subject): every run of line breaks and control
     characters becomes one space, so a customer called "Ana\\nBcc: x" cannot add a header."""
     return _HEADER_BREAKERS.sub(" ", str(text)).strip()
+
+
+def fields_of(data, *names: str) -> dict:
+    """The named fields of a form's cleaned data (or of an API payload, `dict(payload)`), as
+    keywords for the service whose arguments have the same names."""
+    return {name: data[name] for name in names}

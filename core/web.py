@@ -2,7 +2,9 @@
 turning away people who have no team yet from pages that write a team's data. The
 client's address is core.security.client_ip."""
 
+from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -96,6 +98,19 @@ def form_error(form, error: DomainError, *, aliases: dict[str, str] | None = Non
     for name, message in (error.fields or {error.field: error.message}).items():
         field = aliases.get(name, name)
         form.add_error(field if field in form.fields else None, message)
+
+
+def form_saved(request, form, save: Callable[[dict], Any], *, aliases: dict[str, str] | None = None) -> Any | None:
+    """A form page's POST: when the form is valid, `save(cleaned_data)` (the service call)
+    and its result. None on a GET, on an invalid form, or when the service refused: its
+    refusal is then beside the field it names (`form_error`, with `aliases`)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save(form.cleaned_data)
+    except DomainError as error:
+        form_error(form, error, aliases=aliases)
+        return None
 
 
 def team_required(view):

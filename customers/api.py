@@ -10,7 +10,7 @@ from ninja import Field, FilterSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from core.errors import InvalidInput
-from core.inputs import BlankIsAny
+from core.inputs import BlankIsAny, fields_of
 from core.paging import Counted, PageNumber
 
 from . import selectors, services
@@ -131,13 +131,8 @@ def customer_create(request, payload: CustomerIn):
         raise InvalidInput("That story is not one the referrer told.", field="referred_by_story")
     customer = services.customer_create(
         user=user,
-        name=payload.name,
-        email=payload.email,
-        phone=payload.phone,
-        company=payload.company,
-        notes=payload.notes,
         referred_by=referrer,
         referred_by_story=story,
-        first_purchase_value=payload.first_purchase_value,
+        **fields_of(dict(payload), "name", "email", "phone", "company", "notes", "first_purchase_value"),
     )
     return Status(201, customer)

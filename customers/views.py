@@ -9,10 +9,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from core import errors
 from core.inputs import id_parse
 from core.models import Role
-from core.web import form_error, paginate, paginate_open, team_required
+from core.web import form_saved, paginate, paginate_open, team_required
 
 from . import selectors, services
 from .forms import (
@@ -103,16 +102,16 @@ def _referral_initial(request, customers) -> dict:
 def customer_new(request):
     customers = selectors.customers_of_team(user=request.user)
     form = CustomerForm(request.POST or None, customers=customers, initial=_referral_initial(request, customers))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            customer = services.customer_create(user=request.user, **_customer_answers(data))
-        except errors.DomainError as error:
-            form_error(form, error, aliases=_CUSTOMER_FORM_FIELDS)
-        else:
-            messages.success(request, f"Added {customer.name} (referral code {customer.referral_code}).")
-            _warn_if_duplicate(request, form)
-            return redirect("customers:detail", pk=customer.pk)
+    customer = form_saved(
+        request,
+        form,
+        lambda data: services.customer_create(user=request.user, **_customer_answers(data)),
+        aliases=_CUSTOMER_FORM_FIELDS,
+    )
+    if customer is not None:
+        messages.success(request, f"Added {customer.name} (referral code {customer.referral_code}).")
+        _warn_if_duplicate(request, form)
+        return redirect("customers:detail", pk=customer.pk)
     return render(request, "customers/form.html", {"form": form, "customer": None})
 
 
@@ -131,16 +130,16 @@ def customer_edit(request, pk):
         "referred_by_story": str(customer.referred_by_story_id or ""),
     }
     form = CustomerForm(request.POST or None, customers=customers, instance=customer, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.customer_update(user=request.user, customer=customer, **_customer_answers(data))
-        except errors.DomainError as error:
-            form_error(form, error, aliases=_CUSTOMER_FORM_FIELDS)
-        else:
-            messages.success(request, f"Saved {data['name']}.")
-            _warn_if_duplicate(request, form)
-            return redirect("customers:detail", pk=customer.pk)
+    saved = form_saved(
+        request,
+        form,
+        lambda data: services.customer_update(user=request.user, customer=customer, **_customer_answers(data)),
+        aliases=_CUSTOMER_FORM_FIELDS,
+    )
+    if saved is not None:
+        messages.success(request, f"Saved {form.cleaned_data['name']}.")
+        _warn_if_duplicate(request, form)
+        return redirect("customers:detail", pk=customer.pk)
     return render(request, "customers/form.html", {"form": form, "customer": customer})
 
 

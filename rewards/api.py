@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from core.inputs import id_parse
+from core.inputs import fields_of, id_parse
 from core.models import Team
 from core.paging import PageNumber
 
@@ -57,11 +57,7 @@ def reward_create(request, payload: RewardIn):
     reward = services.reward_create(
         user=request.auth,
         team=team,
-        name=payload.name,
-        description=payload.description,
-        points=payload.points,
-        stock=payload.stock,
-        active=payload.active,
+        **fields_of(dict(payload), "name", "description", "points", "stock", "active"),
     )
     return Status(201, {**services.reward_values(reward), "id": reward.pk, "team": reward.team_id})
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core import errors
 from core.inputs import id_parse
 from core.models import Role
-from core.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate, team_required
+from core.web import QUEUE_PAGE_SIZE, form_error, form_saved, page_url, paginate, team_required
 
 from . import selectors, services
 from .balance import points_balance
@@ -85,16 +85,14 @@ def _reward_values(data: dict) -> dict:
 def reward_new(request):
     _admin_only(request.user)
     form = RewardForm(request.POST or None, initial={"team": request.user.team_id, "active": True})
-    if request.method == "POST" and form.is_valid():
-        try:
-            reward = services.reward_create(
-                user=request.user, team=form.cleaned_data["team"], **_reward_values(form.cleaned_data)
-            )
-        except errors.DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, f"Added {reward.name} ({reward.points} points) to {reward.team}'s catalogue.")
-            return redirect("rewards:kept")
+    reward = form_saved(
+        request,
+        form,
+        lambda data: services.reward_create(user=request.user, team=data["team"], **_reward_values(data)),
+    )
+    if reward is not None:
+        messages.success(request, f"Added {reward.name} ({reward.points} points) to {reward.team}'s catalogue.")
+        return redirect("rewards:kept")
     return render(request, "rewards/reward_form.html", {"form": form, "reward": None})
 
 
@@ -107,14 +105,12 @@ def reward_edit(request, pk):
     form = RewardForm(request.POST or None, initial=initial)
     # A reward stays in its team: its redemptions were paid in that team's points.
     form.fields["team"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        try:
-            reward = services.reward_update(user=request.user, reward=reward, **_reward_values(form.cleaned_data))
-        except errors.DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(request, f"Saved {reward.name}.")
-            return redirect("rewards:kept")
+    saved = form_saved(
+        request, form, lambda data: services.reward_update(user=request.user, reward=reward, **_reward_values(data))
+    )
+    if saved is not None:
+        messages.success(request, f"Saved {saved.name}.")
+        return redirect("rewards:kept")
     return render(request, "rewards/reward_form.html", {"form": form, "reward": reward})
 
 

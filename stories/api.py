@@ -9,7 +9,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from acts import selectors as act_selectors
-from core.inputs import BlankIsAny
+from core.inputs import BlankIsAny, fields_of
 from core.paging import PageNumber
 from customers import selectors as customer_selectors
 
@@ -89,12 +89,8 @@ def story_create(request, payload: StoryIn):
     story = services.story_record(
         user=user,
         customer=customer,
-        channel=payload.channel,
-        text=payload.text,
-        told_on=payload.told_on,
-        url=payload.url,
         acts=acts,
-        consent=payload.consent,
+        **fields_of(dict(payload), "channel", "text", "told_on", "url", "consent"),
     )
     return Status(201, selectors.story_list(user=user).get(pk=story.pk))
 
@@ -139,9 +135,7 @@ def nps_create(request, payload: NpsIn):
     response = nps.nps_record(
         user=user,
         customer=customer,
-        score=payload.score,
-        comment=payload.comment,
-        date=payload.date,
         act=act,
+        **fields_of(dict(payload), "score", "comment", "date"),
     )
     return Status(201, response)

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from acts import selectors as act_selectors
 from core import errors, tokens
 from core.formatting import day, money
-from core.inputs import id_parse
+from core.inputs import fields_of, id_parse
 from core.security import client_ip
-from core.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate
+from core.web import QUEUE_PAGE_SIZE, form_error, form_saved, page_url, paginate
 from customers import selectors as customer_selectors
 from customers import services as customer_services
 from customers.forms import ReturnForm
@@ -58,25 +58,19 @@ def customer_detail(request, pk):
 def nps_create(request, pk):
     customer = customer_selectors.customer_get(user=request.user, pk=pk)
     form = NpsForm(request.POST, acts=_customer_acts(request, customer))
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            response = nps.nps_record(
-                user=request.user,
-                customer=customer,
-                score=data["score"],
-                comment=data["comment"],
-                date=data["date"],
-                act=data["act"],
-            )
-        except errors.DomainError as error:
-            form_error(form, error)
-        else:
-            message = f"Recorded {response.score}/10 from {customer.name}."
-            if response.score <= 6:
-                message += " A detractor: a follow-up is due today, so someone puts it right."
-            messages.success(request, message)
-            return redirect("customers:detail", pk=customer.pk)
+    response = form_saved(
+        request,
+        form,
+        lambda data: nps.nps_record(
+            user=request.user, customer=customer, **fields_of(data, "score", "comment", "date", "act")
+        ),
+    )
+    if response is not None:
+        message = f"Recorded {response.score}/10 from {customer.name}."
+        if response.score <= 6:
+            message += " A detractor: a follow-up is due today, so someone puts it right."
+        messages.success(request, message)
+        return redirect("customers:detail", pk=customer.pk)
     return _customer_page(request, customer, nps_form=form, status=400)
 
 
@@ -86,18 +80,17 @@ def customer_return_create(request, pk):
     """Record that the customer came back, from their page."""
     customer = customer_selectors.customer_get(user=request.user, pk=pk)
     form = ReturnForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            customer_return = customer_services.customer_return_record(
-                user=request.user, customer=customer, date=data["date"], value=data["value"], note=data["note"]
-            )
-        except errors.DomainError as error:
-            form_error(form, error)
-        else:
-            spent = f", spending {money(customer_return.value)}" if customer_return.value is not None else ""
-            messages.success(request, f"Recorded that {customer.name} came back on {day(customer_return.date)}{spent}.")
-            return redirect("customers:detail", pk=customer.pk)
+    customer_return = form_saved(
+        request,
+        form,
+        lambda data: customer_services.customer_return_record(
+            user=request.user, customer=customer, **fields_of(data, "date", "value", "note")
+        ),
+    )
+    if customer_return is not None:
+        spent = f", spending {money(customer_return.value)}" if customer_return.value is not None else ""
+        messages.success(request, f"Recorded that {customer.name} came back on {day(customer_return.date)}{spent}.")
+        return redirect("customers:detail", pk=customer.pk)
     return _customer_page(request, customer, return_form=form, status=400)
 
 
@@ -137,28 +130,20 @@ def story_new(request):
     if act and act not in acts:
         acts.append(act)
     form = StoryForm(request.POST or None, acts=acts, initial={"acts": [str(act.pk)] if act else []})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            story = services.story_record(
-                user=request.user,
-                customer=customer,
-                channel=data["channel"],
-                text=data["text"],
-                told_on=data["told_on"],
-                url=data["url"],
-                acts=data["acts"],
-                consent=data["consent"],
-            )
-        except errors.DomainError as error:
-            form_error(form, error)
-        else:
-            messages.success(
-                request, f"Recorded {customer.name}'s story. It reaches the wall once an admin approves it."
-            )
-            if act is not None:
-                return redirect("acts:detail", pk=act.pk)
-            return redirect("customers:detail", pk=story.customer_id)
+    story = form_saved(
+        request,
+        form,
+        lambda data: services.story_record(
+            user=request.user,
+            customer=customer,
+            **fields_of(data, "channel", "text", "told_on", "url", "acts", "consent"),
+        ),
+    )
+    if story is not None:
+        messages.success(request, f"Recorded {customer.name}'s story. It reaches the wall once an admin approves it.")
+        if act is not None:
+            return redirect("acts:detail", pk=act.pk)
+        return redirect("customers:detail", pk=story.customer_id)
     return render(request, "stories/new.html", {"form": form, "customer": customer, "act": act})
 
 

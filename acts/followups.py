@@ -41,6 +41,16 @@ def followups_after_delivery(*, act) -> list:
     )
 
 
+def _open_locked(*, user: User, follow_up) -> FollowUp:
+    """The follow-up re-read under its row lock, once it is the user's team's (an admin's:
+    any) and not done yet (Conflict: a double click, or a teammate first)."""
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    require_team_of(user, follow_up, "This follow-up belongs to another team.")
+    if follow_up.done_at is not None:
+        raise errors.Conflict(MSG_ALREADY_DONE)
+    return follow_up
+
+
 def followup_done(*, user: User, follow_up):
     """Mark a follow-up done by `user`: someone of its team (an admin of any team).
 
@@ -48,10 +58,7 @@ def followup_done(*, user: User, follow_up):
     records it once.
     """
     with transaction.atomic():
-        follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-        require_team_of(user, follow_up, "This follow-up belongs to another team.")
-        if follow_up.done_at is not None:
-            raise errors.Conflict(MSG_ALREADY_DONE)
+        follow_up = _open_locked(user=user, follow_up=follow_up)
         audited_update(
             follow_up,
             actor=user,
@@ -76,10 +83,7 @@ def followup_snooze(*, user: User, follow_up, days, reason: str = "") -> FollowU
     if days not in SNOOZE_DAYS:
         raise errors.InvalidInput(MSG_SNOOZE_DAYS, field="days")
     with transaction.atomic():
-        follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-        require_team_of(user, follow_up, "This follow-up belongs to another team.")
-        if follow_up.done_at is not None:
-            raise errors.Conflict(MSG_ALREADY_DONE)
+        follow_up = _open_locked(user=user, follow_up=follow_up)
         audited_update(
             follow_up,
             actor=user,

@@ -74,6 +74,16 @@ def _record(act: Act, *, actor, action, from_status="", amount=None, note="", at
     return event
 
 
+def _saved(act: Act, *, actor, action, events=(), from_status="", amount=None, note="", at=None) -> ActEvent:
+    """The act's change saved with its history row (`_record`), then the webhook events it
+    emits, in order. Returns the history row."""
+    act.save()
+    event = _record(act, actor=actor, action=action, from_status=from_status, amount=amount, note=note, at=at)
+    for name in events:
+        act_event_emit(act, name)
+    return event
+
+
 # --- Logging --------------------------------------------------------------------
 
 # The approver's three questions: a costed act has to answer each of them.
@@ -167,9 +177,7 @@ def act_log(
             act.decided_at = now
             act.for_review = level == ApprovalLevel.EMPOWERED and _random.random() < float(team.review_share)
             budget_adjust(act=act, new_commitment=cost)
-            act.save()
-            _record(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost)
-            act_event_emit(act, Event.ACT_LOGGED)
+            _saved(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost, events=(Event.ACT_LOGGED,))
             if level == ApprovalLevel.EMPOWERED:
                 _record(
                     act,
@@ -183,10 +191,14 @@ def act_log(
         else:
             act.status = Status.PENDING_APPROVAL
             act.requested_at = now
-            act.save()
-            _record(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost, at=now)
-            act_event_emit(act, Event.ACT_LOGGED)
-            act_event_emit(act, Event.ACT_APPROVAL_REQUESTED)
+            _saved(
+                act,
+                actor=user,
+                action=ActEvent.Action.LOGGED,
+                amount=cost,
+                at=now,
+                events=(Event.ACT_LOGGED, Event.ACT_APPROVAL_REQUESTED),
+            )
             on_commit_safely(notify_request_waiting, act.pk)
             transaction.on_commit(lambda: approval_request_post(act.pk), robust=True)
         playbook_index(act=act)
@@ -279,8 +291,7 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
         act.decision_note = note.strip()
         if top_up:
             _top_up_delivered(act)
-        act.save()
-        event = _record(
+        event = _saved(
             act,
             actor=user,
             action=ActEvent.Action.APPROVED,
@@ -288,10 +299,8 @@ def spend_approve(*, user: User, act: Act, amount=None, note: str = "") -> Act:
             amount=amount,
             note=note.strip(),
             at=act.decided_at,
+            events=(Event.ACT_APPROVED, Event.ACT_DELIVERED) if top_up else (Event.ACT_APPROVED,),
         )
-        act_event_emit(act, Event.ACT_APPROVED)
-        if top_up:
-            act_event_emit(act, Event.ACT_DELIVERED)
         on_commit_safely(notify_decided, act.pk, event.pk)
         _summaries_refresh(act)
     return act
@@ -322,8 +331,7 @@ def spend_decline(*, user: User, act: Act, note: str, moves_limit: bool = True) 
         act.decision_note = note
         if top_up:
             _top_up_delivered(act)
-        act.save()
-        event = _record(
+        event = _saved(
             act,
             actor=user,
             action=ActEvent.Action.DECLINED,
@@ -331,10 +339,8 @@ def spend_decline(*, user: User, act: Act, note: str, moves_limit: bool = True) 
             amount=act.cost,
             note=note,
             at=act.decided_at,
+            events=(Event.ACT_DECLINED, Event.ACT_DELIVERED) if top_up else (Event.ACT_DECLINED,),
         )
-        act_event_emit(act, Event.ACT_DECLINED)
-        if top_up:
-            act_event_emit(act, Event.ACT_DELIVERED)
         if moves_limit:
             empowerment.limit_after_declined(act=act, user=user, note=note, at=act.decided_at)
         on_commit_safely(notify_decided, act.pk, event.pk)
@@ -362,17 +368,16 @@ def spend_withdraw(*, user: User, act: Act, note: str = "") -> Act:
             act.status = Status.WITHDRAWN
         act.actual_cost = None
         act.delivered_at = None
-        act.save()
         # The amount withdrawn is the one asked, as a decline records it.
-        _record(
+        _saved(
             act,
             actor=user,
             action=ActEvent.Action.WITHDRAWN,
             from_status=Status.PENDING_APPROVAL,
             amount=act.cost,
             note=note.strip(),
+            events=(Event.ACT_WITHDRAWN,),
         )
-        act_event_emit(act, Event.ACT_WITHDRAWN)
         _summaries_refresh(act)
     return act
 
@@ -419,8 +424,7 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
                 act.approval_level = level
                 act.requested_at = timezone.now()
                 act.delivered_at = act.requested_at
-                act.save()
-                _record(
+                _saved(
                     act,
                     actor=user,
                     action=ActEvent.Action.MORE_REQUESTED,
@@ -428,8 +432,8 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
                     amount=actual_cost,
                     at=act.requested_at,
                     note=note or f"Cost {money(actual_cost)}, {money(actual_cost - approved)} more than approved.",
+                    events=(Event.ACT_APPROVAL_REQUESTED,),
                 )
-                act_event_emit(act, Event.ACT_APPROVAL_REQUESTED)
                 on_commit_safely(notify_request_waiting, act.pk)
                 transaction.on_commit(lambda: approval_request_post(act.pk), robust=True)
                 _summaries_refresh(act)
@@ -439,16 +443,15 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
         act.actual_cost = actual_cost
         act.status = Status.DELIVERED
         act.delivered_at = timezone.now()
-        act.save()
-        _record(
+        _saved(
             act,
             actor=user,
             action=ActEvent.Action.DELIVERED,
             from_status=Status.APPROVED,
             amount=actual_cost,
             note=note.strip(),
+            events=(Event.ACT_DELIVERED,),
         )
-        act_event_emit(act, Event.ACT_DELIVERED)
         followups_after_delivery(act=act)
         _summaries_refresh(act)
     return act
@@ -467,16 +470,15 @@ def act_customer_knows(*, user: User, act: Act, how: str, moves_limit: bool = Tr
             raise errors.Conflict("Only a delivered act can be marked as known to the customer.")
         act.status = Status.CUSTOMER_KNOWS
         act.customer_knew_how = how
-        act.save()
-        _record(
+        _saved(
             act,
             actor=user,
             action=ActEvent.Action.CUSTOMER_KNOWS,
             from_status=Status.DELIVERED,
             amount=act.actual_cost,
             note=how,
+            events=(Event.ACT_CUSTOMER_KNOWS,),
         )
-        act_event_emit(act, Event.ACT_CUSTOMER_KNOWS)
         if moves_limit:
             empowerment.limit_after_completed(act=act)
         _summaries_refresh(act)

@@ -3,18 +3,13 @@
 
 from django.contrib import admin
 
+from core.admin_mixins import ReadOnlyAdminMixin
+
 from .models import PointsBalance, Redemption, RedemptionEvent, Reward
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnly(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read in the admin, written only through the rewards services."""
 
 
 @admin.register(Reward)

@@ -23,6 +23,7 @@ from rewards import services as reward_services
 from stories import nps, survey
 from stories import services as story_services
 
+from ..summaries_rebuild import summaries_rebuild
 from . import data
 from .data import Gesture, Trade
 
@@ -92,7 +93,11 @@ class Demo:
         # stories' acts), so their decisions and completions leave people's own
         # empowerment limits standing (moves_limit=False): the track record would move in
         # an order nobody lived. One person's limit is then played in order (limit_streak).
-        self.months()
+        # Hundreds of acts through the services: their summaries are rebuilt once, at the end
+        # of the months, rather than refreshed after every change (the same rows either way).
+        with act_services.summaries_deferred():
+            self.months()
+        summaries_rebuild()
         self.limit_streak(data.LIMIT_STREAK)
 
     def months(self) -> None:

@@ -477,6 +477,7 @@ ACT_COLUMNS = [
     "for_review",
     "reviewed_by_id",
     "reviewed_at",
+    "review_problem",
     "created_at",
 ]
 
@@ -587,6 +588,7 @@ def _acts(writer: Writer, rng: random.Random, count: int, people: dict, customer
                 reviewed,
                 manager if looked else None,
                 clock.at(created + 1440) if looked else None,
+                False,
                 clock.at(created),
             )
 
@@ -792,12 +794,12 @@ def _stories_and_answers(writer: Writer, rng: random.Random, acts: int, people: 
     points = settings.SECONDMILE["POINTS"]
     sql(
         f"INSERT INTO {PointsEntry._meta.db_table} (user_id, team_id, points, reason, act_id, story_id, "  # noqa: S608
-        f"customer_id, earned_on, outcome_key) SELECT a.author_id, a.team_id, "
+        f"customer_id, earned_on, outcome_key, why) SELECT a.author_id, a.team_id, "
         f"CASE WHEN s.status = 'featured' THEN {points['story_featured']} ELSE {points['story_approved']} END, "
         f"CASE WHEN s.status = 'featured' THEN 'story_featured' ELSE 'story_approved' END, a.id, s.id, NULL, "
         f"{_vendor('CAST(s.moderated_at AS date)', 'date(s.moderated_at)')}, "
         f"CASE WHEN s.status = 'featured' THEN 'story_featured' ELSE 'story_approved' END "
-        f"|| ':story:' || s.id || ':act:' || a.id "
+        f"|| ':story:' || s.id || ':act:' || a.id, '' "
         f"FROM {Story._meta.db_table} s JOIN {Story.acts.through._meta.db_table} sa ON sa.story_id = s.id "
         f"JOIN {Act._meta.db_table} a ON a.id = sa.act_id WHERE s.status IN ('approved', 'featured')"
     )

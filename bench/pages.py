@@ -310,7 +310,12 @@ def main() -> None:
             if result["non_2xx"]:
                 notes.append(f"{result['non_2xx']} non-2xx")
             if result["socket_errors"] or result["timeouts"] or not result["requests"]:
-                notes.append(f"{result['socket_errors']} socket errors, {result['timeouts']} timeouts (> {TIMEOUT} s)")
+                if result["socket_errors"] or result["timeouts"]:
+                    notes.append(
+                        f"{result['socket_errors']} socket errors, {result['timeouts']} timeouts (> {TIMEOUT} s)"
+                    )
+                else:  # wrk counts only what is answered within its seconds
+                    notes.append(f"no answer within {args.seconds} s (run longer: BENCH_SECONDS)")
                 _stop(server)
                 server = _serve(port)
                 cookies = {who: _sign_in(base, f"bench-{who}") for who in ("manager", "admin")}

@@ -3,8 +3,10 @@
     python bench/table.py var/bench/pages-sqlite-10000-*.json var/bench/pages-postgresql-1000000-*.json
 
 One column per run (database and acts), one row per page: p95 ÷ the bare page's p95 in
-the same run, with the p95 in ms; a last rows give each run's bare p95, requests that
-were not a 2xx and the machine's load average (1 minute, at the start and the end).
+the same run, with the p95 in ms and the bare page's requests/s ÷ the page's (with every
+connection busy, how many times longer a worker spends on the page); the last rows give
+each run's queries a request, requests that were not a 2xx and the machine's load
+average (1 minute, at the start and the end).
 """
 
 import json
@@ -12,11 +14,12 @@ import sys
 from pathlib import Path
 
 
-def _cell(row: dict) -> str:
+def _cell(row: dict, bare: dict) -> str:
     if row["p95_over_bare"] is None:
         return "no answer"
     flag = " **>2×**" if row["p95_over_bare"] > 2 else ""
-    return f"{row['p95_over_bare']:.2f} ({row['p95_ms']:,.0f} ms){flag}"
+    slower = f"{bare['requests_per_s'] / row['requests_per_s']:.1f}×" if row["requests_per_s"] else "—"
+    return f"{row['p95_over_bare']:.2f} ({row['p95_ms']:,.0f} ms; {slower}){flag}"
 
 
 def table(paths: list[Path]) -> str:
@@ -33,7 +36,9 @@ def table(paths: list[Path]) -> str:
     ]
     by_run = [{row["page"]: row for row in run["pages"]} for run in runs]
     for page in pages:
-        cells = [_cell(rows[page]) if page in rows else "—" for rows in by_run]
+        cells = [
+            _cell(rows[page], run["pages"][0]) if page in rows else "—" for rows, run in zip(by_run, runs, strict=True)
+        ]
         lines.append(f"| {page} | " + " | ".join(cells) + " |")
     queries = [
         f"{min(row['queries'] for row in run['pages'])}–{max(row['queries'] for row in run['pages'])}" for run in runs

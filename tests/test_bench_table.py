@@ -27,8 +27,16 @@ def _run(tmp_path: Path, name: str, database: str, acts: int, pages: list[dict],
     return path
 
 
-def _page(name: str, p95: float | None, ratio: float | None, queries: int = 5, non_2xx: int = 0) -> dict:
-    return {"page": name, "p95_ms": p95, "p95_over_bare": ratio, "queries": queries, "non_2xx": non_2xx, "timeouts": 0}
+def _page(name: str, p95: float | None, ratio: float | None, queries: int = 5, non_2xx: int = 0, rps=8.0) -> dict:
+    return {
+        "page": name,
+        "p95_ms": p95,
+        "p95_over_bare": ratio,
+        "queries": queries,
+        "non_2xx": non_2xx,
+        "timeouts": 0,
+        "requests_per_s": rps,
+    }
 
 
 def test_the_table_puts_each_run_in_a_column_and_flags_pages_above_twice_the_bare_page(tmp_path):
@@ -46,8 +54,8 @@ def test_the_table_puts_each_run_in_a_column_and_flags_pages_above_twice_the_bar
         1_000_000,
         [
             _page("profile (bare page)", 120.0, 1.0, 14),
-            _page("dashboard", 360.0, 3.0, 24, non_2xx=2),
-            _page("audit log", None, None, 4),
+            _page("dashboard", 360.0, 3.0, 24, non_2xx=2, rps=2.0),
+            _page("audit log", None, None, 4, rps=0),
         ],
         load=(12.5, 9.0),
     )
@@ -55,7 +63,7 @@ def test_the_table_puts_each_run_in_a_column_and_flags_pages_above_twice_the_bar
     lines = bench_table.table([small, large]).splitlines()
 
     assert lines[0] == "| page | sqlite, 10,000 acts | postgresql, 1,000,000 acts |"
-    assert "| dashboard | 1.50 (150 ms) | 3.00 (360 ms) **>2×** |" in lines
+    assert "| dashboard | 1.50 (150 ms; 1.0×) | 3.00 (360 ms; 4.0×) **>2×** |" in lines
     assert "| audit log | — | no answer |" in lines
     assert "| queries a request (fewest–most) | 14–24 | 4–24 |" in lines
     assert "| responses not 2xx, timeouts | 0 | 2 |" in lines

@@ -364,7 +364,7 @@ def main() -> None:
     worst = max((r for r in rows[1:] if r["p95_over_bare"] is not None), key=lambda r: r["p95_over_bare"])
     print(f"\nWorst answered: {worst['page']} at {worst['p95_over_bare']}× the bare page.")
     if slowest:
-        print(f"No answer within {TIMEOUT} s: {', '.join(slowest)}.")
+        print(f"No answer (see the notes): {', '.join(slowest)}.")
     start, end = load_at_start[0], report["machine"]["load_average"][0]
     print(f"Load average (1 min) {start:.1f} at the start, {end:.1f} at the end, on {os.cpu_count()} cores.")
     print(f"Written to {path.relative_to(ROOT)}")

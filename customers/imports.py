@@ -74,6 +74,10 @@ _MAX_AMOUNT = Decimal("9999999999.99")
 _FIELD_ORDER = [field.attname for field in Customer._meta.concrete_fields]
 
 
+def _pk(customer: Customer) -> int:
+    return customer.pk
+
+
 def _amount(text: str) -> Decimal | None:
     """A purchase value as a spreadsheet writes it ("1,250.50", "$25") or ValueError(message)."""
     text = text.replace(settings.CURRENCY_SYMBOL, "").replace(",", "").strip()
@@ -160,14 +164,16 @@ class _Import:
             "pk", "team", "name", "email", "phone", "company", "referral_code"
         )
         found: dict[tuple, Customer] = {}
+        # Unordered in SQL, sorted here: an ORDER BY leads SQLite (no statistics) to walk the
+        # team's customers in id order instead of looking the batch's keys up in the index.
         emails = sorted({row.key[1] for row in rows if row.key[0] == "email"})
         if emails:
-            matching = team_customers.annotate(email_key=Lower("email")).filter(email_key__in=emails)
-            for customer in matching.order_by("pk"):
+            matching = team_customers.annotate(email_key=Lower("email")).filter(email_key__in=emails).order_by()
+            for customer in sorted(matching, key=_pk):
                 found.setdefault(("email", customer.email_key), customer)
         names = sorted({row.key[1] for row in rows if row.key[0] == "name"})
         if names:
-            for customer in team_customers.filter(email="", name__in=names).order_by("pk"):
+            for customer in sorted(team_customers.filter(email="", name__in=names).order_by(), key=_pk):
                 found.setdefault(("name", customer.name, customer.phone, customer.company), customer)
         return found
 
@@ -194,10 +200,12 @@ class _Import:
         named = {row.referrer_code for row in rows if row.referrer_code} - set(self.by_code)
         referrers = {
             customer.referral_code: customer
-            for customer in Customer.objects.filter(team=self.team, referral_code__in=sorted(named))
+            for customer in Customer.objects.filter(team=self.team, referral_code__in=sorted(named)).order_by()
         }
         given = {row.code for row in rows if row.code}
-        taken = set(Customer.objects.filter(referral_code__in=sorted(given)).values_list("referral_code", flat=True))
+        taken = set(
+            Customer.objects.filter(referral_code__in=sorted(given)).order_by().values_list("referral_code", flat=True)
+        )
         new: list[Customer] = []
         for row in rows:
             there = self.by_key.get(row.key) or existing.get(row.key)

@@ -166,8 +166,10 @@ def chains_of_new_customers(customers: list[Customer]) -> None:
             # As chain_refresh: a chain being changed by another transaction is waited for.
             list(Customer.objects.select_for_update().filter(pk__in=outside).order_by("pk").values("pk"))
         known: dict[int, dict[int, int]] = {}
-        for customer_id, act_id, generation in ActReferral.objects.filter(customer_id__in=outside).values_list(
-            "customer_id", "act_id", "generation"
+        for customer_id, act_id, generation in (
+            ActReferral.objects.filter(customer_id__in=outside)
+            .order_by()
+            .values_list("customer_id", "act_id", "generation")
         ):
             known.setdefault(customer_id, {})[act_id] = generation
         story_acts = _told_story_acts(customer.referred_by_story_id for customer in customers)

@@ -65,6 +65,21 @@ def _converter(field: models.Field, connection) -> Callable | None:
     return convert
 
 
+def _unnest(fields: list[models.Field], connection) -> str | None:
+    """On PostgreSQL, `UNNEST(%s::type[], ...)`: one array a column instead of a
+    parameter a value, as bulk_create does there (far less for the driver to adapt and
+    the server to plan); None where the plain VALUES list is used."""
+    if connection.vendor != "postgresql" or any(hasattr(field, "get_placeholder_sql") for field in fields):
+        return None
+    types = []
+    for field in fields:
+        target = field.target_field if field.is_relation else field
+        if target.get_internal_type() not in connection.data_types:
+            return None
+        types.append(f"(%s)::{field.db_type(connection).split('(')[0]}[]")
+    return f"UNNEST({', '.join(types)})"
+
+
 def rows_insert(
     model: type[models.Model],
     columns: Sequence[str],
@@ -86,31 +101,35 @@ def rows_insert(
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
     head = (
         f"{connection.ops.insert_statement(on_conflict=on_conflict)} {quote(meta.db_table)} "
-        f"({', '.join(quote(field.column) for field in fields)}) VALUES "
+        f"({', '.join(quote(field.column) for field in fields)}) "
     )
     suffix = connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None) or ""
     if returning:
         suffix += f" RETURNING {quote(meta.pk.column)}"
     converters = [(index, convert) for index, field in enumerate(fields) if (convert := _converter(field, connection))]
     one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    unnest = _unnest(fields, connection)
     limit = connection.features.max_query_params  # None: no limit (PostgreSQL, client-side binding)
     per_statement = ROWS_PER_STATEMENT if limit is None else max(1, min(ROWS_PER_STATEMENT, limit // len(fields)))
     keys: list = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
             chunk = rows[start : start + per_statement]
-            params: list = []
             if converters:
+                converted = []
                 for row in chunk:
                     values = list(row)
                     for index, convert in converters:
                         values[index] = convert(values[index])
-                    params.extend(values)
-            else:
-                for row in chunk:
-                    params.extend(row)
+                    converted.append(values)
+                chunk = converted
             # Table and column names come from the model; every value is a parameter.
-            cursor.execute(f"{head}{', '.join([one_row] * len(chunk))} {suffix}", params)
+            if unnest is not None:
+                params = [list(column) for column in zip(*chunk, strict=True)]
+                cursor.execute(f"{head}SELECT * FROM {unnest} {suffix}", params)  # noqa: S608
+            else:
+                params = [value for row in chunk for value in row]
+                cursor.execute(f"{head}VALUES {', '.join([one_row] * len(chunk))} {suffix}", params)
             if returning:
                 keys.extend(key for (key,) in cursor.fetchall())
     return keys

@@ -44,6 +44,7 @@ from stories import outcome_days
 from stories.models import NpsResponse, Story, StoryStatus
 from stories.nps import nps_score
 
+from .first_use import first_months_in_use
 from .scope import Scope
 
 MONEY = MONEY_SUM
@@ -389,11 +390,16 @@ def _months(scope: Scope) -> list[datetime.date]:
     return months
 
 
-def budget_by_month(scope: Scope, *, daily: dict | None = None) -> list[dict]:
+def budget_by_month(scope: Scope, *, daily: dict | None = None, since_first_use: bool = False) -> list[dict]:
     """Spend (as spend_total) against budget for each month the period touches: the
     month's budget row, else the team's default monthly budget, summed over the teams
     in scope. Spend is added up by month from the daily act totals (one query, unless
-    given), the budgets are one query (two for every team)."""
+    given), the budgets are one query (two for every team).
+
+    With `since_first_use` (what the dashboard, the API and the digest show), a team's
+    budget counts only from its first month in use (first_use.py, one query more), and a
+    month in which no team of the scope was in use yet is left out: "This year" for a
+    team that started in October is October to December, not twelve budgets."""
     months = _months(scope)
     daily = daily_act_totals(scope) if daily is None else daily
     spend = dict.fromkeys(months, ZERO)
@@ -401,9 +407,15 @@ def budget_by_month(scope: Scope, *, daily: dict | None = None) -> list[dict]:
         spend[day.replace(day=1)] += amount
     teams = [scope.team] if scope.team is not None else list(Team.objects.filter(pk__in=scope.team_ids))
     rows = {(row.team_id, row.month): row.budget for row in BudgetMonth.objects.filter(scope.teams(), month__in=months)}
+    first_use = (
+        first_months_in_use(team_ids=[team.pk for team in teams], today=timezone.localdate()) if since_first_use else {}
+    )
     result = []
     for month in months:
-        budget = sum((rows.get((team.pk, month), team.monthly_budget) for team in teams), ZERO)
+        counted = [team for team in teams if first_use.get(team.pk, month) <= month]
+        if since_first_use and not counted:
+            continue
+        budget = sum((rows.get((team.pk, month), team.monthly_budget) for team in counted), ZERO)
         result.append({"month": month, "budget": budget, "spend": spend[month], "share": ratio(spend[month], budget)})
     return result
 

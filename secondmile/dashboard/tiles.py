@@ -43,7 +43,7 @@ def figure_tiles(figures: dict, before: dict, budget_total, *, days: int) -> tup
     """The headline tiles and the smaller ones, each with its change on the `days` before
     (`before` holds that period's figures) and a one-line note of what it counts."""
     spend_share = metrics.ratio(figures["spend_total"], budget_total)
-    then = f"in the {days} day{'s' if days != 1 else ''} before"
+    then = "on the day before" if days == 1 else f"in the {days} days before"
     no_acts = "No act going ahead"
     headline = [
         {

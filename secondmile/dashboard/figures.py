@@ -44,7 +44,7 @@ from stories import outcome_days
 from stories.models import NpsResponse, Story, StoryStatus
 from stories.nps import nps_score
 
-from .first_use import first_months_in_use
+from .first_use import first_month_in_use, with_first_use
 from .scope import Scope
 
 MONEY = MONEY_SUM
@@ -291,18 +291,27 @@ def headline(scope: Scope) -> dict:
     }
 
 
-def dashboard_figures(scope: Scope) -> dict:
+def dashboard_figures(scope: Scope, *, previous: Scope | None = None) -> dict:
     """Every figure of the dashboard for a scope, in six queries whatever the number of
     acts: over day summaries, the acts' and decisions' totals, the referrals, the
     outcomes (stories, NPS, recovery), the approval waits and the customers created; and
-    the top advocates from the lineage of the period's new customers.; and the recoveries still waiting (one more)."""
+    the top advocates from the lineage of the period's new customers.; and the recoveries still waiting (one more).
+    With `previous` (the period before), its approval times come in the same query, as
+    approval_time_before."""
     figures = headline(scope)  # decisions, NPS and recovery included
+    if previous is None:
+        approval = summarised_approval_times(scope)
+    else:
+        # The period before's approval times too (its change on the tile), in the same query.
+        approval, figures["approval_time_before"] = approval_waits.approval_times_of_periods(
+            scope.teams(), [(scope.start, scope.end), (previous.start, previous.end)]
+        )
     figures.update(
         empowerment_rate=empowerment_rate(figures),
         decline_rate=decline_rate(figures),
         stories_per_act=stories_per_act(figures["stories_count"], figures["acts_count"]),
         referral_return=referral_return(figures["referral_revenue"], figures["spend_total"]),
-        approval_time=summarised_approval_times(scope),
+        approval_time=approval,
         recovery_waiting=recovery_waiting(scope, today=timezone.localdate()),
     )
     # Customers who create customers (two queries: the day rows, the lineage of the new customers).
@@ -405,11 +414,15 @@ def budget_by_month(scope: Scope, *, daily: dict | None = None, since_first_use:
     spend = dict.fromkeys(months, ZERO)
     for day, (_count, amount) in daily.items():
         spend[day.replace(day=1)] += amount
-    teams = [scope.team] if scope.team is not None else list(Team.objects.filter(pk__in=scope.team_ids))
+    if since_first_use:
+        ids = [scope.team.pk] if scope.team is not None else scope.team_ids
+        teams = list(with_first_use(Team.objects.filter(pk__in=ids)))
+        today = timezone.localdate()
+        first_use = {team.pk: first_month_in_use(team, today=today) for team in teams}
+    else:
+        teams = [scope.team] if scope.team is not None else list(Team.objects.filter(pk__in=scope.team_ids))
+        first_use = {}
     rows = {(row.team_id, row.month): row.budget for row in BudgetMonth.objects.filter(scope.teams(), month__in=months)}
-    first_use = (
-        first_months_in_use(team_ids=[team.pk for team in teams], today=timezone.localdate()) if since_first_use else {}
-    )
     result = []
     for month in months:
         counted = [team for team in teams if first_use.get(team.pk, month) <= month]

@@ -4,22 +4,22 @@ this month. Months before it are not budget the team could have spent."""
 
 import datetime
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from acts.models import Act, BudgetMonth
 from core.models import Team
 
 
-def first_months_in_use(*, team_ids, today: datetime.date) -> dict[int, datetime.date]:
-    """{team id: the first day of its first month in use} for the given teams (one query;
-    each team's first act and first budget row read through their (team, date/month)
-    indexes)."""
-    rows = Team.objects.filter(pk__in=list(team_ids)).annotate(
+def with_first_use(teams: QuerySet[Team]) -> QuerySet[Team]:
+    """The teams with their first act's date and first budget row's month (first_act,
+    first_budget), read in the same query through their (team, date/month) indexes."""
+    return teams.annotate(
         first_act=Subquery(Act.objects.filter(team_id=OuterRef("pk")).order_by("date").values("date")[:1]),
         first_budget=Subquery(BudgetMonth.objects.filter(team_id=OuterRef("pk")).order_by("month").values("month")[:1]),
     )
-    this_month = today.replace(day=1)
-    return {
-        team.pk: min(day.replace(day=1) for day in (team.first_act, team.first_budget, this_month) if day)
-        for team in rows
-    }
+
+
+def first_month_in_use(team: Team, *, today: datetime.date) -> datetime.date:
+    """The first day of the team's first month in use (a team from with_first_use)."""
+    days = (team.first_act, team.first_budget, today)
+    return min(day for day in days if day).replace(day=1)

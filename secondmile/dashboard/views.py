@@ -93,10 +93,10 @@ def dashboard_view(request):
             "team": str(scope.team.pk) if scope.team else "all",
         },
     )
-    figures = metrics.dashboard_figures(scope)
     previous = scope.previous()
+    figures = metrics.dashboard_figures(scope, previous=previous)
     before = metrics.headline(previous)  # NPS included
-    before["approval_time"] = metrics.summarised_approval_times(previous)
+    before["approval_time"] = figures["approval_time_before"]
     daily = metrics.daily_act_totals(scope)
     months = metrics.budget_by_month(scope, daily=daily, since_first_use=True)
     budget_total = sum((m["budget"] for m in months), metrics.ZERO)

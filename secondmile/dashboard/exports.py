@@ -247,7 +247,7 @@ def figure_rows(scope: Scope) -> list[tuple[str, object]]:
     """The dashboard's figures for the scope as (figure, value) rows, named as in
     GET /api/dashboard; money with two decimals, shares and rates as fractions."""
     figures = metrics.dashboard_figures(scope)
-    budget = sum((m["budget"] for m in metrics.budget_by_month(scope)), metrics.ZERO)
+    budget = sum((m["budget"] for m in metrics.budget_by_month(scope, since_first_use=True)), metrics.ZERO)
     approval, recovery = figures["approval_time"], figures["recovery"]
     rows = [
         ("start", scope.start.isoformat()),

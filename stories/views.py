@@ -5,7 +5,6 @@ moderation, and the customer's own survey page (/s/<token>)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +15,8 @@ from acts import selectors as act_selectors
 from core import errors, tokens
 from core.formatting import day, money
 from core.inputs import id_parse
+from core.models import Role
+from core.roles import role_require
 from core.security import client_ip
 from core.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate
 from customers import selectors as customer_selectors
@@ -163,9 +164,7 @@ def story_new(request):
 
 
 def _admins_only(user) -> None:
-    # Others do not learn that the page exists.
-    if not user.is_team_admin:
-        raise Http404
+    role_require(user, needs=Role.ADMIN, says="Reviewing stories is for admins.")
 
 
 def _review_context(request) -> dict:

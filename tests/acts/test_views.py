@@ -39,19 +39,22 @@ def test_log_a_free_act_for_a_new_customer(client_for, staff):
     assert "No cost, so no approval needed" in response.content.decode()
 
 
-def test_log_a_costly_act_needs_the_three_answers(client_for, staff, customer):
+def test_only_an_act_for_an_approver_needs_the_three_answers(client_for, staff, customer):
     client = client_for(staff)
-    response = client.post("/acts/new/", _form(customer=customer.pk, cost="20"))
+    response = client.post("/acts/new/", _form(customer=customer.pk, cost="75"))
     assert response.status_code == 200
-    assert "With a cost, answer this for the approver." in response.content.decode()
+    page = response.content.decode()
+    assert page.count("Above your own limit a manager or admin approves: answer this for them.") == 3
+    assert "for the approver." not in page
     assert not Act.objects.exists()
-    response = client.post(
-        "/acts/new/",
-        _form(customer=customer.pk, cost="20", right_thing="Yes", great_experience="Yes", how_they_know="Card"),
-        follow=True,
-    )
-    assert "approved at once" in response.content.decode()
-    assert Act.objects.get().approval_level == "empowered"
+    # Within the person's own limit ($50) nobody approves it: no questions to answer.
+    response = client.post("/acts/new/", _form(customer=customer.pk, cost="20"), follow=True)
+    page = response.content.decode()
+    assert "Logged: $20.00 for Elena Petrova is within your own limit, so nobody has to approve it." in page
+    act = Act.objects.get()
+    assert (act.approval_level, act.status) == ("empowered", "approved")
+    assert '<span class="badge badge--logged">Logged</span>' in page
+    assert ">Approved<" not in page
 
 
 @pytest.mark.parametrize("cost", ["-3", "abc", "20000"])
@@ -376,5 +379,5 @@ def test_staff_picks_only_their_teams_customers(client_for, staff, customer, oth
 def test_the_page_marks_each_missing_answer(client_for, staff, customer):
     response = client_for(staff).post("/acts/new/", _form(customer=customer.pk, cost="75", great_experience="It will"))
     page = response.content.decode()
-    assert page.count("With a cost, answer this for the approver.") == 2
+    assert page.count("Above your own limit a manager or admin approves: answer this for them.") == 2
     assert not Act.objects.exists()

@@ -23,7 +23,9 @@ def customer_page(*, customer: Customer) -> dict:
     too, however deep); each list is the latest CUSTOMER_PAGE_LATEST with its total."""
     latest = CUSTOMER_PAGE_LATEST
     acts = list(
-        Act.objects.filter(customer=customer).select_related("author", "customer").order_by("-date", "-id")[:latest]
+        Act.objects.filter(customer=customer)
+        .select_related("author", "customer", "team")
+        .order_by("-date", "-id")[:latest]
     )
     responses = customer.nps_responses.select_related("act").order_by("-date", "-id")[:latest]
     counts = {

@@ -1,5 +1,6 @@
 """Browser journeys: Chromium drives the real pages served by live_server."""
 
+import os
 import re
 
 import pytest
@@ -9,7 +10,8 @@ from tests.factories import PASSWORD
 
 @pytest.fixture
 def page(page):
-    page.set_default_timeout(5000)
+    # BROWSER_TIMEOUT_MS: longer on a machine busy with other work (5 s by default).
+    page.set_default_timeout(int(os.environ.get("BROWSER_TIMEOUT_MS", "5000")))
     return page
 
 

@@ -51,6 +51,8 @@ def test_staff_logs_an_empowered_act_and_a_request(live_server, page, transactio
     page.get_by_label("Cost ($)").fill("20")
     expect(questions).to_be_hidden()
     shot(page, "act-form")
+    # The playbook's and the warnings' answers (htmx) land first, so the page holds still for the click.
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Log act").click()
 
     # The act page: approved at once, empowered, with its timeline.

@@ -36,6 +36,8 @@ def test_a_grown_limit_on_the_act_form_and_in_its_history(live_server, page, log
     expect(page.locator("#three-questions")).to_be_hidden()  # within her own $60: no approver to answer
     page.get_by_label("Cost ($)").scroll_into_view_if_needed()
     shot(page, f"limit-act-form-{width}")
+    # The playbook's and the warnings' answers (htmx) land first, so the page holds still for the click.
+    page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="Log act").click()
     expect(page.get_by_text("is within your own limit, so nobody has to approve it")).to_be_visible()
 

@@ -25,7 +25,9 @@ def customer_page(*, customer: Customer) -> dict:
     latest = CUSTOMER_PAGE_LATEST
     bands = band_counts(customer.nps_responses.all())
     acts = list(
-        Act.objects.filter(customer=customer).select_related("author", "customer").order_by("-date", "-id")[:latest]
+        Act.objects.filter(customer=customer)
+        .select_related("author", "customer", "team")
+        .order_by("-date", "-id")[:latest]
     )
     responses = customer.nps_responses.select_related("act").order_by("-date", "-id")[:latest]
     counts = {

@@ -10,13 +10,15 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, CharField, OuterRef, StringAgg, Subquery, Value, When
 from django.db.models.functions import Cast
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from acts.summaries import act_spend
 from core import errors
+from core.models import Role
 from core.money import CENT
+from core.roles import RoleRefused
 from customers import advocates
 from stories.models import Story
 
@@ -64,7 +66,7 @@ def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpRespon
 
 def _export_scope(request) -> Scope:
     if not may_export(request.user):
-        raise Http404
+        raise RoleRefused(needs=Role.ADMIN, says="Exports are for admins.")
     return scope_from_request(request)
 
 

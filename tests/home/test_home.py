@@ -222,7 +222,7 @@ def test_home_shows_one_row_per_customer_per_day(client_for, staff, customer):
 def test_done_on_home_is_an_outlined_button_and_log_an_act_the_one_solid_one(client_for, staff, customer):
     FollowUp.objects.create(team=staff.team, customer=customer, kind="check_in", due_on=timezone.localdate())
     html = client_for(staff).get("/").content.decode()
-    main = html[html.index('<main'):]
+    main = html[html.index("<main") :]
     assert re.search(r'<button class="button button--secondary" type="submit">Done<span', main)
     assert set(re.findall(r'class="button"[^>]*>([^<]+)<', main)) == {"Log an act"}
     assert "button--ok" not in html

@@ -10,6 +10,9 @@ can never overspend it.
 import datetime
 import logging
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -42,11 +45,29 @@ _random = secrets.SystemRandom()
 # --- History --------------------------------------------------------------------
 
 
+# Set by `summaries_deferred()`: a bulk load that rebuilds every summary once at its end.
+_summaries_deferred: ContextVar[bool] = ContextVar("summaries_deferred", default=False)
+
+
+@contextmanager
+def summaries_deferred() -> Iterator[None]:
+    """For a load that runs the services many times over (the demo): inside, the act services
+    skip their per-change summary refresh, and the caller must rebuild every summary from the
+    rows at the end (`rebuild_summaries`), which gives the same rows by construction."""
+    token = _summaries_deferred.set(True)
+    try:
+        yield
+    finally:
+        _summaries_deferred.reset(token)
+
+
 def _summaries_refresh(act: Act) -> None:
     """Every dashboard summary a change of this act can move, in the change's transaction:
     its day's totals (whose row lock also orders the refresh of its day's waits), its
     day's approval waits, then the outcomes of its customer's days (NPS, recovery), which
     the stories app above acts handed down (acts.outcomes)."""
+    if _summaries_deferred.get():
+        return
     summaries.refresh_day(act.team_id, act.date)
     approval_waits.refresh_waits(act.team_id, act.date)
     outcomes_refresh(act)

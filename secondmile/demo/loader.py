@@ -24,6 +24,7 @@ from rewards import services as reward_services
 from stories import nps, survey
 from stories import services as story_services
 
+from ..summaries_rebuild import summaries_rebuild
 from . import data
 from .data import Gesture, Trade
 
@@ -106,8 +107,11 @@ class Demo:
         self.quotes_told: set[str] = set()
 
     def run(self) -> None:
-        with limits_held():
+        # Hundreds of acts through the services: their summaries are rebuilt once, at the end
+        # of the months, rather than refreshed after every change (the same rows either way).
+        with limits_held(), act_services.summaries_deferred():
             self.months()
+        summaries_rebuild()
         self.limit_streak(data.LIMIT_STREAK)
 
     def months(self) -> None:

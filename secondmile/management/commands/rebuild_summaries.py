@@ -4,10 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from acts import approval_waits, playbook, summaries
-from core import points_to_date
-from customers import advocates, referral_days
-from stories import act_chain, outcome_days
+from secondmile.summaries_rebuild import summaries_rebuild
 
 
 class Command(BaseCommand):
@@ -20,19 +17,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.perf_counter()
-        rows = summaries.rebuild()
-        waits = approval_waits.rebuild()
-        outcomes = outcome_days.rebuild() + referral_days.rebuild()
-        lineage = advocates.rebuild()
-        points = points_to_date.rebuild()
-        chains = act_chain.rebuild()
-        searchable = playbook.playbook_rebuild()
+        done = summaries_rebuild()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Summarised {rows:,} team-days of acts, {waits:,} team-day waits and {outcomes:,} "
-                f"team-days of outcomes, {lineage:,} referral lineage and customer-day rows, {points:,} "
-                f"running points totals and {chains:,} act-chain customers, and indexed {searchable:,} "
-                f"acts' problems for the playbook "
+                f"Summarised {done.team_days:,} team-days of acts, {done.waits:,} team-day waits and "
+                f"{done.outcomes:,} team-days of outcomes, {done.lineage:,} referral lineage and customer-day "
+                f"rows, {done.points:,} running points totals and {done.chains:,} act-chain customers, and "
+                f"indexed {done.searchable:,} acts' problems for the playbook "
                 f"(SQLite) in {time.perf_counter() - started:.1f} s."
             )
         )

@@ -20,6 +20,9 @@ class ImportCommand(BaseCommand):
     """A subclass names what it imports (`noun`) and runs it in `run_import`."""
 
     noun = "rows"
+    # The system checks read every model and URL (a second or two of a large import's
+    # CPU); `manage.py check` and every server start run them, as for `migrate`.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the CSV file (UTF-8; the first line names the columns)")

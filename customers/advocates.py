@@ -36,6 +36,8 @@ from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from core.rows_insert import rows_insert
+
 from .models import Customer, CustomerDay, ReferralLineage
 
 ZERO = Decimal("0.00")
@@ -109,8 +111,8 @@ def customers_added(customers: list[Customer]) -> None:
     for customer in referred:
         mine = [(customer.referred_by_id, 1)] + [(a, g + 1) for a, g in above.get(customer.referred_by_id, [])]
         above[customer.pk] = mine
-        pairs.extend(ReferralLineage(ancestor_id=a, customer_id=customer.pk, generation=g) for a, g in mine)
-    ReferralLineage.objects.bulk_create(pairs, batch_size=BATCH, ignore_conflicts=True)
+        pairs.extend((a, customer.pk, g) for a, g in mine)
+    rows_insert(ReferralLineage, ("ancestor_id", "customer_id", "generation"), pairs, ignore_conflicts=True)
 
 
 def customer_created(customer: Customer) -> None:

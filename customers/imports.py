@@ -71,6 +71,11 @@ _LIMITS = {
     "first_purchase_value": None,
 }
 _MAX_AMOUNT = Decimal("9999999999.99")
+_FIELD_ORDER = [field.attname for field in Customer._meta.concrete_fields]
+
+
+def _pk(customer: Customer) -> int:
+    return customer.pk
 
 
 def _amount(text: str) -> Decimal | None:
@@ -102,14 +107,20 @@ class _Row:
         self.referrer_code = row["referred_by_code"].upper()
         email = row["email"]
         self.key = ("email", email.lower()) if email else ("name", row["name"], row["phone"], row["company"])
+        # By position, in the model's field order: a third of the time of keywords.
         self.customer = Customer(
-            name=row["name"],
-            email=email,
-            phone=row["phone"],
-            company=row["company"],
-            notes=row["notes"],
-            first_purchase_value=value,
-            referral_code=self.code,
+            *[
+                {
+                    "name": row["name"],
+                    "email": email,
+                    "phone": row["phone"],
+                    "company": row["company"],
+                    "notes": row["notes"],
+                    "first_purchase_value": value,
+                    "referral_code": self.code,
+                }.get(name)
+                for name in _FIELD_ORDER
+            ]
         )
 
 
@@ -153,14 +164,16 @@ class _Import:
             "pk", "team", "name", "email", "phone", "company", "referral_code"
         )
         found: dict[tuple, Customer] = {}
+        # Unordered in SQL, sorted here: an ORDER BY leads SQLite (no statistics) to walk the
+        # team's customers in id order instead of looking the batch's keys up in the index.
         emails = sorted({row.key[1] for row in rows if row.key[0] == "email"})
         if emails:
-            matching = team_customers.annotate(email_key=Lower("email")).filter(email_key__in=emails)
-            for customer in matching.order_by("pk"):
+            matching = team_customers.annotate(email_key=Lower("email")).filter(email_key__in=emails).order_by()
+            for customer in sorted(matching, key=_pk):
                 found.setdefault(("email", customer.email_key), customer)
         names = sorted({row.key[1] for row in rows if row.key[0] == "name"})
         if names:
-            for customer in team_customers.filter(email="", name__in=names).order_by("pk"):
+            for customer in sorted(team_customers.filter(email="", name__in=names).order_by(), key=_pk):
                 found.setdefault(("name", customer.name, customer.phone, customer.company), customer)
         return found
 
@@ -187,10 +200,12 @@ class _Import:
         named = {row.referrer_code for row in rows if row.referrer_code} - set(self.by_code)
         referrers = {
             customer.referral_code: customer
-            for customer in Customer.objects.filter(team=self.team, referral_code__in=sorted(named))
+            for customer in Customer.objects.filter(team=self.team, referral_code__in=sorted(named)).order_by()
         }
         given = {row.code for row in rows if row.code}
-        taken = set(Customer.objects.filter(referral_code__in=sorted(given)).values_list("referral_code", flat=True))
+        taken = set(
+            Customer.objects.filter(referral_code__in=sorted(given)).order_by().values_list("referral_code", flat=True)
+        )
         new: list[Customer] = []
         for row in rows:
             there = self.by_key.get(row.key) or existing.get(row.key)

@@ -18,6 +18,7 @@ from core.models import AuditEvent, Role, Team, User
 from core.money import CENT
 from core.recognition import points_for_referral
 from core.roles import require_team_of, team_require, visible_to
+from core.rows_insert import objects_insert
 
 from . import advocates, referral_days
 from .events import customer_referred_emit, customers_referred_emit
@@ -119,8 +120,8 @@ def customers_create_many(*, user: User | None, team: Team, customers: list[Cust
         referred = [customer for customer in customers if customer.referred_by_id is not None]
         referral_days.customers_added(referred)
         if referred:
-            chain_changed.send(sender=Customer, customers=referred, chain=True)
-        AuditEvent.objects.bulk_create(
+            chain_changed.send(sender=Customer, customers=referred, chain=True, created=True)
+        objects_insert(
             [
                 audit_event_build(
                     actor=user,
@@ -131,8 +132,7 @@ def customers_create_many(*, user: User | None, team: Team, customers: list[Cust
                     after={"referred_by": customer.referred_by, "referred_by_story": customer.referred_by_story},
                 )
                 for customer in referred
-            ],
-            batch_size=BATCH,
+            ]
         )
         for customer in customers:
             if customer.referred_by_story_id is not None:
@@ -141,20 +141,23 @@ def customers_create_many(*, user: User | None, team: Team, customers: list[Cust
     return customers
 
 
-BATCH = 1000
-
-
 def _insert_referrers_first(customers: list[Customer]) -> None:
     """INSERT the rows in their order, in as few statements as possible: a statement ends
-    before a row whose referrer is in it, so that every referrer has an id first."""
+    before a row whose referrer is in it, so that every referrer has an id first. The
+    statements are written once each (core.rows_insert), not compiled value by value."""
+    now = timezone.now()
     run: list[Customer] = []
     for customer in customers:
+        if customer.created_at is None:
+            customer.created_at = now  # auto_now_add, as a save or bulk_create sets it
         referrer = customer.referred_by
         if referrer is not None and referrer.pk is None:
-            Customer.objects.bulk_create(run, batch_size=BATCH)
+            objects_insert(run)
             run = []
+        if referrer is not None and customer.referred_by_id is None:
+            customer.referred_by = referrer  # its id, now that it has one (as bulk_create does)
         run.append(customer)
-    Customer.objects.bulk_create(run, batch_size=BATCH)
+    objects_insert(run)
 
 
 def customer_count_add(*, team: Team, count: int = 1) -> None:

@@ -11,7 +11,9 @@ customers' place in a referral chain or their first purchase changed. The act ch
 (stories.act_chain) listen to it and follow in the same transaction, without customers
 importing them. It carries `customers` (saved, as they now are) and `chain`: True when
 the referrer or the story that brought them changed (or they were created with one),
-False when only the first purchase value did.
+False when only the first purchase value did; and `created`, True when they were just
+created (customers_create_many: nobody is below them but later rows of the same list),
+so that their chains are their referrers' without a walk down the tree.
 """
 
 from django.dispatch import Signal

@@ -25,8 +25,10 @@ What is kept, always recomputed from rows rather than moved by deltas:
   days × people × kinds × quadrants rows of a period.
 
 Who calls what, in the transaction of the change:
-- a customer created with a referrer, or their referrer or story set later
-  (customers.signals.referral_changed, chain=True): `chain_refresh` of that customer;
+- a customer created with a referrer (customers.signals.referral_changed, created=True):
+  `chains_of_new_customers`, their referrer's rows one generation further;
+- their referrer or story set later (referral_changed, chain=True): `chain_refresh` of
+  that customer;
 - a first purchase value changed (chain=False): the totals of the acts whose chain holds them;
 - a story moderated (stories.services.story_moderate): `story_changed`;
 - an act created or changed (the act services, through acts.outcomes): its day's cells.
@@ -48,6 +50,7 @@ from django.db.models.functions import Coalesce
 from acts.models import GOING_AHEAD, Act, ActChain, ActReferral, RoiDay
 from acts.summaries import spend_total
 from core.money import MONEY_SUM, ZERO, cents
+from core.rows_insert import rows_insert
 from core.summary_rows import Day, any_day
 from customers.models import Customer
 from customers.referrals import descendant_ids
@@ -149,6 +152,39 @@ def chain_refresh(customer_ids: Iterable[int], *, also_acts: Iterable[int] = ())
         act_totals_refresh(touched | set(also_acts))
 
 
+def chains_of_new_customers(customers: list[Customer]) -> None:
+    """The ActReferral rows of customers just created (an import's batch, one customer
+    from the page), in list order: a referrer is an older customer or earlier in the
+    list, and nobody is below a new customer but later rows of the same list. So their
+    rows are `chain_refresh`'s without its walk down the tree: the older referrers
+    locked and their rows read, each new row computed from its referrer's, one insert,
+    then the totals of the acts their chains joined."""
+    new = {customer.pk for customer in customers}
+    outside = sorted({customer.referred_by_id for customer in customers} - new - {None})
+    with transaction.atomic():
+        if outside:
+            # As chain_refresh: a chain being changed by another transaction is waited for.
+            list(Customer.objects.select_for_update().filter(pk__in=outside).order_by("pk").values("pk"))
+        known: dict[int, dict[int, int]] = {}
+        for customer_id, act_id, generation in (
+            ActReferral.objects.filter(customer_id__in=outside)
+            .order_by()
+            .values_list("customer_id", "act_id", "generation")
+        ):
+            known.setdefault(customer_id, {})[act_id] = generation
+        story_acts = _told_story_acts(customer.referred_by_story_id for customer in customers)
+        rows = []
+        for customer in customers:
+            credits = credits_below(
+                known.get(customer.referred_by_id) or {}, story_acts.get(customer.referred_by_story_id, [])
+            )
+            if credits:
+                known[customer.pk] = credits
+                rows.extend((act_id, customer.pk, generation) for act_id, generation in credits.items())
+        rows_insert(ActReferral, ("act_id", "customer_id", "generation"), rows)
+        act_totals_refresh({act_id for act_id, _customer, _generation in rows})
+
+
 def act_totals_refresh(act_ids: Iterable[int]) -> None:
     """Recount the ActChain rows of these acts (created when missing, locked by act id),
     then the RoiDay cells of their days. Five queries, then days_refresh."""
@@ -215,11 +251,14 @@ def days_refresh(cells: Iterable[tuple]) -> None:
 
 
 def referral_changed(sender, *, customers: list[Customer], chain: bool, **kwargs) -> None:
-    """The customers.signals.referral_changed receiver: customers' referrers or stories
-    changed (their chains and everyone's below; an import's rows at once), or only their
+    """The customers.signals.referral_changed receiver: customers were created with a
+    referrer (`created`: their own chains; an import's rows at once), customers'
+    referrers or stories changed (their chains and everyone's below), or only their
     first purchases (the totals of the acts whose chains hold them)."""
     ids = [customer.pk for customer in customers]
-    if chain:
+    if kwargs.get("created"):
+        chains_of_new_customers(customers)
+    elif chain:
         chain_refresh(ids)
     else:
         act_totals_refresh(ActReferral.objects.filter(customer_id__in=ids).values_list("act_id", flat=True))

@@ -5,7 +5,9 @@ and the rebuild giving the same rows."""
 from decimal import Decimal
 
 from acts.models import ActChain, ActReferral, RoiDay
-from customers.models import Customer
+from customers import advocates
+from customers.imports import customers_import
+from customers.models import Customer, ReferralLineage
 from customers.services import customer_create, customer_update, customers_create_many
 from stories import act_chain
 from stories import services as story_services
@@ -100,3 +102,45 @@ def test_customers_created_together_join_the_chain_in_order(chain_world, staff):
     customers_create_many(user=staff, team=w.team, customers=[first, second])
     assert generations(w.a1) == {"Rose": 1, "Ray": 2, "Imported One": 3, "Imported Two": 4}
     assert chain_of(w.a1) == (1, 4, Decimal("160.00"))
+
+
+def test_an_imported_file_joins_the_chains_as_a_rebuild_counts_them(chain_world):
+    # Rows referred by a customer in acts' chains (Ray), by customers in none (Rita, Bob),
+    # and by rows earlier in the file, across batches.
+    w = chain_world
+    Customer.objects.filter(pk=w.r2.pk).update(referral_code="RAY001")
+    Customer.objects.filter(pk=w.r4.pk).update(referral_code="RITA01")
+    Customer.objects.filter(pk=w.bob.pk).update(referral_code="BOB001")
+    text = "name,referral_code,referred_by_code,first_purchase_value\n" + "".join(
+        [
+            "Ina,INA001,RAY001,10\n",
+            "Jon,JON001,INA001,\n",
+            "Kit,KIT001,RITA01,4.50\n",
+            "Lou,LOU001,BOB001,2\n",
+            "Max,MAX001,JON001,1\n",
+            "Ned,,,\n",
+        ]
+    )
+    report = customers_import(user=None, team=w.team, text=text, batch_size=2)
+    assert (report.imported, report.refused) == (6, [])
+    assert generations(w.a1) == {"Rose": 1, "Ray": 2, "Ina": 3, "Jon": 4, "Max": 5}
+    assert chain_of(w.a1) == (1, 5, Decimal("161.00"))
+    # Rick's story waits for review, so his line (Rita, then Kit) is in no act's chain yet.
+    assert not ActReferral.objects.filter(customer__name__in=["Kit", "Lou", "Ned"]).exists()
+
+    def snapshot():
+        return (
+            sorted(ActReferral.objects.values_list("act_id", "customer_id", "generation")),
+            sorted(
+                ActChain.objects.exclude(stories_count=0, referred_customers_count=0).values_list(
+                    "act_id", "stories_count", "referred_customers_count", "referral_revenue"
+                )
+            ),
+            sorted(RoiDay.objects.exclude(acts_count=0).values_list(*act_chain.CELL, *act_chain.CELL_SUMS)),
+            sorted(ReferralLineage.objects.values_list("ancestor_id", "customer_id", "generation")),
+        )
+
+    kept = snapshot()
+    act_chain.rebuild()
+    advocates.rebuild()
+    assert snapshot() == kept

@@ -207,8 +207,9 @@ MSG_NO_SUCH_CUSTOMER = "No customer you can log an act for has that id."
 
 @router.post("/acts", response={201: ActOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut})
 def act_create(request, payload: ActIn):
-    """Log an act. With a cost, `right_thing`, `great_experience` and `how_they_know` are
-    required; if some are missing the answer is 400 with `field` (the first) and `fields`
+    """Log an act. When it needs an approver (a cost above the person's own empowerment
+    limit), `right_thing`, `great_experience` and `how_they_know` are required; if some
+    are missing the answer is 400 with `field` (the first) and `fields`
     (each missing one with its message)."""
     user = request.auth
     customer = selectors.customer_for_logging(user=user, pk=payload.customer)

@@ -93,6 +93,35 @@ def wait_at_ranks(histogram: list[tuple[int, int]], ranks: list[int]) -> dict[in
     return found
 
 
+def _times_of(histogram: list[tuple[int, int]]) -> dict:
+    total = sum(count for _seconds, count in histogram)
+    if not total:
+        return {"count": 0, "median": None, "p90": None}
+    low, high, p90 = (total + 1) // 2, (total + 2) // 2, (total * 9 + 9) // 10
+    at = wait_at_ranks(histogram, [low, high, p90])
+    return {"count": total, "median": (at[low] + at[high]) * SECOND / 2, "p90": at[p90] * SECOND}
+
+
+def approval_times_of_periods(teams: Q, periods: list[tuple[datetime.date, datetime.date]]) -> list[dict]:
+    """approval_times for each (start, end) of `periods`, in one query: the histogram of
+    their whole span, counted per second once for each period (a period and the one
+    before it, for the dashboard's change)."""
+    first, last = min(start for start, _end in periods), max(end for _start, end in periods)
+    counts = {
+        f"n{index}": Sum("decisions", filter=Q(date__gte=start, date__lte=end))
+        for index, (start, end) in enumerate(periods)
+    }
+    rows = list(
+        WaitDay.objects.filter(teams, date__gte=first, date__lte=last)
+        .order_by()
+        .values("seconds")
+        .annotate(**counts)
+        .order_by("seconds")
+        .values_list("seconds", *counts)
+    )
+    return [_times_of([(row[0], row[index + 1]) for row in rows if row[index + 1]]) for index in range(len(periods))]
+
+
 def approval_times(teams: Q, start: datetime.date, end: datetime.date) -> dict:
     """{"count", "median", "p90"} of the decisions on the acts dated start..end of the teams
     (`teams` a Q on team_id), as timedeltas; median and p90 None with no decision. One

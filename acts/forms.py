@@ -12,7 +12,7 @@ from core.rendering import grouped
 from customers.models import Customer
 from customers.picker import MSG_PICK_ONE, CustomerField
 
-from . import empowerment, services
+from . import empowerment
 from .models import QUADRANT_HINTS, Kind, Quadrant, Status, Trigger
 
 MONEY = MONEY_FORM_FIELD
@@ -82,8 +82,10 @@ class ActForm(forms.Form):
     )
     date = day_field(initial=timezone.localdate, label="Date")
 
-    def __init__(self, *args, customers=None, label_team=False, search=None, limit_hint="", **kwargs):
+    def __init__(self, *args, customers=None, label_team=False, search=None, limit_hint="", own_limit=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Above it an approver decides, and the three questions are asked (for the page's script).
+        self.own_limit = own_limit
         if limit_hint:
             # What the person approves by themselves, beside the cost (acts/empowerment.py).
             self.fields["cost"].help_text = f"0 if it cost nothing but time. {limit_hint}"
@@ -106,10 +108,8 @@ class ActForm(forms.Form):
         data = super().clean()
         if not data.get("customer") and not (data.get("new_customer_name") or "").strip():
             self.add_error("customer", MSG_PICK_ONE if self.data.get("customer_q") else MSG_NO_CUSTOMER)
-        # The rule is the service's; asking it here marks every missing answer at once.
-        answers = {name: data.get(name) or "" for name in services.ANSWER_FIELDS}
-        for name in services.act_answers_missing(cost=data.get("cost"), **answers):
-            self.add_error(name, services.MSG_ANSWER_NEEDED)
+        # Whether the three answers are needed is the service's to say (it depends on the
+        # customer's team and the person's own limit); its refusal marks each missing one.
         return data
 
 

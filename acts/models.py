@@ -154,6 +154,32 @@ class Act(models.Model):
             return self.actual_cost
         return self.approved_amount or 0
 
+    @property
+    def needs_approver(self) -> bool:
+        """Whether someone other than its author decides it: a cost above the author's own
+        empowerment limit. A $0 or empowered act goes ahead at once, approved by nobody."""
+        return self.approval_level in (ApprovalLevel.MANAGER, ApprovalLevel.ADMIN)
+
+    @property
+    def status_label(self) -> str:
+        """The status as the pages show it: an act nobody had to approve reads "Logged"
+        while it waits to be done, never "Approved"; a waiting one names who it waits for."""
+        if self.status == Status.APPROVED and not self.needs_approver:
+            return "Logged"
+        if self.status == Status.PENDING_APPROVAL:
+            return "Waiting for an admin" if self.approval_level == ApprovalLevel.ADMIN else "Waiting for a manager"
+        return self.get_status_display()
+
+    @property
+    def done_in_one_tap(self) -> bool:
+        """A $0 or empowered act still to be done that needs no receipt: one "Done" delivers
+        it at its logged cost (a different cost goes through the full form)."""
+        return (
+            self.status == Status.APPROVED
+            and not self.needs_approver
+            and (self.approved_amount or 0) <= self.team.receipt_required_above
+        )
+
 
 class ActEvent(models.Model):
     """Append-only history of an act: who moved it, when, from what to what, and why."""

@@ -97,27 +97,31 @@ def _record(act: Act, *, actor, action, from_status="", amount=None, note="", at
 
 # --- Logging --------------------------------------------------------------------
 
-# The approver's three questions: a costed act has to answer each of them.
+# The approver's three questions: an act that waits for an approver (above the person's
+# own empowerment limit) has to answer each of them; a $0 or empowered act has nobody to
+# answer them for, so they are optional there.
 ANSWER_FIELDS = ("right_thing", "great_experience", "how_they_know")
-MSG_ANSWER_NEEDED = "With a cost, answer this for the approver."
+MSG_ANSWER_NEEDED = "Above your own limit a manager or admin approves: answer this for them."
 MSG_ANSWERS_NEEDED = (
-    "With a cost, answer the approver's three questions: is it the right thing to do, "
+    "Above your own limit, answer the approver's three questions: is it the right thing to do, "
     "will it make a great experience, and how will the customer know."
 )
+APPROVER_LEVELS = (ApprovalLevel.MANAGER, ApprovalLevel.ADMIN)
 MSG_CUSTOMER_OTHER_TEAM = "That customer belongs to another team."
 
 
 class AnswersMissing(errors.InvalidInput):
-    """A costed act without some of the three answers; `fields` maps each one missing to
-    its message (the error's own `field` is the first of them)."""
+    """An act that needs an approver without some of the three answers; `fields` maps
+    each one missing to its message (the error's own `field` is the first of them)."""
 
     def __init__(self, missing: list[str]):
         super().__init__(MSG_ANSWERS_NEEDED, fields=dict.fromkeys(missing, MSG_ANSWER_NEEDED))
 
 
-def act_answers_missing(*, cost, **answers: str) -> list[str]:
-    """The answers a costed act still lacks (none when it costs nothing), in form order."""
-    if not cost:
+def act_answers_missing(*, level: str, **answers: str) -> list[str]:
+    """The answers an act routed to `level` (acts/policy.py spend_route) still lacks, in
+    form order: none when nobody has to approve it ($0, or within the person's own limit)."""
+    if level not in APPROVER_LEVELS:
         return []
     return [name for name in ANSWER_FIELDS if not (answers.get(name) or "").strip()]
 
@@ -140,8 +144,8 @@ def act_log(
     """Log an act for a customer, routed by the spend policy of the customer's team.
 
     The customer is of the user's team (admins: of any team; the act then belongs to
-    the customer's team, its limits and its budget). A cost needs the three answers
-    for the approver. A zero cost needs no approval; up to the empowerment limit it is
+    the customer's team, its limits and its budget). A cost above the person's own
+    limit needs the three answers for the approver. A zero cost needs no approval; up to the empowerment limit it is
     approved at once and committed against the month's budget (refused if the budget
     cannot cover it); above, it waits for a manager or, above the manager limit, an admin.
     """
@@ -151,17 +155,17 @@ def act_log(
         raise errors.InvalidInput("Say what the customer expected or needed.", field="problem")
     if not solution.strip():
         raise errors.InvalidInput("Say what you did.", field="solution")
+    team = customer.team
+    own_limit = empowerment.limit_of(user, team)
+    level = spend_route(team=team, cost=cost, own_limit=own_limit)
     missing = act_answers_missing(
-        cost=cost,
+        level=level,
         right_thing=right_thing,
         great_experience=great_experience,
         how_they_know=how_they_know,
     )
     if missing:
         raise AnswersMissing(missing)
-    team = customer.team
-    own_limit = empowerment.limit_of(user, team)
-    level = spend_route(team=team, cost=cost, own_limit=own_limit)
     now = timezone.now()
     act = Act(
         team=team,

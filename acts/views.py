@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from core import errors
 from core.formatting import money
 from core.models import Role
+from core.roles import role_require
 from core.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate, paginate_open, team_required
 from customers.services import customer_create
 
@@ -60,6 +61,7 @@ def act_new(request):
         initial["customer"] = request.GET["customer"]
     label_team = request.user.role == Role.ADMIN
     limit_hint = empowerment.routing_hint(person=request.user, team=request.user.team)
+    own_limit = empowerment.limit_of(request.user, request.user.team)
     if "customer_search" in request.POST:
         # "Find" without JavaScript: the form comes back as typed, with the customers found.
         form = ActForm(
@@ -68,16 +70,28 @@ def act_new(request):
             search=request.POST,
             label_team=label_team,
             limit_hint=limit_hint,
+            own_limit=own_limit,
         )
         return render(request, "acts/new.html", {"form": form, "warnings": []})
     if "playbook_search" in request.POST:
         # "What worked before" without JavaScript: the form comes back as typed, with the
         # playbook's matches for the problem; nothing is logged.
-        form = ActForm(customers=customers, initial=request.POST.dict(), label_team=label_team, limit_hint=limit_hint)
+        form = ActForm(
+            customers=customers,
+            initial=request.POST.dict(),
+            label_team=label_team,
+            limit_hint=limit_hint,
+            own_limit=own_limit,
+        )
         matches = playbook_rules.playbook_matches(user=request.user, text=request.POST.get("problem", ""))
         return render(request, "acts/new.html", {"form": form, "warnings": [], "playbook": matches, "searched": True})
     form = ActForm(
-        request.POST or None, customers=customers, initial=initial, label_team=label_team, limit_hint=limit_hint
+        request.POST or None,
+        customers=customers,
+        initial=initial,
+        label_team=label_team,
+        limit_hint=limit_hint,
+        own_limit=own_limit,
     )
     # Routine warnings are read before logging (the new act would match itself) and never block.
     warnings = _routine_warnings(request, request.POST) if request.method == "POST" else []
@@ -131,7 +145,7 @@ def _logged_message(act) -> str:
     if act.approval_level == ApprovalLevel.NONE:
         return f"Logged for {act.customer}. No cost, so no approval needed."
     if act.approval_level == ApprovalLevel.EMPOWERED:
-        return f"Logged and approved at once: {money(act.cost)} for {act.customer} is within your empowerment limit."
+        return f"Logged: {money(act.cost)} for {act.customer} is within your own limit, so nobody has to approve it."
     who = "a manager" if act.approval_level == ApprovalLevel.MANAGER else "an admin"
     return f"Logged. {money(act.cost)} for {act.customer} is waiting for {who}."
 
@@ -187,7 +201,15 @@ def _transition(request, pk, form_class, run, success, level=messages.SUCCESS):
         return _queue_card_response(request, act)
     if request.POST.get("from") == "queue":
         return redirect(page_url(reverse("acts:approvals"), request.GET.get("page")))
+    back = request.POST.get("back", "")
+    if request.POST.get("from") == "list" and back.startswith("/") and _safe_path(request, back):
+        # "Done" on a list of acts: back to the list, the confirmation on top.
+        return redirect(back)
     return redirect("acts:detail", pk=act.pk)
+
+
+def _safe_path(request, path: str) -> bool:
+    return url_has_allowed_host_and_scheme(path, allowed_hosts={request.get_host()}, require_https=request.is_secure())
 
 
 def _remaining_after(act, user) -> str:
@@ -317,8 +339,7 @@ def act_receipt(request, pk):
 
 @login_required
 def approvals(request):
-    if not request.user.is_manager:
-        raise Http404
+    role_require(request.user, needs=Role.MANAGER, says="Approvals are for managers.")
     return render(request, "acts/approvals.html", _queue_context(request))
 
 

@@ -58,6 +58,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from invariants import budget_problems  # noqa: E402  (bench/invariants.py)
 
+from acts import approval_waits, playbook, summaries  # noqa: E402
 from acts.models import (  # noqa: E402
     Act,
     ActEvent,
@@ -65,9 +66,12 @@ from acts.models import (  # noqa: E402
     DaySummary,
     FollowUp,
 )
+from core import points_to_date  # noqa: E402
 from core.models import PointsEntry, Team, User  # noqa: E402
+from customers import advocates, referral_days  # noqa: E402
 from customers.models import Customer  # noqa: E402
 from customers.services import customer_counts_rebuild  # noqa: E402
+from stories import act_chain, outcome_days  # noqa: E402
 from stories.models import NpsResponse, Story, StoryEvent  # noqa: E402
 
 PASSWORD = "secondmile-demo"
@@ -338,10 +342,15 @@ def _put_back(statements: list[str]) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        took = []
         for statement in statements:
+            started = time.perf_counter()
             cursor.execute(statement)
+            took.append((time.perf_counter() - started, statement))
             progress.add(1)
     progress.finish()
+    for seconds, statement in sorted(took, reverse=True)[:3]:
+        print(f"    {seconds:6.1f} s  {statement[:100]}", flush=True)
 
 
 def _people(rng: random.Random) -> tuple[list[Team], dict[int, dict]]:
@@ -477,6 +486,7 @@ ACT_COLUMNS = [
     "for_review",
     "reviewed_by_id",
     "reviewed_at",
+    "review_problem",
     "created_at",
 ]
 
@@ -587,6 +597,7 @@ def _acts(writer: Writer, rng: random.Random, count: int, people: dict, customer
                 reviewed,
                 manager if looked else None,
                 clock.at(created + 1440) if looked else None,
+                False,
                 clock.at(created),
             )
 
@@ -792,12 +803,12 @@ def _stories_and_answers(writer: Writer, rng: random.Random, acts: int, people: 
     points = settings.SECONDMILE["POINTS"]
     sql(
         f"INSERT INTO {PointsEntry._meta.db_table} (user_id, team_id, points, reason, act_id, story_id, "  # noqa: S608
-        f"customer_id, earned_on, outcome_key) SELECT a.author_id, a.team_id, "
+        f"customer_id, earned_on, outcome_key, why) SELECT a.author_id, a.team_id, "
         f"CASE WHEN s.status = 'featured' THEN {points['story_featured']} ELSE {points['story_approved']} END, "
         f"CASE WHEN s.status = 'featured' THEN 'story_featured' ELSE 'story_approved' END, a.id, s.id, NULL, "
         f"{_vendor('CAST(s.moderated_at AS date)', 'date(s.moderated_at)')}, "
         f"CASE WHEN s.status = 'featured' THEN 'story_featured' ELSE 'story_approved' END "
-        f"|| ':story:' || s.id || ':act:' || a.id "
+        f"|| ':story:' || s.id || ':act:' || a.id, '' "
         f"FROM {Story._meta.db_table} s JOIN {Story.acts.through._meta.db_table} sa ON sa.story_id = s.id "
         f"JOIN {Act._meta.db_table} a ON a.id = sa.act_id WHERE s.status IN ('approved', 'featured')"
     )
@@ -872,11 +883,33 @@ def load(acts: int, seed: int = 1) -> None:
     print(f"Rows written in {loaded:.0f} s", flush=True)
     sql("ANALYZE")
     summarised = time.perf_counter()
-    call_command("rebuild_summaries", verbosity=0)
+    _summaries()
     sql(f"ANALYZE {DaySummary._meta.db_table}")
     print(f"Day summaries built in {time.perf_counter() - summarised:.0f} s", flush=True)
     print(f"Loaded in {time.perf_counter() - started:.0f} s:", _counts(), flush=True)
     _check()
+
+
+# What `manage.py rebuild_summaries` runs, in its order, each timed here.
+SUMMARIES = [
+    ("day summaries", summaries.rebuild),
+    ("approval waits", approval_waits.rebuild),
+    ("outcome days", outcome_days.rebuild),
+    ("referral days", referral_days.rebuild),
+    ("referral lineage", advocates.rebuild),
+    ("points to date", points_to_date.rebuild),
+    ("act chains", act_chain.rebuild),
+    ("playbook index", playbook.playbook_rebuild),
+]
+
+
+def _summaries() -> None:
+    """The app's own rebuilds of every summary the dashboard reads, one line each with its
+    time: where the load's minutes go."""
+    for label, rebuild in SUMMARIES:
+        started = time.perf_counter()
+        rows = rebuild()
+        print(f"  {label:<24} {rows:>10,} rows {time.perf_counter() - started:7.1f} s", flush=True)
 
 
 def _check() -> None:

@@ -16,6 +16,7 @@ Needs the data set (`make bench-data`) and wrk (`apt-get install wrk`).
 """
 
 import argparse
+import concurrent.futures
 import datetime
 import http.cookiejar
 import json
@@ -130,6 +131,17 @@ def _stop(server: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()
+
+
+def _settle(base: str) -> None:
+    """Wait until both workers are free: wrk stops after its seconds, but the requests it
+    left queued are still served, and would slow the next page. A request to /healthz is
+    answered only after those queued before it; two at once then need both workers."""
+    url = f"{base}/healthz"
+    urllib.request.urlopen(url, timeout=TIMEOUT * 4).read()  # noqa: S310 (our own server on 127.0.0.1)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        for answer in [pool.submit(urllib.request.urlopen, url, timeout=TIMEOUT * 4) for _ in range(2)]:
+            answer.result().read()
 
 
 def _sign_in(base: str, username: str) -> str:
@@ -267,6 +279,7 @@ def main() -> None:
         flush=True,
     )
     rows = []
+    load_at_start = os.getloadavg()
     try:
         cookies = {who: _sign_in(base, f"bench-{who}") for who in ("manager", "admin")}
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
@@ -284,6 +297,7 @@ def main() -> None:
                 headers.append(f"Cookie: {cookies[who]}")
             elif who in tokens:
                 headers.append(f"Authorization: Bearer {tokens[who]}")
+            _settle(base)
             result = _wrk(base + path, headers, args.seconds, script.name)
             if bare_p95 is None:
                 bare_p95 = result["p95_ms"]
@@ -296,7 +310,12 @@ def main() -> None:
             if result["non_2xx"]:
                 notes.append(f"{result['non_2xx']} non-2xx")
             if result["socket_errors"] or result["timeouts"] or not result["requests"]:
-                notes.append(f"{result['socket_errors']} socket errors, {result['timeouts']} timeouts (> {TIMEOUT} s)")
+                if result["socket_errors"] or result["timeouts"]:
+                    notes.append(
+                        f"{result['socket_errors']} socket errors, {result['timeouts']} timeouts (> {TIMEOUT} s)"
+                    )
+                else:  # wrk counts only what is answered within its seconds
+                    notes.append(f"no answer within {args.seconds} s (run longer: BENCH_SECONDS)")
                 _stop(server)
                 server = _serve(port)
                 cookies = {who: _sign_in(base, f"bench-{who}") for who in ("manager", "admin")}
@@ -331,7 +350,12 @@ def main() -> None:
         "seconds_per_page": args.seconds,
         "connections": CONNECTIONS,
         "workers": 2,
-        "machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg(), "python": platform.python_version()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average_at_start": load_at_start,
+            "load_average": os.getloadavg(),
+            "python": platform.python_version(),
+        },
         "pages": rows,
     }
     path = out / f"pages-{vendor}-{acts}-{stamp}.json"
@@ -340,7 +364,9 @@ def main() -> None:
     worst = max((r for r in rows[1:] if r["p95_over_bare"] is not None), key=lambda r: r["p95_over_bare"])
     print(f"\nWorst answered: {worst['page']} at {worst['p95_over_bare']}× the bare page.")
     if slowest:
-        print(f"No answer within {TIMEOUT} s: {', '.join(slowest)}.")
+        print(f"No answer (see the notes): {', '.join(slowest)}.")
+    start, end = load_at_start[0], report["machine"]["load_average"][0]
+    print(f"Load average (1 min) {start:.1f} at the start, {end:.1f} at the end, on {os.cpu_count()} cores.")
     print(f"Written to {path.relative_to(ROOT)}")
 
 

@@ -8,8 +8,11 @@ checks a model permission. The groups' model permissions (ROLE_PERMISSIONS, incl
 decide what each role sees and may do there, and nowhere else.
 """
 
+from django.db.models import Q
+from django.http import Http404
+
 from . import errors
-from .models import Role
+from .models import Role, User
 
 MSG_NO_TEAM = "Your account has no team yet: ask an admin."
 
@@ -93,3 +96,78 @@ def require_team_of(user, obj, message: str) -> None:
     scoping rule of the services; selectors scope reads through `visible_to`."""
     if obj.team_id != user.team_id and not sees_all_teams(user):
         raise errors.NotAllowed(message)
+
+
+class RoleRefused(Http404):
+    """A signed-in person asked for a page (or sent a form) that their role does not open.
+
+    Still a 404, as the permission matrix has it, but one that explains itself: the page
+    says which role does this, who in the person's team holds it, and the way back
+    (secondmile.middleware.RoleRefusalPage). Only for pages that exist for every team,
+    never for another team's object, which stays a plain 404 that tells nothing.
+    """
+
+    def __init__(self, *, needs: str, says: str):
+        super().__init__(says)
+        self.needs = Role(needs)
+        self.says = says
+
+
+def role_holds(user, needs: str) -> bool:
+    """Whether `user` holds role `needs` or a higher one (an admin holds a manager's)."""
+    if needs == Role.MANAGER:
+        return user.is_manager
+    if needs == Role.ADMIN:
+        return user.role == Role.ADMIN
+    return True
+
+
+def role_require(user, *, needs: str, says: str) -> None:
+    """Refuse with RoleRefused unless `user` holds role `needs`. `says` is the refusal's
+    first sentence, naming the page and the role: "Approvals are for managers."."""
+    if not role_holds(user, needs):
+        raise RoleRefused(needs=needs, says=says)
+
+
+def _names(people) -> str:
+    names = [person.display_name for person in people]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def role_holders(*, team_id, needs: str):
+    """The active people of team `team_id` who hold role `needs` itself (its managers,
+    or its admins), by name."""
+    people = User.objects.filter(is_active=True, team_id=team_id).order_by("first_name", "last_name", "username")
+    if needs == Role.ADMIN:
+        people = people.filter(Q(groups__name=Role.ADMIN) | Q(is_superuser=True))
+    else:
+        people = people.filter(groups__name=needs).exclude(is_superuser=True).exclude(groups__name=Role.ADMIN)
+    return list(people.distinct())
+
+
+def refusal_ask(*, user, needs: str) -> str:
+    """Who the refused person can ask, by name: their team's managers for a manager's
+    page, their team's admins for an admin's (any admin when the team has none)."""
+    if needs == Role.MANAGER:
+        managers = [person for person in role_holders(team_id=user.team_id, needs=Role.MANAGER) if person != user]
+        if len(managers) == 1:
+            return f"Your manager is {_names(managers)}."
+        if managers:
+            return f"Your managers are {_names(managers)}."
+    admins = [person for person in role_holders(team_id=user.team_id, needs=Role.ADMIN) if person != user]
+    if not admins:
+        admins = list(
+            User.objects.filter(is_active=True)
+            .filter(Q(groups__name=Role.ADMIN) | Q(is_superuser=True))
+            .exclude(pk=user.pk)
+            .distinct()
+            .order_by("first_name", "last_name", "username")[:3]
+        )
+    if needs == Role.MANAGER:
+        lead = "Your team has no manager yet"
+        return f"{lead}: ask an admin, {_names(admins)}." if admins else f"{lead}: ask whoever runs Second Mile."
+    if len(admins) == 1:
+        return f"Ask your admin, {_names(admins)}."
+    if admins:
+        return f"Ask one of your admins: {_names(admins)}."
+    return "Your team has no admin yet: ask whoever runs Second Mile."

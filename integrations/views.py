@@ -3,12 +3,12 @@ secret shown once), remove one after a confirmation."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from core import errors
 from core.models import Role
+from core.roles import role_require
 from core.web import form_error
 
 from . import selectors, webhooks
@@ -16,8 +16,7 @@ from .forms import WebhookForm
 
 
 def _admin_only(user) -> None:
-    if user.role != Role.ADMIN:
-        raise Http404
+    role_require(user, needs=Role.ADMIN, says="Webhooks are set up by admins.")
 
 
 @login_required

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from core.models import Role, User
-from core.roles import visible_to
+from core.roles import role_require, visible_to
 
 from .models import Redemption, Reward
 
@@ -42,8 +42,7 @@ def reward_kept(*, user: User, pk) -> Reward:
 def redemptions_waiting(*, user: User):
     """The redemptions waiting to be handed out, oldest first: the manager's team's, or
     every team's for an admin; 404 for staff."""
-    if not user.is_manager:
-        raise Http404
+    role_require(user, needs=Role.MANAGER, says="Handing out rewards is for managers.")
     return visible_to(
         user,
         Redemption.objects.filter(status=Redemption.Status.REQUESTED).select_related("user", "reward", "team"),
@@ -56,8 +55,7 @@ def redemption_to_decide(*, user: User, pk) -> Redemption:
 
 def redemptions_decidable(*, user: User):
     """Every redemption a manager may see, any status (their team's; an admin: all)."""
-    if not user.is_manager:
-        raise Http404
+    role_require(user, needs=Role.MANAGER, says="Handing out rewards is for managers.")
     return visible_to(user, Redemption.objects.select_related("user", "reward", "team"))
 
 

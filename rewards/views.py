@@ -3,7 +3,6 @@ confirmation), the catalogue kept by admins, and the managers' redemption queue.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core import errors
 from core.inputs import id_parse
 from core.models import Role
+from core.roles import role_require
 from core.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate, team_required
 
 from . import selectors, services
@@ -64,8 +64,7 @@ def redeem(request, pk):
 
 
 def _admin_only(user) -> None:
-    if user.role != Role.ADMIN:
-        raise Http404
+    role_require(user, needs=Role.ADMIN, says="The rewards catalogue is kept by admins.")
 
 
 @login_required

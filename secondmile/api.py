@@ -204,7 +204,7 @@ def dashboard(request, start: str = "", end: str = "", team: str = "", period: s
     customers' first purchases."""
     scope = dashboard_scope(user=request.auth, team=team, start=start, end=end, period=period)
     figures = metrics.dashboard_figures(scope)
-    budget = sum((m["budget"] for m in metrics.budget_by_month(scope)), metrics.ZERO)
+    budget = sum((m["budget"] for m in metrics.budget_by_month(scope, since_first_use=True)), metrics.ZERO)
 
     def number(value):
         return None if value is None else float(value)

@@ -60,7 +60,7 @@ def capped_count(queryset) -> CappedCount:
 
 def home_context(*, user) -> dict:
     today = timezone.localdate()
-    my_acts = Act.objects.filter(author=user).select_related("customer", "author").order_by("-date", "-id")[:5]
+    my_acts = Act.objects.filter(author=user).select_related("customer", "author", "team").order_by("-date", "-id")[:5]
     due_count = capped_count(act_selectors.followups_due(user=user, today=today))
     shown = act_selectors.followups_home(user=user, today=today)
     month = _this_month(user)

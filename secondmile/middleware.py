@@ -24,6 +24,7 @@ from django.utils.http import urlencode
 
 from core import errors
 from core.inputs import has_control_characters
+from core.roles import RoleRefused, refusal_ask
 
 from . import mfa
 
@@ -238,3 +239,26 @@ def mfa_required(get_response):
         return get_response(request)
 
     return middleware
+
+
+class RoleRefusalPage:
+    """A page (or a form sent) that the signed-in person's role does not open answers,
+    still with the 404 the permission matrix holds, a page in the app's shell that says
+    who does this, who to ask by name and the way back (core.roles.RoleRefused). One
+    place for every view; under DEBUG too, where Django would show its own 404 page.
+    Another team's object raises a plain Http404 and never comes here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, RoleRefused) or _is_api(request):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        context = {"says": exception.says, "ask": refusal_ask(user=user, needs=exception.needs)}
+        return render(request, "refused.html", context, status=404)

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     # its set-up) reaches only those pages; axes last, to turn a lock-out into our page.
     "secondmile.middleware.mfa_required",
     "axes.middleware.AxesMiddleware",
+    # A page the role does not open explains itself (core.roles.RoleRefused).
+    "secondmile.middleware.RoleRefusalPage",
 ]
 
 ROOT_URLCONF = "secondmile.urls"

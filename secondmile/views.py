@@ -16,6 +16,7 @@ from acts import selectors as act_selectors
 from core import errors, formatting, services, tokens
 from core.inputs import id_parse
 from core.models import AuditEvent, Role, Team
+from core.roles import role_require
 from core.web import form_error, paginate
 from integrations import slack
 
@@ -102,8 +103,7 @@ def token_revoke(request, pk):
 @login_required
 def team_policy(request):
     """Admins edit a team's spend policy and the budget of a month."""
-    if request.user.role != Role.ADMIN:
-        raise Http404
+    role_require(request.user, needs=Role.ADMIN, says="The spend policy and budgets are set by admins.")
     teams = Team.objects.all()
     team_id = request.GET.get("team") or request.user.team_id
     if team_id is None:
@@ -178,8 +178,7 @@ def team_policy(request):
 @require_GET
 def audit_log(request):
     """Admins read the audit log, newest first, by action."""
-    if request.user.role != Role.ADMIN:
-        raise Http404
+    role_require(request.user, needs=Role.ADMIN, says="The audit log is for admins.")
     action = request.GET.get("action", "")
     events = AuditEvent.objects.select_related("actor", "team")
     if action in AuditEvent.Action.values:

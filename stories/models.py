@@ -123,7 +123,9 @@ class NpsResponse(models.Model):
 class SurveyLink(models.Model):
     """A personal, single-use link (/s/<token>) for a customer to answer after an act.
 
-    Only the token's SHA-256 is kept.
+    Only the token's SHA-256 is kept, so a link cannot be shown again once its page is
+    left. `sent_at` and `sent_by` say who sent it to the customer and when (emailed by
+    the app, or marked as sent by hand): from then on the customer counts as asked.
     """
 
     act = models.ForeignKey("acts.Act", on_delete=models.CASCADE, related_name="survey_links")
@@ -132,6 +134,10 @@ class SurveyLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         # Moved from customers: the table keeps its name.

@@ -312,7 +312,7 @@ def rebuild(**models) -> int:
 
 def outcome_totals(teams: Q, start: datetime.date, end: datetime.date, *, reactive: int) -> dict:
     """The period's outcome figures from its OutcomeDay rows (one query): stories_count,
-    nps_with_act, nps_without_act, and recovery ({reactive, returned, recovery_rate};
+    nps_with_act, nps_without_act, nps_bands (every answer by band), and recovery ({reactive, returned, recovery_rate};
     `reactive` is the period's DaySummary.reactive_count)."""
     sums = OutcomeDay.objects.filter(teams, date__gte=start, date__lte=end).aggregate(
         **{name: Coalesce(Sum(name), 0) for name in COUNTED}
@@ -327,6 +327,11 @@ def outcome_totals(teams: Q, start: datetime.date, end: datetime.date, *, reacti
         "stories_count": sums["stories_count"],
         "nps_with_act": nps("nps_with"),
         "nps_without_act": nps("nps_without"),
+        # Every answer of the period by band, with an act or without (the NPS bar).
+        "nps_bands": {
+            band: sums[f"nps_with_{band}"] + sums[f"nps_without_{band}"]
+            for band in ("promoters", "passives", "detractors")
+        },
         "recovery": {
             "reactive": reactive,
             "returned": returned,

@@ -12,7 +12,8 @@ from customers.models import Customer
 from customers.referrals import referral_tree
 
 from .models import Story, StoryStatus
-from .nps import nps_score
+from .net_promoter import nps_from_counts
+from .nps_bar import band_counts, nps_bar
 
 # The customer page shows the latest of each list; the feed (?customer=) has all their acts.
 CUSTOMER_PAGE_LATEST = 10
@@ -22,8 +23,11 @@ def customer_page(*, customer: Customer) -> dict:
     """Everything the customer page shows, each in one query (the whole referral tree
     too, however deep); each list is the latest CUSTOMER_PAGE_LATEST with its total."""
     latest = CUSTOMER_PAGE_LATEST
+    bands = band_counts(customer.nps_responses.all())
     acts = list(
-        Act.objects.filter(customer=customer).select_related("author", "customer").order_by("-date", "-id")[:latest]
+        Act.objects.filter(customer=customer)
+        .select_related("author", "customer", "team")
+        .order_by("-date", "-id")[:latest]
     )
     responses = customer.nps_responses.select_related("act").order_by("-date", "-id")[:latest]
     counts = {
@@ -37,7 +41,8 @@ def customer_page(*, customer: Customer) -> dict:
         "stories": customer.stories.order_by("-told_on", "-id")[:latest],
         "nps_responses": responses,
         "counts": counts,
-        "nps": nps_score(customer.nps_responses.all()),
+        "nps": nps_from_counts(promoters=bands["promoters"], detractors=bands["detractors"], total=sum(bands.values())),
+        "nps_bar": nps_bar(**bands),
         "follow_ups": customer.follow_ups.filter(done_at__isnull=True).select_related("act"),
         "referrals": referral_tree(customer=customer),
     }

@@ -52,11 +52,23 @@ def survey_link_answered(token: str) -> SurveyLink | None:
 
 
 def survey_last_asked(customer: Customer) -> datetime.datetime | None:
-    """When the customer was last asked for their voice: the newest personal link made for
-    them (a link made, or emailed, is asking, whether they answer or not) or their last
-    answer through one, whichever is later; None if never."""
-    latest_link = SurveyLink.objects.filter(act__customer_id=customer.pk).aggregate(latest=Max("created_at"))["latest"]
-    return max((t for t in (latest_link, customer.last_surveyed_at) if t is not None), default=None)
+    """When the customer was last asked for their voice: the newest link sent to them
+    (emailed by the app or marked as sent) or their last answer through one, whichever is
+    later; None if never. A link made and never sent has not asked anybody: it does not
+    start the quiet period, so a lost link can be replaced by a new one."""
+    latest_sent = SurveyLink.objects.filter(act__customer_id=customer.pk).aggregate(latest=Max("sent_at"))["latest"]
+    return max((t for t in (latest_sent, customer.last_surveyed_at) if t is not None), default=None)
+
+
+def survey_link_unused(*, customer: Customer) -> SurveyLink | None:
+    """The customer's open link (made, not answered, not expired), if any: the page
+    offers to mark it as sent, or to make a new one in its place."""
+    return (
+        SurveyLink.objects.select_related("act", "created_by", "sent_by")
+        .filter(act__customer_id=customer.pk, used_at__isnull=True, expires_at__gt=timezone.now())
+        .order_by("-created_at", "-id")
+        .first()
+    )
 
 
 def survey_quiet(customer: Customer) -> dict | None:
@@ -85,9 +97,10 @@ def survey_link_create(*, user: User, act, send_email: bool = False, site_url: s
 
     Returns the link row and the token; only the token's SHA-256 is stored, so the
     token is shown once. Refused while the customer is in their quiet period: a link
-    made for them (answered or not) or an answer within it. An earlier open link for the
-    same customer is closed, so they answer once. With `send_email`, the link
-    (`site_url` + /s/<token>) is mailed to the customer after commit.
+    sent to them (answered or not) or an answer within it; a link made and not sent does
+    not count. An earlier open link for the same customer is closed (it stops working),
+    so they answer once. With `send_email`, the link (`site_url` + /s/<token>) is mailed
+    to the customer after commit, and the link counts as sent by `user`.
     """
     require_team_of(user, act, "This act belongs to another team.")
     with transaction.atomic():
@@ -115,6 +128,8 @@ def survey_link_create(*, user: User, act, send_email: bool = False, site_url: s
             token_hash=token_hash(token),
             created_by=user,
             expires_at=now + datetime.timedelta(days=settings.SECONDMILE["SURVEY_LINK_DAYS"]),
+            sent_at=now if send_email else None,
+            sent_by=user if send_email else None,
         )
         if send_email:
             url = site_url.rstrip("/") + reverse("survey", args=[token])
@@ -122,6 +137,31 @@ def survey_link_create(*, user: User, act, send_email: bool = False, site_url: s
             # kept (the link row has its hash), and its body is erased once sent.
             _queue_survey_email(link, url)
     return link, token
+
+
+MSG_SURVEY_NO_OPEN_LINK = "{name} has no open survey link to mark as sent."
+
+
+def survey_link_mark_sent(*, user: User, act) -> SurveyLink:
+    """Record that `user` sent the customer of `act` their open link by hand (text, chat,
+    in person): who and when are kept on the link, and the customer's quiet period starts
+    now. Marking a link already marked changes nothing. Refused for another team's act."""
+    require_team_of(user, act, "This act belongs to another team.")
+    with transaction.atomic():
+        customer = Customer.objects.select_for_update().get(pk=act.customer_id)
+        link = (
+            SurveyLink.objects.select_for_update()
+            .filter(act__customer=customer, used_at__isnull=True, expires_at__gt=timezone.now())
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if link is None:
+            raise errors.Conflict(MSG_SURVEY_NO_OPEN_LINK.format(name=customer.name))
+        if link.sent_at is None:
+            link.sent_at = timezone.now()
+            link.sent_by = user
+            link.save(update_fields=["sent_at", "sent_by"])
+    return link
 
 
 def _queue_survey_email(link: SurveyLink, url: str) -> None:

@@ -14,4 +14,5 @@ urlpatterns = [
     path("stories/review/", views.story_review, name="review"),
     path("stories/<int:pk>/moderate/", views.story_moderate, name="moderate"),
     path("acts/<int:pk>/survey-link/", views.survey_link_create, name="survey_link_create"),
+    path("acts/<int:pk>/survey-link/sent/", views.survey_link_sent, name="survey_link_sent"),
 ]

@@ -2,10 +2,10 @@
 follow-ups and referrals), recording NPS answers and stories, the story wall and its
 moderation, and the customer's own survey page (/s/<token>)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,8 @@ from acts import selectors as act_selectors
 from core import errors, tokens
 from core.formatting import day, money
 from core.inputs import id_parse
+from core.models import Role
+from core.roles import role_require
 from core.security import client_ip
 from core.web import QUEUE_PAGE_SIZE, form_error, page_url, paginate
 from customers import selectors as customer_selectors
@@ -163,9 +165,7 @@ def story_new(request):
 
 
 def _admins_only(user) -> None:
-    # Others do not learn that the page exists.
-    if not user.is_team_admin:
-        raise Http404
+    role_require(user, needs=Role.ADMIN, says="Reviewing stories is for admins.")
 
 
 def _review_context(request) -> dict:
@@ -252,9 +252,31 @@ def survey_link_create(request, pk):
         # Only the hash is kept: the link is shown this once, on the act page.
         request.session[f"survey_url_{act.pk}"] = request.build_absolute_uri(reverse("survey", args=[token]))
         sent = f" and emailed it to {act.customer.email}" if request.POST.get("send_email") else ""
+        replaced = " The link made before stops working." if request.POST.get("replace") else ""
         messages.success(
-            request, f"Made a personal link for {act.customer.name}{sent}. Copy it now: it is shown only once."
+            request,
+            f"Made a personal link for {act.customer.name}{sent}. Copy it now: it is shown only once.{replaced}",
         )
+    return redirect("acts:detail", pk=act.pk)
+
+
+@login_required
+@require_POST
+def survey_link_sent(request, pk):
+    """ "Mark as sent": the customer's open link was sent by hand; their quiet period starts."""
+    act = act_selectors.act_get(user=request.user, pk=pk)
+    try:
+        link = survey_links.survey_link_mark_sent(user=request.user, act=act)
+    except errors.DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Marked as sent to {act.customer.name} on {day(link.sent_at)}. "
+            f"To keep it rare, they are not asked again for {settings.SECONDMILE['SURVEY_QUIET_DAYS']} days.",
+        )
+    if request.POST.get("back") == "customer":
+        return redirect("customers:detail", pk=act.customer_id)
     return redirect("acts:detail", pk=act.pk)
 
 

@@ -289,6 +289,7 @@ def test_the_quiet_period_refuses_day_89_and_allows_day_90(settings, staff, cust
     act = _delivered(staff, customer, asked_at - datetime.timedelta(hours=1))
     with frozen(asked_at):
         survey_links.survey_link_create(user=staff, act=act)
+        survey_links.survey_link_mark_sent(user=staff, act=act)  # sent: the customer is asked now
     refused = r"last asked on 31 Dec 2026; to keep it rare, ask again from 31 Mar\."
     with frozen(local(2027, 3, 30, 23, 59, 59)), pytest.raises(errors.Conflict, match=refused):
         survey_links.survey_link_create(user=staff, act=act)

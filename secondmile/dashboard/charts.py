@@ -12,6 +12,8 @@ from django.utils.formats import number_format
 
 from core.formatting import money
 
+from .captions import kinds_caption, quadrant_caption
+
 WIDTH = 480
 FONT = 13
 
@@ -77,10 +79,18 @@ def activity_chart(series: dict) -> dict:
     else:
         summary = (
             f"{total_acts} act{'s' if total_acts != 1 else ''} and {total_stories} "
-            f"stor{'ies' if total_stories != 1 else 'y'} over {len(rows)} {unit}s; the busiest "
-            f"{unit} began {_short_day(busiest['start'])} with {busiest['acts']} "
-            f"act{'s' if busiest['acts'] != 1 else ''}."
+            f"stor{'ies' if total_stories != 1 else 'y'} over {len(rows)} {unit}s; "
         )
+        tied = [r for r in rows if r["acts"] == busiest["acts"]]
+        acts_text = f"{busiest['acts']} act{'s' if busiest['acts'] != 1 else ''}"
+        if len(tied) == 1 or not busiest["acts"]:
+            summary += f"the busiest {unit} began {_short_day(busiest['start'])} with {acts_text}."
+        else:
+            # A tie is told as a tie, not as the first of the tied.
+            summary += (
+                f"{len(tied)} {unit}s tied as the busiest with {acts_text} each, "
+                f"the first from {_short_day(busiest['start'])}."
+            )
     return {
         "width": WIDTH,
         "height": height,
@@ -100,8 +110,9 @@ def activity_chart(series: dict) -> dict:
     }
 
 
-def budget_chart(months: list[dict]) -> dict:
-    """One row per month: a label, then the budget as a grey bar with the spend over it."""
+def budget_chart(months: list[dict], *, trimmed: bool = False) -> dict:
+    """One row per month: a label, then the budget as a grey bar with the spend over it.
+    `trimmed`: the period's first months were left out, the team(s) not using the app yet."""
     row_h, bar_h = 46, 14
     scale_max = max([m["budget"] for m in months] + [m["spend"] for m in months] + [1])
     rows = []
@@ -122,10 +133,18 @@ def budget_chart(months: list[dict]) -> dict:
         )
     total_spend = sum((m["spend"] for m in months), 0)
     total_budget = sum((m["budget"] for m in months), 0)
-    summary = (
-        f"Spent {money(total_spend)} of {money(total_budget)} budgeted for "
-        f"{len(months)} month{'s' if len(months) != 1 else ''}."
-    )
+    if not months:
+        summary = "No budget to count: the team was not using Second Mile yet in this period."
+    else:
+        summary = (
+            f"Spent {money(total_spend)} of {money(total_budget)} budgeted for "
+            f"{len(months)} month{'s' if len(months) != 1 else ''}."
+        )
+        if trimmed:
+            summary += (
+                f" Budgets count from {months[0]['month']:%B %Y}, the first month in use "
+                "(the first act or budget); the months before it are left out."
+            )
     return {"width": WIDTH, "height": 6 + row_h * len(months), "rows": rows, "summary": summary}
 
 
@@ -192,13 +211,7 @@ def quadrant_chart(quadrants: list[dict]) -> dict:
                 "text_inside": radius >= 16,
             }
         )
-    total = sum(q["count"] for q in quadrants)
-    if total:
-        top = max(quadrants, key=lambda q: q["count"])
-        summary = f"Most acts went beyond {top['label'].lower()} expectations ({top['count']} of {total})."
-    else:
-        summary = "No act in this period yet."
-    return {"width": WIDTH, "height": cell_h * 2, "cells": cells, "summary": summary}
+    return {"width": WIDTH, "height": cell_h * 2, "cells": cells, "summary": quadrant_caption(quadrants=quadrants)}
 
 
 def kinds_chart(kinds: list[dict]) -> dict:
@@ -222,9 +235,5 @@ def kinds_chart(kinds: list[dict]) -> dict:
                 "count_x": _r(label_w + plot_w * kind["count"] / top_value + 6),
             }
         )
-    summary = (
-        f"{used[0]['label']} is the most frequent kind of gesture ({used[0]['count']})."
-        if used
-        else "No act in this period yet."
-    )
+    summary = kinds_caption(kinds=used)
     return {"width": WIDTH, "height": 4 + row_h * max(len(used), 1), "rows": rows, "summary": summary}

@@ -30,7 +30,7 @@ def digest_figures(*, admin: User, start: datetime.date, end: datetime.date) -> 
     """The digest's figures for all teams over [start, end], as the dashboard computes them."""
     scope = dashboard_scope(user=admin, team="all", start=start, end=end)
     figures = dashboard_figures(scope)
-    budget = sum((month["budget"] for month in budget_by_month(scope)), ZERO)
+    budget = sum((month["budget"] for month in budget_by_month(scope, since_first_use=True)), ZERO)
     return {
         "start": start,
         "end": end,

@@ -10,13 +10,15 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, CharField, OuterRef, StringAgg, Subquery, Value, When
 from django.db.models.functions import Cast
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from acts.summaries import act_spend
 from core import errors
+from core.models import Role
 from core.money import CENT
+from core.roles import RoleRefused
 from customers import advocates
 from stories.models import Story
 
@@ -64,7 +66,7 @@ def _csv_response(filename: str, header: list[str], rows) -> StreamingHttpRespon
 
 def _export_scope(request) -> Scope:
     if not may_export(request.user):
-        raise Http404
+        raise RoleRefused(needs=Role.ADMIN, says="Exports are for admins.")
     return scope_from_request(request)
 
 
@@ -247,7 +249,7 @@ def figure_rows(scope: Scope) -> list[tuple[str, object]]:
     """The dashboard's figures for the scope as (figure, value) rows, named as in
     GET /api/dashboard; money with two decimals, shares and rates as fractions."""
     figures = metrics.dashboard_figures(scope)
-    budget = sum((m["budget"] for m in metrics.budget_by_month(scope)), metrics.ZERO)
+    budget = sum((m["budget"] for m in metrics.budget_by_month(scope, since_first_use=True)), metrics.ZERO)
     approval, recovery = figures["approval_time"], figures["recovery"]
     rows = [
         ("start", scope.start.isoformat()),

@@ -44,6 +44,7 @@ from stories import outcome_days
 from stories.models import NpsResponse, Story, StoryStatus
 from stories.nps import nps_score
 
+from .first_use import first_month_in_use, with_first_use
 from .scope import Scope
 
 MONEY = MONEY_SUM
@@ -290,18 +291,27 @@ def headline(scope: Scope) -> dict:
     }
 
 
-def dashboard_figures(scope: Scope) -> dict:
+def dashboard_figures(scope: Scope, *, previous: Scope | None = None) -> dict:
     """Every figure of the dashboard for a scope, in six queries whatever the number of
     acts: over day summaries, the acts' and decisions' totals, the referrals, the
     outcomes (stories, NPS, recovery), the approval waits and the customers created; and
-    the top advocates from the lineage of the period's new customers.; and the recoveries still waiting (one more)."""
+    the top advocates from the lineage of the period's new customers.; and the recoveries still waiting (one more).
+    With `previous` (the period before), its approval times come in the same query, as
+    approval_time_before."""
     figures = headline(scope)  # decisions, NPS and recovery included
+    if previous is None:
+        approval = summarised_approval_times(scope)
+    else:
+        # The period before's approval times too (its change on the tile), in the same query.
+        approval, figures["approval_time_before"] = approval_waits.approval_times_of_periods(
+            scope.teams(), [(scope.start, scope.end), (previous.start, previous.end)]
+        )
     figures.update(
         empowerment_rate=empowerment_rate(figures),
         decline_rate=decline_rate(figures),
         stories_per_act=stories_per_act(figures["stories_count"], figures["acts_count"]),
         referral_return=referral_return(figures["referral_revenue"], figures["spend_total"]),
-        approval_time=summarised_approval_times(scope),
+        approval_time=approval,
         recovery_waiting=recovery_waiting(scope, today=timezone.localdate()),
     )
     # Customers who create customers (two queries: the day rows, the lineage of the new customers).
@@ -389,21 +399,36 @@ def _months(scope: Scope) -> list[datetime.date]:
     return months
 
 
-def budget_by_month(scope: Scope, *, daily: dict | None = None) -> list[dict]:
+def budget_by_month(scope: Scope, *, daily: dict | None = None, since_first_use: bool = False) -> list[dict]:
     """Spend (as spend_total) against budget for each month the period touches: the
     month's budget row, else the team's default monthly budget, summed over the teams
     in scope. Spend is added up by month from the daily act totals (one query, unless
-    given), the budgets are one query (two for every team)."""
+    given), the budgets are one query (two for every team).
+
+    With `since_first_use` (what the dashboard, the API and the digest show), a team's
+    budget counts only from its first month in use (first_use.py, one query more), and a
+    month in which no team of the scope was in use yet is left out: "This year" for a
+    team that started in October is October to December, not twelve budgets."""
     months = _months(scope)
     daily = daily_act_totals(scope) if daily is None else daily
     spend = dict.fromkeys(months, ZERO)
     for day, (_count, amount) in daily.items():
         spend[day.replace(day=1)] += amount
-    teams = [scope.team] if scope.team is not None else list(Team.objects.filter(pk__in=scope.team_ids))
+    if since_first_use:
+        ids = [scope.team.pk] if scope.team is not None else scope.team_ids
+        teams = list(with_first_use(Team.objects.filter(pk__in=ids)))
+        today = timezone.localdate()
+        first_use = {team.pk: first_month_in_use(team, today=today) for team in teams}
+    else:
+        teams = [scope.team] if scope.team is not None else list(Team.objects.filter(pk__in=scope.team_ids))
+        first_use = {}
     rows = {(row.team_id, row.month): row.budget for row in BudgetMonth.objects.filter(scope.teams(), month__in=months)}
     result = []
     for month in months:
-        budget = sum((rows.get((team.pk, month), team.monthly_budget) for team in teams), ZERO)
+        counted = [team for team in teams if first_use.get(team.pk, month) <= month]
+        if since_first_use and not counted:
+            continue
+        budget = sum((rows.get((team.pk, month), team.monthly_budget) for team in counted), ZERO)
         result.append({"month": month, "budget": budget, "spend": spend[month], "share": ratio(spend[month], budget)})
     return result
 

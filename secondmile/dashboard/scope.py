@@ -11,6 +11,7 @@ from django.utils import timezone
 from core import errors
 from core.inputs import id_parse
 from core.models import Role, Team, User
+from core.roles import RoleRefused
 
 MAX_PERIOD_DAYS = 5 * 366
 
@@ -153,6 +154,8 @@ def dashboard_scope(*, user: User, team=None, start=None, end=None, period: str 
         if found is None:
             raise Http404("No such team.")
         return Scope(start=start_date, end=end_date, team=found)
+    if team_value == "all":
+        raise RoleRefused(needs=Role.ADMIN, says="The dashboard of all teams is for admins.")
     if team_value and team_value != str(user.team_id):
         raise Http404("No such team.")
     if user.team is None:

@@ -4,44 +4,8 @@ reader takes in at a glance, and the one-line summary above them."""
 from core.formatting import duration, money, percent
 
 from . import figures as metrics
+from .changes import change, signed
 from .scope import Scope
-
-
-def signed(value) -> str:
-    """An NPS as people read it: "+42.5", "−10.0", "0.0"; "—" for none."""
-    if value is None:
-        return "—"
-    if value > 0:
-        return f"+{value}"
-    if value < 0:
-        return f"−{abs(value)}"
-    return f"{value}"
-
-
-def _change(current, previous, *, kind: str = "count", neutral: bool = False) -> dict | None:
-    """The change against the previous period as text with an arrow (never colour alone);
-    when the period before had no figure (no NPS answer, nobody referred), it says so."""
-    if current is None:
-        return None
-    if previous is None:
-        return {"text": "no figure before", "direction": "same"}
-    delta = current - previous
-    if kind == "share":
-        points = round(float(delta) * 100)
-        amount, unit = abs(points), " pts"
-        delta = points
-    elif kind == "nps":
-        amount, unit = f"{abs(delta):.1f}", " pts"
-    elif kind == "money":
-        amount, unit = money(abs(delta)), ""
-    else:
-        amount, unit = abs(delta), ""
-    if not delta:
-        return {"text": "= same as before", "direction": "same"}
-    # Up is good for acts, stories and referrals; for money neither way is good in itself.
-    arrow = "▲" if delta > 0 else "▼"
-    direction = "same" if neutral else ("up" if delta > 0 else "down")
-    return {"text": f"{arrow} {amount}{unit}", "direction": direction}
 
 
 def period_text(scope: Scope) -> str:
@@ -75,21 +39,27 @@ def _two_places(value) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
-def figure_tiles(figures: dict, before: dict, budget_total) -> tuple[list[dict], list[dict]]:
+def figure_tiles(figures: dict, before: dict, budget_total, *, days: int) -> tuple[list[dict], list[dict]]:
+    """The headline tiles and the smaller ones, each with its change on the `days` before
+    (`before` holds that period's figures) and a one-line note of what it counts."""
     spend_share = metrics.ratio(figures["spend_total"], budget_total)
+    then = "on the day before" if days == 1 else f"in the {days} days before"
+    no_acts = "No act going ahead"
     headline = [
         {
             "key": "acts",
             "label": "Acts",
             "value": figures["acts_count"],
-            "change": _change(figures["acts_count"], before["acts_count"]),
+            "change": change(figures["acts_count"], before["acts_count"], before=then, missing=no_acts),
             "note": "Acts going ahead: not declined, not withdrawn.",
         },
         {
             "key": "proactive",
             "label": "Proactive share",
             "value": percent(figures["proactive_share"]),
-            "change": _change(figures["proactive_share"], before["proactive_share"], kind="share"),
+            "change": change(
+                figures["proactive_share"], before["proactive_share"], before=then, missing=no_acts, kind="share"
+            ),
             "note": "Unprompted surprises, not recoveries after a complaint.",
         },
         {
@@ -97,7 +67,14 @@ def figure_tiles(figures: dict, before: dict, budget_total) -> tuple[list[dict],
             "label": "Spend against budget",
             "value": money(figures["spend_total"]),
             "sub": f"of {money(budget_total)} ({percent(spend_share)})",
-            "change": _change(figures["spend_total"], before["spend_total"], kind="money", neutral=True),
+            "change": change(
+                figures["spend_total"],
+                before["spend_total"],
+                before=then,
+                missing=no_acts,
+                kind="money",
+                better="neither",
+            ),
             "note": "Actual cost once delivered, else the approved amount.",
         },
         {
@@ -105,15 +82,26 @@ def figure_tiles(figures: dict, before: dict, budget_total) -> tuple[list[dict],
             "label": "NPS with an act",
             "value": signed(figures["nps_with_act"]),
             "sub": f"vs {signed(figures['nps_without_act'])} without",
-            "change": _change(figures["nps_with_act"], before["nps_with_act"], kind="nps"),
+            "change": change(
+                figures["nps_with_act"],
+                before["nps_with_act"],
+                before=then,
+                missing="No customer who had an act answered the survey",
+                kind="nps",
+            ),
             "note": "Customers who received an act, against those who did not.",
         },
         {
             "key": "cost_per_referred",
             "label": "Cost per referred customer",
             "value": money(figures["cost_per_referred_customer"]),
-            "change": _change(
-                figures["cost_per_referred_customer"], before["cost_per_referred_customer"], kind="money", neutral=True
+            "change": change(
+                figures["cost_per_referred_customer"],
+                before["cost_per_referred_customer"],
+                before=then,
+                missing="Nobody was referred",
+                kind="money",
+                better="down",
             ),
             "note": "Spend divided by the customers referred in the period.",
         },
@@ -126,14 +114,16 @@ def figure_tiles(figures: dict, before: dict, budget_total) -> tuple[list[dict],
             "label": "Stories told",
             "value": figures["stories_count"],
             "sub": f"{_two_places(figures['stories_per_act'])} per act",
-            "change": _change(figures["stories_count"], before["stories_count"]),
+            "change": change(figures["stories_count"], before["stories_count"], before=then, missing="No story"),
             "note": "Approved or featured stories told in the period.",
         },
         {
             "key": "referred",
             "label": "Referred customers",
             "value": figures["referred_customers_count"],
-            "change": _change(figures["referred_customers_count"], before["referred_customers_count"]),
+            "change": change(
+                figures["referred_customers_count"], before["referred_customers_count"], before=then, missing="Nobody"
+            ),
             "note": "New customers in the period sent by another customer.",
         },
         {
@@ -145,6 +135,9 @@ def figure_tiles(figures: dict, before: dict, budget_total) -> tuple[list[dict],
                 if figures["referral_return"] is not None
                 else "nothing spent"
             ),
+            "change": change(
+                figures["referral_revenue"], before["referral_revenue"], before=then, missing="Nothing", kind="money"
+            ),
             "note": "First purchases of referred customers, against what acts cost.",
         },
         {
@@ -152,18 +145,42 @@ def figure_tiles(figures: dict, before: dict, budget_total) -> tuple[list[dict],
             "label": "Approval time",
             "value": duration(approval["median"]),
             "sub": f"90% within {duration(approval['p90'])}" if approval["count"] else "no request decided",
+            "change": change(
+                approval["median"],
+                before["approval_time"]["median"],
+                before=then,
+                missing="No request was decided",
+                kind="duration",
+                better="down",
+            ),
             "note": "Median wait from request to decision.",
         },
         {
             "key": "decline_rate",
             "label": "Decline rate",
             "value": percent(figures["decline_rate"]),
+            "change": change(
+                figures["decline_rate"],
+                metrics.decline_rate(before),
+                before=then,
+                missing="No request was decided",
+                kind="share",
+                better="neither",
+            ),
             "note": "Requests declined, of those a manager or admin decided.",
         },
         {
             "key": "empowerment",
             "label": "Empowerment rate",
             "value": percent(figures["empowerment_rate"]),
+            "change": change(
+                figures["empowerment_rate"],
+                metrics.empowerment_rate(before),
+                before=then,
+                missing=no_acts,
+                kind="share",
+                better="neither",
+            ),
             "note": "Acts that needed nobody's approval.",
         },
         {
@@ -172,6 +189,13 @@ def figure_tiles(figures: dict, before: dict, budget_total) -> tuple[list[dict],
             "value": percent(recovery["recovery_rate"]),
             "sub": f"{recovery['returned']} of {recovery['reactive']} reactive acts"
             + (f" · {figures['recovery_waiting']} waiting" if figures.get("recovery_waiting") else ""),
+            "change": change(
+                recovery["recovery_rate"],
+                before["recovery"]["recovery_rate"],
+                before=then,
+                missing="No reactive act",
+                kind="share",
+            ),
             "note": "Reactive acts whose customer came back within the recovery window.",
         },
     ]

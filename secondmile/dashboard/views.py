@@ -14,11 +14,13 @@ from django.utils import timezone
 from core import errors
 from core.days import DayInput
 from core.models import Role, Team
+from stories.nps_bar import nps_bar
 
 from . import charts, goodwill, roi
 from . import figures as metrics
+from .nearest import nearest_earlier_period
 from .scope import Period, Scope, dashboard_scope, period_bounds
-from .tiles import figure_tiles, period_text, recovery_line, summary_line
+from .tiles import figure_tiles, period_text, recovery_line, signed, summary_line
 
 
 def may_export(user) -> bool:
@@ -92,13 +94,15 @@ def dashboard_view(request):
             "team": str(scope.team.pk) if scope.team else "all",
         },
     )
-    figures = metrics.dashboard_figures(scope)
     previous = scope.previous()
+    figures = metrics.dashboard_figures(scope, previous=previous)
     before = metrics.headline(previous)  # NPS included
+    before["approval_time"] = figures["approval_time_before"]
     daily = metrics.daily_act_totals(scope)
-    months = metrics.budget_by_month(scope, daily=daily)
+    months = metrics.budget_by_month(scope, daily=daily, since_first_use=True)
     budget_total = sum((m["budget"] for m in months), metrics.ZERO)
-    headline, more = figure_tiles(figures, before, budget_total)
+    answers = nps_bar(**figures["nps_bands"])
+    headline, more = figure_tiles(figures, before, budget_total, days=scope.days)
     context = {
         "form": form,
         "scope": scope,
@@ -110,9 +114,11 @@ def dashboard_view(request):
         "summary": summary_line(figures, budget_total),
         "tiles": headline,
         "more_tiles": more,
+        "nps_bar": answers,
+        "nps_all": signed(answers["nps"]),
         "recovery_line": recovery_line(figures, scope.team.recovery_days if scope.team else None),
         "activity": charts.activity_chart(metrics.activity_series(scope, daily=daily)),
-        "budget": charts.budget_chart(months),
+        "budget": charts.budget_chart(months, trimmed=not months or months[0]["month"] > scope.start.replace(day=1)),
         "funnel": charts.funnel_chart(
             acts=figures["acts_count"], stories=figures["stories_count"], referred=figures["referred_customers_count"]
         ),
@@ -122,7 +128,8 @@ def dashboard_view(request):
         "ledger": goodwill.ledger_chart(goodwill.ledger(scope, daily=daily)),
         "roi": roi.roi_table(scope, request.GET),
         "may_export": may_export(request.user),
-        # An empty period points to the longer named periods.
+        # An empty period points to the latest month with acts, and to the longer named periods.
+        "nearest": None if figures["acts_count"] else nearest_earlier_period(scope=scope),
         "wider_periods": [(value, label) for value, label in Period.CHOICES if value in (Period.QUARTER, Period.YEAR)],
     }
     return render(request, "secondmile/dashboard.html", context)

@@ -8,14 +8,16 @@
     if (field) { field.focus(); }
   }
 
-  // Show the three questions only when the act has a cost.
+  // Show the three questions only when the act needs an approver: a cost above the
+  // person's own limit (data-own-limit; without it, any cost).
   function toggleQuestions() {
     var cost = document.getElementById("id_cost");
     var questions = document.getElementById("three-questions");
     if (!cost || !questions) { return; }
+    var limit = parseFloat(questions.dataset.ownLimit || "0");
     var update = function () {
       var value = parseFloat(cost.value);
-      questions.hidden = !(value > 0) && !questions.querySelector(".field--error");
+      questions.hidden = !(value > limit) && !questions.querySelector(".field--error");
     };
     cost.addEventListener("input", update);
     update();

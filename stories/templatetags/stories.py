@@ -43,3 +43,9 @@ def survey_quiet(customer):
 @register.simple_tag
 def survey_link_days() -> int:
     return settings.SECONDMILE["SURVEY_LINK_DAYS"]
+
+
+@register.filter
+def survey_open_link(customer):
+    """The customer's open survey link (made, not answered, not expired), or None."""
+    return survey_links.survey_link_unused(customer=customer)

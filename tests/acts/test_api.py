@@ -274,12 +274,26 @@ def test_a_costed_act_without_the_three_answers_is_refused_field_by_field(bearer
 
 
 def test_only_the_missing_answers_are_named(bearer, staff, customer):
-    body = {**ACT, "customer": customer.pk, "cost": 20, "how_they_know": ""}
+    body = {**ACT, "customer": customer.pk, "cost": 75, "how_they_know": ""}
     response = bearer(staff).post("/api/acts", body, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["field"] == "how_they_know"
     assert list(response.json()["fields"]) == ["how_they_know"]
     assert not Act.objects.exists()
+
+
+def test_an_empowered_act_needs_no_answers(bearer, staff, customer):
+    body = {
+        **ACT,
+        "customer": customer.pk,
+        "cost": "20",
+        "right_thing": "",
+        "great_experience": "",
+        "how_they_know": "",
+    }
+    response = bearer(staff).post("/api/acts", body, content_type="application/json")
+    assert response.status_code == 201
+    assert (response.json()["approval_level"], response.json()["status"]) == ("empowered", "approved")
 
 
 def test_a_free_act_needs_no_answers(bearer, staff, customer):

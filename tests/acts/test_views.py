@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from acts import services
 from acts.models import Act, BudgetMonth
 from customers.models import Customer
 from tests.factories import CustomerFactory, log_act
@@ -39,19 +40,22 @@ def test_log_a_free_act_for_a_new_customer(client_for, staff):
     assert "No cost, so no approval needed" in response.content.decode()
 
 
-def test_log_a_costly_act_needs_the_three_answers(client_for, staff, customer):
+def test_only_an_act_for_an_approver_needs_the_three_answers(client_for, staff, customer):
     client = client_for(staff)
-    response = client.post("/acts/new/", _form(customer=customer.pk, cost="20"))
+    response = client.post("/acts/new/", _form(customer=customer.pk, cost="75"))
     assert response.status_code == 200
-    assert "With a cost, answer this for the approver." in response.content.decode()
+    page = response.content.decode()
+    assert page.count("Above your own limit a manager or admin approves: answer this for them.") == 3
+    assert "for the approver." not in page
     assert not Act.objects.exists()
-    response = client.post(
-        "/acts/new/",
-        _form(customer=customer.pk, cost="20", right_thing="Yes", great_experience="Yes", how_they_know="Card"),
-        follow=True,
-    )
-    assert "approved at once" in response.content.decode()
-    assert Act.objects.get().approval_level == "empowered"
+    # Within the person's own limit ($50) nobody approves it: no questions to answer.
+    response = client.post("/acts/new/", _form(customer=customer.pk, cost="20"), follow=True)
+    page = response.content.decode()
+    assert "Logged: $20.00 for Elena Petrova is within your own limit, so nobody has to approve it." in page
+    act = Act.objects.get()
+    assert (act.approval_level, act.status) == ("empowered", "approved")
+    assert '<span class="badge badge--logged">Logged</span>' in page
+    assert ">Approved<" not in page
 
 
 @pytest.mark.parametrize("cost", ["-3", "abc", "20000"])
@@ -109,8 +113,9 @@ def test_feed_empty_state_teaches(client_for, staff):
 def test_act_page_shows_timeline_and_next_step(client_for, staff, customer):
     act = log_act(staff, cost="20.00", customer=customer)
     page = client_for(staff).get(f"/acts/{act.pk}/").content.decode()
-    assert "Approved at once (empowered)" in page
-    assert "Mark delivered" in page
+    assert "Within own limit: no approver needed" in page
+    assert ">Done</button>" in page
+    assert "Mark delivered" in page  # behind "It cost something else?"
 
 
 def test_waiting_act_page_offers_withdraw_to_the_requester(client_for, staff):
@@ -376,5 +381,59 @@ def test_staff_picks_only_their_teams_customers(client_for, staff, customer, oth
 def test_the_page_marks_each_missing_answer(client_for, staff, customer):
     response = client_for(staff).post("/acts/new/", _form(customer=customer.pk, cost="75", great_experience="It will"))
     page = response.content.decode()
-    assert page.count("With a cost, answer this for the approver.") == 2
+    assert page.count("Above your own limit a manager or admin approves: answer this for them.") == 2
     assert not Act.objects.exists()
+
+
+# --- An act nobody approves: "Logged", and one tap to "Done" ----------------------------
+
+
+def test_a_free_act_reads_logged_and_is_done_in_one_tap_without_a_receipt(client_for, staff, customer):
+    act = log_act(staff, cost="0", customer=customer, right_thing="", great_experience="", how_they_know="")
+    client = client_for(staff)
+    page = client.get(f"/acts/{act.pk}/").content.decode()
+    assert '<span class="badge badge--logged">Logged</span>' in page
+    assert "it cost nothing, so nobody has to approve it" in page
+    assert ">Approved<" not in page
+    assert 'name="receipt"' not in page  # nothing was spent: no receipt to ask for
+    assert page.count('<button class="button" type="submit">Done</button>') == 1
+    response = client.post(f"/acts/{act.pk}/deliver/", {"actual_cost": "0"}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/acts/{act.pk}/"
+    assert "Delivered for $0.00. Now make sure Elena Petrova knows." in response.content.decode()
+    act.refresh_from_db()
+    assert (act.status, act.actual_cost) == ("delivered", Decimal("0.00"))
+
+
+def test_done_on_the_feed_delivers_an_empowered_act_and_comes_back(client_for, staff, manager, customer):
+    empowered = log_act(staff, cost="20.00", customer=customer, right_thing="", how_they_know="")
+    approved = log_act(staff, cost="75.00", customer=customer)
+    services.spend_approve(user=manager, act=approved)
+    client = client_for(staff)
+    page = client.get("/acts/?page=1").content.decode()
+    assert page.count(">Done</button>") == 1  # the manager-approved act takes the full form on its page
+    assert page.count('<span class="badge badge--logged">Logged</span>') == 1
+    assert page.count('<span class="badge badge--approved">Approved</span>') == 1
+    response = client.post(
+        f"/acts/{empowered.pk}/deliver/", {"actual_cost": "20.00", "from": "list", "back": "/acts/?page=1"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/acts/?page=1"
+    empowered.refresh_from_db()
+    assert (empowered.status, empowered.actual_cost) == ("delivered", Decimal("20.00"))
+    # A "back" elsewhere is not followed: the act's page instead.
+    other = log_act(staff, cost="5.00", customer=customer)
+    response = client.post(
+        f"/acts/{other.pk}/deliver/", {"actual_cost": "5", "from": "list", "back": "https://evil.example/"}
+    )
+    assert response["Location"] == f"/acts/{other.pk}/"
+
+
+def test_an_empowered_act_above_the_receipt_limit_keeps_the_full_form(client_for, team, staff, customer):
+    team.receipt_required_above = Decimal("10.00")
+    team.save()
+    act = log_act(staff, cost="20.00", customer=customer)
+    page = client_for(staff).get(f"/acts/{act.pk}/").content.decode()
+    assert "Logged" in page
+    assert ">Done</button>" not in page
+    assert "Mark delivered" in page
+    assert 'name="receipt"' in page

@@ -1,15 +1,21 @@
 """Browser journeys: Chromium drives the real pages served by live_server."""
 
+import os
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
 
 @pytest.fixture
 def page(page):
-    page.set_default_timeout(5000)
+    # BROWSER_TIMEOUT_MS: longer on a machine busy with other work (5 s by default), for
+    # the page's actions and for expect() alike.
+    timeout = int(os.environ.get("BROWSER_TIMEOUT_MS", "5000"))
+    page.set_default_timeout(timeout)
+    expect.set_options(timeout=timeout)
     return page
 
 

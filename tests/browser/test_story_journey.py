@@ -129,6 +129,8 @@ def test_story_journey(live_server, page, browser, login, shot, transactional_db
     login(page, staff)
     page.goto(f"{live_server.url}/acts/{act.pk}/")
     expect(page.get_by_role("button", name="Create a survey link")).to_have_count(0)
+    expect(page.locator(".page-header .badge")).to_have_text("Logged")  # empowered: nobody approved it
+    page.get_by_text("It cost something else?").click()  # not the one-tap Done at $38.00
     page.get_by_label("What it actually cost").fill("36.50")
     page.get_by_role("button", name="Mark delivered").click()
     expect(page.get_by_text("Make sure they know.")).to_be_visible()

@@ -199,7 +199,9 @@ def test_a_tile_whose_previous_period_had_no_figure_says_so(client_for, staff, c
     nps(customer, 10)
     html = client_for(staff).get("/dashboard/?period=month").content.decode()
     assert "+100.0" in tile(html, "nps")
-    assert "no figure before" in tile(html, "nps")
+    # Said in plain words, not "no figure before".
+    assert "New this period" in tile(html, "nps")
+    assert "No customer who had an act answered the survey in the" in tile(html, "nps")
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ import hashlib
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -408,18 +409,20 @@ def test_a_survey_link_needs_a_delivered_act_of_the_team(staff, other_staff, cus
     assert not SurveyLink.objects.exists()
 
 
-def test_a_link_made_is_asking_a_second_link_within_the_quiet_period_is_refused(
+def test_a_link_marked_as_sent_is_asking_a_second_link_within_the_quiet_period_is_refused(
     settings, staff, customer, delivered_act
 ):
     first, token = survey_links.survey_link_create(user=staff, act=delivered_act)
+    survey_links.survey_link_mark_sent(user=staff, act=delivered_act)
+    first.refresh_from_db()
     quiet = settings.SECONDMILE["SURVEY_QUIET_DAYS"]
-    until = timezone.localtime(first.created_at).date() + datetime.timedelta(days=quiet)
+    until = timezone.localtime(first.sent_at).date() + datetime.timedelta(days=quiet)
     for act in (delivered_act, deliver(staff, customer=customer)):
         with pytest.raises(errors.Conflict) as refused:
             survey_links.survey_link_create(user=staff, act=act)
         # When they were last asked, and when they can be asked again.
         assert refused.value.message == survey_links.MSG_SURVEY_ASKED_RECENTLY.format(
-            name=customer.name, asked=day(first.created_at), until=day(until)
+            name=customer.name, asked=day(first.sent_at), until=day(until)
         )
     assert SurveyLink.objects.get() == first
     # The link they have still works: asking once is not undone by being refused.
@@ -431,6 +434,7 @@ def test_an_emailed_link_is_asking_too(staff, delivered_act, customer, mailoutbo
     with django_capture_on_commit_callbacks(execute=True):
         survey_links.survey_link_create(user=staff, act=delivered_act, send_email=True, site_url="https://x.example/")
     assert len(mailoutbox) == 1
+    assert SurveyLink.objects.get().sent_by == staff  # emailed by the app: sent, by whoever made it
     with pytest.raises(errors.Conflict, match="was last asked on"):
         survey_links.survey_link_create(user=staff, act=delivered_act, send_email=True, site_url="https://x.example/")
     assert len(mailoutbox) == 1
@@ -441,7 +445,8 @@ def test_after_the_quiet_period_a_new_link_closes_an_old_open_one(settings, staf
     settings.SECONDMILE = {**settings.SECONDMILE, "SURVEY_LINK_DAYS": 365}
     first, token = survey_links.survey_link_create(user=staff, act=delivered_act)
     quiet = settings.SECONDMILE["SURVEY_QUIET_DAYS"]
-    SurveyLink.objects.filter(pk=first.pk).update(created_at=timezone.now() - datetime.timedelta(days=quiet + 1))
+    long_ago = timezone.now() - datetime.timedelta(days=quiet + 1)
+    SurveyLink.objects.filter(pk=first.pk).update(created_at=long_ago, sent_at=long_ago, sent_by=staff)
     survey_links.survey_link_create(user=staff, act=deliver(staff, customer=customer))
     first.refresh_from_db()
     assert first.expires_at <= timezone.now()
@@ -605,3 +610,49 @@ def test_a_loop_in_the_database_gives_a_finite_tree(staff, team):
         ("B", 1, 1),
         ("C", 2, 0),
     ]
+
+
+# --- A link made and not sent asks nobody: it can be replaced, or marked as sent -------------
+
+
+def test_a_link_not_sent_asks_nobody_and_a_new_one_replaces_it(staff, customer, delivered_act):
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 10, 0, tzinfo=datetime.UTC), tick=False):
+        first, old_token = survey_links.survey_link_create(user=staff, act=delivered_act)
+        assert survey_links.survey_quiet(customer) is None
+        assert survey_links.survey_link_unused(customer=customer) == first
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 10, 5, tzinfo=datetime.UTC), tick=False):
+        second, new_token = survey_links.survey_link_create(user=staff, act=delivered_act)
+        assert survey_links.survey_link_unused(customer=customer) == second
+        # The old link stops working; the new one works.
+        with pytest.raises(errors.Conflict):
+            survey_links.survey_submit(token=old_token, score=9)
+        survey_links.survey_submit(token=new_token, score=9)
+    customer.refresh_from_db()
+    assert survey_links.survey_last_asked(customer) == customer.last_surveyed_at  # answered: quiet from now
+    assert survey_links.survey_link_unused(customer=customer) is None
+
+
+def test_marking_a_link_as_sent_keeps_who_and_when_and_starts_the_quiet_period(
+    settings, staff, staff2, other_staff, customer, delivered_act
+):
+    sent_on = datetime.datetime(2026, 12, 2, 10, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(sent_on, tick=False):
+        link, _token = survey_links.survey_link_create(user=staff, act=delivered_act)
+        with pytest.raises(errors.NotAllowed):
+            survey_links.survey_link_mark_sent(user=other_staff, act=delivered_act)
+        marked = survey_links.survey_link_mark_sent(user=staff2, act=delivered_act)
+        assert (marked.pk, marked.sent_at, marked.sent_by) == (link.pk, sent_on, staff2)
+        quiet = survey_links.survey_quiet(customer)
+    assert quiet["asked"] == sent_on
+    quiet_days = settings.SECONDMILE["SURVEY_QUIET_DAYS"]
+    assert quiet["until"] == datetime.date(2026, 12, 2) + datetime.timedelta(days=quiet_days)
+    # Marked again later: the first sending is kept.
+    with time_machine.travel(sent_on + datetime.timedelta(hours=2), tick=False):
+        again = survey_links.survey_link_mark_sent(user=staff, act=delivered_act)
+    assert (again.sent_at, again.sent_by) == (sent_on, staff2)
+
+
+def test_marking_as_sent_without_an_open_link_is_refused(staff, customer, delivered_act):
+    with pytest.raises(errors.Conflict) as refused:
+        survey_links.survey_link_mark_sent(user=staff, act=delivered_act)
+    assert refused.value.message == survey_links.MSG_SURVEY_NO_OPEN_LINK.format(name=customer.name)

@@ -568,9 +568,31 @@ def test_the_quiet_period_is_explained(client_for, staff, customer, delivered_ac
     assert not SurveyLink.objects.exists()
 
 
-def test_a_link_made_starts_the_quiet_period(client_for, staff, customer, delivered_act, settings):
+def test_a_link_made_is_offered_again_and_marking_it_sent_starts_the_quiet_period(
+    client_for, staff, customer, delivered_act, settings
+):
     client = client_for(staff)
-    client.post(f"/acts/{delivered_act.pk}/survey-link/")
+    response = client.post(f"/acts/{delivered_act.pk}/survey-link/", follow=True)
+    page = html(response)
+    assert "Copy it now: it is shown only once." in page
+    assert "Mark as sent" in page
+    # Back later: the link cannot be shown again (only its hash is kept), so the page says so
+    # and offers a new one in its place, or to mark the one made as sent.
+    page = html(client.get(f"/acts/{delivered_act.pk}/"))
+    assert "Only a fingerprint of it is kept, so it cannot be shown again" in page
+    assert "Make a new link (the old one stops working)" in page
+    customer_page = html(client.get(f"/customers/{customer.pk}/"))
+    assert "Survey link" in customer_page
+    assert "Make a new link (the old one stops working)" in customer_page
+    response = client.post(f"/acts/{delivered_act.pk}/survey-link/", {"replace": "1"}, follow=True)
+    assert "The link made before stops working." in html(response)
+    assert SurveyLink.objects.count() == 2
+    assert SurveyLink.objects.filter(expires_at__gt=timezone.now(), used_at__isnull=True).count() == 1
+    response = client.post(f"/acts/{delivered_act.pk}/survey-link/sent/", {"back": "customer"}, follow=True)
+    assert response.redirect_chain[-1][0] == f"/customers/{customer.pk}/"
+    assert f"Marked as sent to {customer.name} on {day(timezone.now())}." in html(response)
+    assert SurveyLink.objects.get(sent_at__isnull=False).sent_by == staff
+    assert "Mark as sent" not in html(response)
     another = deliver(staff, customer=customer)
     page = html(client.get(f"/acts/{another.pk}/"))
     until = timezone.localdate() + datetime.timedelta(days=settings.SECONDMILE["SURVEY_QUIET_DAYS"])
@@ -579,11 +601,19 @@ def test_a_link_made_starts_the_quiet_period(client_for, staff, customer, delive
     assert "Create a survey link" not in page
     response = client.post(f"/acts/{another.pk}/survey-link/", follow=True)
     assert f"was last asked on {day(timezone.now())}; to keep it rare, ask again from {day(until)}" in html(response)
-    assert SurveyLink.objects.count() == 1
+    assert SurveyLink.objects.count() == 2
 
 
 def test_survey_link_creation_is_post_only(client_for, staff, delivered_act):
     assert client_for(staff).get(f"/acts/{delivered_act.pk}/survey-link/").status_code == 405
+    assert client_for(staff).get(f"/acts/{delivered_act.pk}/survey-link/sent/").status_code == 405
+
+
+def test_another_teams_act_cannot_be_marked_sent(client_for, staff, other_staff, delivered_act):
+    survey_links.survey_link_create(user=staff, act=delivered_act)
+    response = client_for(other_staff).post(f"/acts/{delivered_act.pk}/survey-link/sent/")
+    assert response.status_code == 404
+    assert not SurveyLink.objects.filter(sent_at__isnull=False).exists()
 
 
 # --- The customer's page /s/<token> -------------------------------------------------

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core import errors
+from core.days import day_field
 from core.formatting import money
 from core.money import MONEY_FORM_FIELD
 from core.rendering import grouped
@@ -79,11 +80,7 @@ class ActForm(forms.Form):
         ),
         hide_optional=True,
     )
-    date = forms.DateField(
-        initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        label="Date",
-    )
+    date = day_field(initial=timezone.localdate, label="Date")
 
     def __init__(self, *args, customers=None, label_team=False, search=None, limit_hint="", own_limit=None, **kwargs):
         super().__init__(*args, **kwargs)

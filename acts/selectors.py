@@ -5,7 +5,7 @@ import operator
 from decimal import Decimal
 from functools import reduce
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 
@@ -220,7 +220,9 @@ def approval_cards(queue: list[Act]) -> list[Act]:
 
 # --- Follow-ups due ----------------------------------------------------------------
 
-FOLLOW_UPS_SHOWN = 8
+# Home shows a few follow-ups, so that they do not outweigh logging an act; the
+# follow-ups page (/followups/) has every one.
+FOLLOW_UPS_SHOWN = 3
 
 
 def followups_due(*, user: User, today: datetime.date) -> QuerySet[FollowUp]:
@@ -230,6 +232,20 @@ def followups_due(*, user: User, today: datetime.date) -> QuerySet[FollowUp]:
         .select_related("customer", "act")
         .order_by("due_on", "id")
     )
+
+
+def followups_home(*, user: User, today: datetime.date) -> list[FollowUp]:
+    """The first FOLLOW_UPS_SHOWN follow-ups due for home, one row per customer per day:
+    of a customer's follow-ups due on one day only the first is shown (two acts for one
+    customer would otherwise fill the list twice); the rest wait on the follow-ups page."""
+    earlier_same_day = FollowUp.objects.filter(
+        team_id=user.team_id,
+        done_at__isnull=True,
+        customer_id=OuterRef("customer_id"),
+        due_on=OuterRef("due_on"),
+        id__lt=OuterRef("id"),
+    )
+    return list(followups_due(user=user, today=today).exclude(Exists(earlier_same_day))[:FOLLOW_UPS_SHOWN])
 
 
 def followups_page(*, user: User, today: datetime.date) -> QuerySet[FollowUp]:

@@ -5,6 +5,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
+from core.days import day_field
 from core.money import MONEY_FORM_FIELD
 
 from . import selectors
@@ -103,11 +104,7 @@ class CustomerForm(forms.Form):
 class ReturnForm(forms.Form):
     """A customer came back: when, what they spent (if anything), a note."""
 
-    date = forms.DateField(
-        label="When they came back",
-        initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date = day_field(label="When they came back", initial=timezone.localdate)
     value = forms.DecimalField(
         **MONEY_FORM_FIELD,
         required=False,

@@ -53,7 +53,11 @@ class VerifiedSession(SessionAuth):
 api = NinjaAPI(
     title="Second Mile API",
     version="1",
-    description="Log acts, decide spend, record stories and NPS, read the dashboard.",
+    # The docs page is the API's own (Swagger UI): its description carries the way back.
+    description=(
+        "Log acts, decide spend, record stories and NPS, read the dashboard.\n\n"
+        "[← Back to Second Mile](/) · [Your API tokens](/accounts/profile/)"
+    ),
     auth=[BearerToken(), VerifiedSession()],
     urls_namespace="api",
 )

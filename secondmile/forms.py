@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.days import MONTH_HINT
 from core.money import MONEY_FORM_FIELD as MONEY
 from core.rendering import grouped
 
@@ -86,6 +87,7 @@ class BudgetForm(forms.Form):
     month = forms.DateField(
         label="Month",
         input_formats=["%Y-%m"],
+        help_text=MONTH_HINT,
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
     budget = forms.DecimalField(label="Budget for that month", **MONEY)

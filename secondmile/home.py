@@ -1,8 +1,8 @@
 """The home and profile pages: what they show, and the small forms on them.
 
 Home: my recent acts, the team's follow-ups due (with a Done button), today's surprise
-suggestions, my points this month and latest kudos, this month's leaderboard, and for
-managers what waits for them. Profile
+suggestions, my points this month and latest kudos, this month's leaderboard, for
+managers what waits for them and for admins the stories waiting for review. Profile
 (mine or a teammate's): points, kudos, the leaderboard toggle, and for managers a
 kudos form on a teammate's page.
 """
@@ -21,6 +21,7 @@ from acts.models import Act
 from core import errors, recognition
 from secondmile.dashboard import figures as metrics
 from secondmile.dashboard.scope import Scope
+from stories import selectors as story_selectors
 
 
 def _this_month(user) -> Scope | None:
@@ -60,14 +61,14 @@ def capped_count(queryset) -> CappedCount:
 def home_context(*, user) -> dict:
     today = timezone.localdate()
     my_acts = Act.objects.filter(author=user).select_related("customer", "author", "team").order_by("-date", "-id")[:5]
-    due = act_selectors.followups_due(user=user, today=today)
-    due_count = capped_count(due)
+    due_count = capped_count(act_selectors.followups_due(user=user, today=today))
+    shown = act_selectors.followups_home(user=user, today=today)
     month = _this_month(user)
     context = {
         "my_acts": my_acts,
-        "followups": due[: act_selectors.FOLLOW_UPS_SHOWN],
+        "followups": shown,
         "followups_count": due_count,
-        "followups_more": due_count.minus(act_selectors.FOLLOW_UPS_SHOWN),
+        "followups_more": due_count.minus(len(shown)),
         "suggestions": suggestions.surprise_suggestions(team=user.team, today=today),
         "surprise_after_days": suggestions.SURPRISE_AFTER_DAYS,
         "leaderboard": metrics.leaderboard(month, limit=5) if month else [],
@@ -79,6 +80,8 @@ def home_context(*, user) -> dict:
     if user.is_manager:
         context["queue_count"] = capped_count(act_selectors.approval_queue(user=user))
         context["review_count"] = capped_count(act_selectors.review_queue(user=user))
+    if user.is_team_admin:
+        context["stories_waiting"] = capped_count(story_selectors.moderation_queue(user))
     return context
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from acts.models import Act
+from core.days import day_field
 from core.rendering import grouped
 from customers.models import Customer
 from customers.picker import MSG_PICK_ONE, CustomerField
@@ -32,7 +33,7 @@ class StoryCustomerForm(forms.Form):
 
 class StoryForm(forms.Form):
     channel = forms.ChoiceField(label="How did they tell it?", choices=Channel.choices, initial=Channel.WORD_OF_MOUTH)
-    told_on = forms.DateField(label="When", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    told_on = day_field(label="When", initial=timezone.localdate)
     text = forms.CharField(
         label="The story, in their words",
         max_length=5000,
@@ -105,7 +106,7 @@ class NpsForm(forms.Form):
     comment = forms.CharField(
         label="What they said", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    date = forms.DateField(label="Date", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    date = day_field(label="Date", initial=timezone.localdate)
     act = forms.ModelChoiceField(
         queryset=None, required=False, label="After the act", empty_label="No act in particular"
     )

@@ -196,7 +196,9 @@ def story_moderate(request, pk):
                     else "It stays off the wall: the customer did not agree to share it."
                 )
             )
-            messages.success(request, f"{_DONE[decision]} {story.customer.name}'s story. {where}")
+            # A rejection is news, not a success: it reads as information, not in green.
+            report = messages.info if decision == "reject" else messages.success
+            report(request, f"{_DONE[decision]} {story.customer.name}'s story. {where}")
     else:
         messages.error(request, "Choose approve, feature or reject.")
     if request.htmx:

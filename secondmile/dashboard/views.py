@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from core import errors
+from core.days import DayInput
 from core.models import Role, Team
 from stories.nps_bar import nps_bar
 
@@ -29,8 +30,8 @@ def may_export(user) -> bool:
 
 class DashboardFilterForm(forms.Form):
     period = forms.ChoiceField(choices=Period.CHOICES, required=False, label="Period")
-    start = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(required=False, label="From", widget=DayInput())
+    end = forms.DateField(required=False, label="To", widget=DayInput())
     team = forms.ChoiceField(required=False, label="Team")
 
     def __init__(self, *args, teams=(), **kwargs):

@@ -36,9 +36,29 @@
     });
   }
 
+  // Beside a date picker, the chosen day as the app writes it ("Tue 1 Dec 2026"), whatever
+  // order the browser shows the digits in (core/days.py writes the first one).
+  var WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function dayEchoes() {
+    document.querySelectorAll("[data-day-echo]").forEach(function (echo) {
+      var input = document.getElementById(echo.dataset.dayEcho);
+      if (!input) { return; }
+      var update = function () {
+        var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input.value);
+        if (!parts) { echo.textContent = ""; return; }
+        var day = new Date(Date.UTC(+parts[1], +parts[2] - 1, +parts[3]));
+        echo.textContent = WEEKDAYS[day.getUTCDay()] + " " + day.getUTCDate() + " " + MONTHS[day.getUTCMonth()] + " " + day.getUTCFullYear();
+      };
+      input.addEventListener("input", update);
+      input.addEventListener("change", update);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     focusFirstError();
     toggleQuestions();
     copyButtons();
+    dayEchoes();
   });
 })();

@@ -214,6 +214,8 @@ def test_openapi_description_and_docs(client, staff):
     schema = client.get("/api/openapi.json").json()
     for path in ("/api/me", "/api/acts", "/api/acts/{act_id}/approve", "/api/budget", "/api/customers"):
         assert path in schema["paths"]
+    # The docs page (Swagger UI draws the description) has a way back to the app.
+    assert "[← Back to Second Mile](/)" in schema["info"]["description"]
     client.force_login(staff)
     assert client.get("/api/docs").status_code == 200
 

@@ -174,8 +174,12 @@ def _manager_clears_the_queue(page, live_server, login, shot, *, manager, approv
     # Decline the next one inline, with a reason, on a phone.
     page.set_viewport_size(PHONE)
     second = page.locator(f"#request-{decline_me.pk}")
+    # The reason waits behind "Decline…", which opens from the keyboard.
+    expect(second.get_by_label("Reason to decline")).to_be_hidden()
+    second.locator("summary", has_text="Decline…").focus()
+    page.keyboard.press("Enter")
     second.get_by_label("Reason to decline").fill("We gave Walter a voucher last week; a note this time.")
-    second.get_by_role("button", name="Decline").click()
+    second.get_by_role("button", name=re.compile(r"^Decline \$90\.00 for Walter Hughes$")).click()
     expect(second).to_contain_text("Declined $90.00 for Walter Hughes. The requester sees your reason.")
     expect(budget).to_have_text("$925.00")
     expect(page.locator("#queue-count")).to_have_text("1")

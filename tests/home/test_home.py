@@ -7,9 +7,11 @@ import pytest
 from django.utils import timezone
 
 from acts.models import FollowUp
+from acts.selectors import FOLLOW_UPS_SHOWN
 from acts.suggestions import surprise_suggestions
 from core.models import Kudos
 from core.recognition import kudos_give, leaderboard_visibility_set
+from stories.services import story_moderate, story_record
 from tests.dashboard.builders import act, delivered, retold
 from tests.factories import CustomerFactory
 
@@ -176,17 +178,66 @@ def test_home_counts_a_long_backlog_only_up_to_99(client_for, staff, customer):
     )
     html = client_for(staff).get("/").content.decode()
     assert re.search(r'Follow-ups due <span class="count">99\+</span>', html)
-    assert '<a href="/followups/">…and 91+ more</a>' in html
+    # One customer's follow-ups of one day are one row on home.
+    assert '<a href="/followups/">…and 98+ more</a>' in html
 
 
 def test_home_counts_a_short_backlog_exactly(client_for, staff, customer):
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     FollowUp.objects.bulk_create(
-        [FollowUp(team=staff.team, customer=customer, kind="check_in", due_on=yesterday) for _ in range(10)]
+        [
+            FollowUp(team=staff.team, customer=CustomerFactory(team=staff.team), kind="check_in", due_on=yesterday)
+            for _ in range(10)
+        ]
     )
     html = client_for(staff).get("/").content.decode()
     assert re.search(r'Follow-ups due <span class="count">10</span>', html)
-    assert '<a href="/followups/">…and 2 more</a>' in html
+    assert html.count('class="card followup"') == FOLLOW_UPS_SHOWN == 3
+    assert '<a href="/followups/">…and 7 more</a>' in html
+
+
+def test_home_shows_one_row_per_customer_per_day(client_for, staff, customer):
+    today = timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+    other = CustomerFactory(team=staff.team, name="Tomas Berg")
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(team=staff.team, customer=customer, kind="thank_you", due_on=yesterday),
+            FollowUp(team=staff.team, customer=customer, kind="check_in", due_on=yesterday),
+            FollowUp(team=staff.team, customer=customer, kind="check_in", due_on=today),
+            FollowUp(team=staff.team, customer=other, kind="thank_you", due_on=yesterday),
+        ]
+    )
+    html = client_for(staff).get("/").content.decode()
+    rows = re.findall(r'<li class="card followup">.*?</li>', html, flags=re.S)
+    assert [("Elena Petrova" in row, "Tomas Berg" in row, "Due today" in row) for row in rows] == [
+        (True, False, False),  # yesterday's thank-you note; her check-in of the same day waits
+        (False, True, False),
+        (True, False, True),
+    ]
+    assert re.search(r'Follow-ups due <span class="count">4</span>', html)
+    assert '<a href="/followups/">…and 1 more</a>' in html
+
+
+def test_done_on_home_is_an_outlined_button_and_log_an_act_the_one_solid_one(client_for, staff, customer):
+    FollowUp.objects.create(team=staff.team, customer=customer, kind="check_in", due_on=timezone.localdate())
+    html = client_for(staff).get("/").content.decode()
+    main = html[html.index("<main") :]
+    assert re.search(r'<button class="button button--secondary" type="submit">Done<span', main)
+    assert set(re.findall(r'class="button"[^>]*>([^<]+)<', main)) == {"Log an act"}
+    assert "button--ok" not in html
+
+
+def test_the_admins_home_says_how_many_stories_wait_for_review(client_for, admin_user, manager, staff, customer):
+    first, _ = (
+        story_record(user=staff, customer=customer, channel="word_of_mouth", text=text)
+        for text in ("Lovely stay", "They remembered my name")
+    )
+    html = client_for(admin_user).get("/").content.decode()
+    assert '<a href="/stories/review/"><strong>2 stories waiting for review</strong></a>' in html
+    assert "waiting for review" not in client_for(manager).get("/").content.decode()
+    story_moderate(user=admin_user, story=first, decision="approve")
+    assert "<strong>1 story waiting for review</strong>" in client_for(admin_user).get("/").content.decode()
 
 
 def test_suggestions_are_drawn_from_a_bounded_window_of_a_large_team(team, staff, django_assert_num_queries):

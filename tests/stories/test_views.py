@@ -261,9 +261,24 @@ def test_reject_without_a_reason_keeps_the_card_with_the_message(client_for, adm
 
 
 def test_reject_with_a_reason(client_for, admin_user, story):
-    client_for(admin_user).post(f"/stories/{story.pk}/moderate/", {"decision": "reject", "reason": "Spam"})
+    response = client_for(admin_user).post(
+        f"/stories/{story.pk}/moderate/", {"decision": "reject", "reason": "Spam"}, follow=True
+    )
     story.refresh_from_db()
     assert (story.status, story.reject_reason) == ("rejected", "Spam")
+    # Said as information, not in the green box of a success.
+    assert (
+        '<p class="message message--info" role="status">Rejected Elena Petrova&#x27;s story. '
+        "It is not shown on the wall.</p>"
+    ) in html(response)
+    assert "message--success" not in html(response)
+
+
+def test_approving_and_rejecting_use_the_buttons_of_their_role(client_for, admin_user, story):
+    page = html(client_for(admin_user).get("/stories/review/"))
+    assert '<button class="button" type="submit" name="decision" value="approve">Approve' in page
+    assert '<button class="button button--danger" type="submit">Reject' in page
+    assert "button--ok" not in page
 
 
 def test_an_illegal_move_says_why(client_for, admin_user, story):

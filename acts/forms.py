@@ -34,6 +34,9 @@ class ActForm(forms.Form):
             label="Which expectation did you go beyond?",
             widget=forms.RadioSelect,
             choices=[(q.value, f"{q.label} — {QUADRANT_HINTS[q]}") for q in Quadrant],
+            # The usual one for a surprise; the page's script moves it to Response for a
+            # recovery until the person picks one themselves.
+            initial=Quadrant.DELIVERY,
         ),
         group_class="choices-grid",
     )

@@ -23,6 +23,37 @@
     update();
   }
 
+  // The new customer's fields only while no customer is picked (or they hold something).
+  function newCustomerFields() {
+    var fields = document.getElementById("new-customer");
+    var results = document.getElementById("id_customer_results");
+    if (!fields || !results) { return; }
+    var update = function () {
+      var picked = results.querySelector("input[name=customer]:checked");
+      var typed = Array.prototype.some.call(fields.querySelectorAll("input"), function (input) { return input.value; });
+      fields.hidden = Boolean(picked) && !typed && !fields.querySelector(".field--error");
+    };
+    results.addEventListener("change", update);
+    document.body.addEventListener("htmx:afterSwap", update);
+    update();
+  }
+
+  // A recovery usually goes beyond the response to a problem: the expectation follows the
+  // trigger until the person picks one.
+  function quadrantFollowsTrigger() {
+    var chosen = false;
+    document.querySelectorAll("input[name=quadrant]").forEach(function (radio) {
+      radio.addEventListener("change", function () { chosen = true; });
+    });
+    document.querySelectorAll("input[name=trigger]").forEach(function (radio) {
+      radio.addEventListener("change", function () {
+        if (chosen || !radio.checked) { return; }
+        var usual = document.querySelector("input[name=quadrant][value=" + (radio.value === "reactive" ? "response" : "delivery") + "]");
+        if (usual) { usual.checked = true; }
+      });
+    });
+  }
+
   // Copy buttons: data-copy names the id of the input whose value is copied.
   function copyButtons() {
     document.querySelectorAll("[data-copy]").forEach(function (button) {
@@ -58,6 +89,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     focusFirstError();
     toggleQuestions();
+    newCustomerFields();
+    quadrantFollowsTrigger();
     copyButtons();
     dayEchoes();
   });

@@ -89,8 +89,17 @@ def test_staff_logs_an_empowered_act_and_a_request(live_server, page, transactio
 
     # A $75 act waits for a manager; the existing customer is chosen from the list.
     page.get_by_role("link", name="Log an act").click()
+    expect(page.get_by_label("…or a new customer's name")).to_be_visible()
     pick_customer(page, "Elena Petrova")
     expect(page.locator("#id_customer_results")).to_contain_text("Elena Petrova")
+    # Picked: the new customer's fields step aside; the expectation starts at Delivery and
+    # follows a recovery to Response until the person picks one.
+    expect(page.get_by_label("…or a new customer's name")).to_be_hidden()
+    expect(page.get_by_role("radio", name=re.compile(r"^Delivery —"))).to_be_checked()
+    page.get_by_role("radio", name=re.compile(r"^Reactive")).check()
+    expect(page.get_by_role("radio", name=re.compile(r"^Response —"))).to_be_checked()
+    page.get_by_role("radio", name=re.compile(r"^Proactive")).check()
+    expect(page.get_by_role("radio", name=re.compile(r"^Delivery —"))).to_be_checked()
     shot(page, "log-act-customer-picker")
     page.set_viewport_size({"width": 390, "height": 844})
     shot(page, "log-act-customer-picker-phone")

@@ -88,6 +88,7 @@ NOT_PAGES = {
     "accounts/profile/leaderboard/",
     "people/<int:pk>/kudos/",
     "follow-ups/<int:pk>/done/",
+    "acts/<int:pk>/survey-link/sent/",
     "follow-ups/<int:pk>/snooze/",
     "acts/new/warnings/",
     "acts/new/playbook/",

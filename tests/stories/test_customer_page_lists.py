@@ -14,7 +14,7 @@ def test_the_customer_page_shows_the_latest_ten_acts_and_links_to_all(client_for
     for index in range(12):
         log_act(staff, cost="0", customer=customer, solution=f"Gesture {index}")
     page = client_for(staff).get(f"/customers/{customer.pk}/").content.decode()
-    cards = page.split("<h2>Acts")[1].split("<h2>Stories")[0]
+    cards = page.split('<h2 id="acts-heading">Acts')[1].split('<h2 id="stories-heading">Stories')[0]
     assert cards.count('<li class="card act-card') == 10
     assert "latest 10 of 12" in page
     assert f'href="/acts/?customer={customer.pk}">See all 12 acts for Elena Petrova' in page

@@ -94,6 +94,7 @@ def wait_at_ranks(histogram: list[tuple[int, int]], ranks: list[int]) -> dict[in
 
 
 def _times_of(histogram: list[tuple[int, int]]) -> dict:
+    """{"count", "median", "p90"} of a histogram of (seconds, decisions), ordered by seconds."""
     total = sum(count for _seconds, count in histogram)
     if not total:
         return {"count": 0, "median": None, "p90": None}
@@ -134,9 +135,4 @@ def approval_times(teams: Q, start: datetime.date, end: datetime.date) -> dict:
         .order_by("seconds")
         .values_list("seconds", "n")
     )
-    total = sum(count for _seconds, count in histogram)
-    if not total:
-        return {"count": 0, "median": None, "p90": None}
-    low, high, p90 = (total + 1) // 2, (total + 2) // 2, (total * 9 + 9) // 10
-    at = wait_at_ranks(histogram, [low, high, p90])
-    return {"count": total, "median": (at[low] + at[high]) * SECOND / 2, "p90": at[p90] * SECOND}
+    return _times_of(histogram)

@@ -1,11 +1,14 @@
 """Browser journeys: Chromium drives the real pages served by live_server."""
 
+import io
 import os
 import re
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
+from core.models import User
 from tests.factories import PASSWORD
 
 
@@ -46,3 +49,15 @@ def pick_customer(page, name, *, label="Customer"):
     """Choose a customer in the picker as a person would: type, then tick the match."""
     page.get_by_label(label, exact=True).fill(name)
     page.get_by_role("radio", name=re.compile(rf"^{re.escape(name)}\b")).first.check()
+
+
+def demo_people() -> dict:
+    """The demo loaded, and its staff, manager and admin with the tests' password, by username."""
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    people = {}
+    for username in ("staff", "manager", "admin"):
+        person = User.objects.get(username=username)
+        person.set_password(PASSWORD)
+        person.save(update_fields=["password"])
+        people[username] = person
+    return people

@@ -3,22 +3,19 @@ home not swamped by follow-ups, the phone layouts of the customer list, a custom
 the approval cards and the survey, date pickers in the app's words, and /api/docs' way back."""
 
 import datetime as dt
-import io
 import re
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from acts.models import Act, FollowUp, Status
 from core import errors
-from core.models import User
 from customers.models import Customer
 from stories import survey
-from tests.factories import PASSWORD
+from tests.browser.conftest import demo_people
 
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -28,13 +25,7 @@ DEMO_TODAY = dt.datetime(2026, 6, 17, 10, 0, tzinfo=dt.UTC)
 @pytest.fixture
 def demo(transactional_db):
     with time_machine.travel(DEMO_TODAY, tick=True):
-        call_command("seed_demo", force=True, stdout=io.StringIO())
-        people = {}
-        for username in ("staff", "manager", "admin"):
-            person = User.objects.get(username=username)
-            person.set_password(PASSWORD)
-            person.save(update_fields=["password"])
-            people[username] = person
+        people = demo_people()
         # Every thank-you note of the team falls due today: the swamp home must not become.
         FollowUp.objects.filter(team=people["staff"].team, kind="thank_you", done_at__isnull=True).update(
             due_on=timezone.localdate()

@@ -2,19 +2,15 @@
 and a phone; the SVG charts draw under the strict CSP; routine warnings come in while logging."""
 
 import datetime as dt
-import io
 import re
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from acts.models import GOING_AHEAD, Act, FollowUp
-from core.models import User
-from tests.browser.conftest import pick_customer
-from tests.factories import PASSWORD
+from tests.browser.conftest import demo_people, pick_customer
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -37,13 +33,7 @@ def demo(transactional_db):
 
 
 def _seed_demo():
-    call_command("seed_demo", force=True, stdout=io.StringIO())
-    people = {}
-    for username in ("staff", "manager", "admin"):
-        person = User.objects.get(username=username)
-        person.set_password(PASSWORD)
-        person.save(update_fields=["password"])
-        people[username] = person
+    people = demo_people()
     # Demo follow-ups fall due two days after delivery; bring three forward to show the list.
     due = FollowUp.objects.filter(team=people["staff"].team, kind="thank_you").order_by("id")[:3]
     FollowUp.objects.filter(pk__in=list(due.values_list("pk", flat=True))).update(due_on=timezone.localdate())

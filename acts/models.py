@@ -120,6 +120,25 @@ class Act(models.Model):
                 name="acts_act_over_approved",
                 condition=Q(over_approved__gt=0),
             ),
+            # The approval queue across teams (an admin's), oldest request first; a
+            # manager's is read through (team, status, requested_at).
+            models.Index(
+                fields=["requested_at", "id"],
+                name="acts_act_pending",
+                condition=Q(status=Status.PENDING_APPROVAL),
+            ),
+            # Empowered acts drawn for a manager's look and not yet looked at, oldest first:
+            # a team's (a manager's queue and home's count) and every team's (an admin's).
+            models.Index(
+                fields=["team", "created_at", "id"],
+                name="acts_act_review_by_team",
+                condition=Q(for_review=True, reviewed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["created_at", "id"],
+                name="acts_act_review",
+                condition=Q(for_review=True, reviewed_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(cost__gte=0), name="act_cost_gte_0"),

@@ -52,6 +52,12 @@ class Story(models.Model):
         indexes = [
             models.Index(fields=["team", "status", "told_on"]),
             models.Index(fields=["status", "created_at"]),
+            # The approved stories an admin may still feature, latest decision first.
+            models.Index(
+                fields=["-moderated_at", "-id"],
+                name="stories_approved_latest",
+                condition=Q(status=StoryStatus.APPROVED),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -68,6 +68,21 @@ def test_customer_pages_of_twenty_with_the_search_kept(client_for, staff, guests
     assert names_on(client.get("/customers/?page=abc").content.decode()) == names_on(first)
 
 
+def test_an_admin_lists_every_teams_customers_by_name_then_as_created(client_for, admin_user, team, other_team):
+    made = [
+        CustomerFactory(team=each, name=name)
+        for each, name in ((other_team, "Zoe"), (team, "Ada"), (other_team, "Ada"))
+    ]
+    ids = [
+        int(pk)
+        for pk in re.findall(
+            r'<a href="/customers/(\d+)/">', client_for(admin_user).get("/customers/").content.decode()
+        )
+    ]
+    zoe, ada, other_ada = made
+    assert ids == [ada.pk, other_ada.pk, zoe.pk]
+
+
 def test_acts_feed_pages_newest_first_with_filters_kept(client_for, staff, customer):
     today = timezone.localdate()
     for n in range(1, PAGE_SIZE + 6):

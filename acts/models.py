@@ -307,7 +307,12 @@ class FollowUp(models.Model):
         # Moved from customers: the table keeps its name.
         db_table = "customers_followup"
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["team", "done_at", "due_on"])]
+        indexes = [
+            models.Index(fields=["team", "done_at", "due_on"]),
+            # Home's first follow-ups due, in order, and the check for an earlier one the
+            # same day: read from the open ones only, without a sort.
+            models.Index(fields=["team", "due_on", "id"], name="followups_open", condition=Q(done_at__isnull=True)),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} for {self.customer}"

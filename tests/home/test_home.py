@@ -219,6 +219,32 @@ def test_home_shows_one_row_per_customer_per_day(client_for, staff, customer):
     assert '<a href="/followups/">…and 1 more</a>' in html
 
 
+def test_home_lists_only_open_follow_ups_of_the_team_by_due_date_then_as_created(
+    client_for, staff, customer, other_customer
+):
+    today = timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+    other = CustomerFactory(team=staff.team, name="Tomas Berg")
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(team=staff.team, customer=customer, kind="thank_you", due_on=yesterday, done_at=timezone.now()),
+            FollowUp(team=staff.team, customer=customer, kind="check_in", due_on=yesterday),
+            FollowUp(team=staff.team, customer=other, kind="check_in", due_on=today),
+            FollowUp(team=staff.team, customer=other, kind="thank_you", due_on=yesterday),
+        ]
+    )
+    FollowUp.objects.create(team=other_customer.team, customer=other_customer, kind="check_in", due_on=yesterday)
+    html = client_for(staff).get("/").content.decode()
+    rows = re.findall(r'<li class="card followup">.*?</li>', html, flags=re.S)
+    # The note already sent neither shows nor hides her check-in of the same day.
+    assert [("Elena Petrova" in row, "Tomas Berg" in row, "Due today" in row) for row in rows] == [
+        (True, False, False),
+        (False, True, False),
+        (False, True, True),
+    ]
+    assert re.search(r'Follow-ups due <span class="count">3</span>', html)
+
+
 def test_done_on_home_is_an_outlined_button_and_log_an_act_the_one_solid_one(client_for, staff, customer):
     FollowUp.objects.create(team=staff.team, customer=customer, kind="check_in", due_on=timezone.localdate())
     html = client_for(staff).get("/").content.decode()

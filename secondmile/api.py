@@ -61,8 +61,10 @@ api = NinjaAPI(
     auth=[BearerToken(), VerifiedSession()],
     urls_namespace="api",
     # Without deep links an operation's summary button holds no link of its own: a link
-    # inside a button is two controls in one for the keyboard and a screen reader.
-    docs=Swagger(settings={"deepLinking": False}),
+    # inside a button is two controls in one for the keyboard and a screen reader. The
+    # examples' highlighter colours numbers on Swagger UI's default theme ("agate") at
+    # 3.4:1; every token of "tomorrow-night" a JSON answer or a curl line has reads at 6:1.
+    docs=Swagger(settings={"deepLinking": False, "syntaxHighlight": {"theme": "tomorrow-night"}}),
 )
 
 

@@ -1,10 +1,14 @@
 """The dashboard's tiles: each figure with its change on the period before, in words a
 reader takes in at a glance, and the one-line summary above them."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from operator import itemgetter
+
 from core.formatting import duration, money, percent
 
 from . import figures as metrics
-from .changes import change, signed
+from .changes import FORMATS, change, signed
 from .scope import Scope
 
 
@@ -39,167 +43,169 @@ def _two_places(value) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
+NO_ACTS = "No act going ahead"
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One tile: what it is called, how its figure is read from a period's figures (the
+    same reading for this period and the one before), how the figure is shown and
+    compared (`kind`, `better`: see changes.change), what `missing` says when a period has
+    none, and the line under the value, if any, from (figures, budget total)."""
+
+    key: str
+    label: str
+    read: Callable[[dict], object]
+    note: str
+    missing: str = NO_ACTS
+    kind: str = "count"
+    better: str = "up"
+    sub: Callable[[dict, object], str] | None = None
+
+    def drawn(self, figures: dict, before: dict, budget_total, then: str) -> dict:
+        now = self.read(figures)
+        tile = {
+            "key": self.key,
+            "label": self.label,
+            "value": FORMATS[self.kind](now),
+            "change": change(
+                now, self.read(before), before=then, missing=self.missing, kind=self.kind, better=self.better
+            ),
+            "note": self.note,
+        }
+        if self.sub is not None:
+            tile["sub"] = self.sub(figures, budget_total)
+        return tile
+
+
+def _spend_share(figures: dict, budget_total) -> str:
+    return f"of {money(budget_total)} ({percent(metrics.ratio(figures['spend_total'], budget_total))})"
+
+
+def _return_on_spend(figures: dict, budget_total) -> str:
+    if figures["referral_return"] is None:
+        return "nothing spent"
+    return f"{_two_places(figures['referral_return'])}× the spend"
+
+
+def _approval_spread(figures: dict, budget_total) -> str:
+    approval = figures["approval_time"]
+    return f"90% within {duration(approval['p90'])}" if approval["count"] else "no request decided"
+
+
+def _recovery_split(figures: dict, budget_total) -> str:
+    recovery, waiting = figures["recovery"], figures.get("recovery_waiting")
+    return f"{recovery['returned']} of {recovery['reactive']} reactive acts" + (
+        f" · {waiting} waiting" if waiting else ""
+    )
+
+
+HEADLINE = (
+    Tile("acts", "Acts", itemgetter("acts_count"), "Acts going ahead: not declined, not withdrawn."),
+    Tile(
+        "proactive",
+        "Proactive share",
+        itemgetter("proactive_share"),
+        "Unprompted surprises, not recoveries after a complaint.",
+        kind="share",
+    ),
+    Tile(
+        "spend",
+        "Spend against budget",
+        itemgetter("spend_total"),
+        "Actual cost once delivered, else the approved amount.",
+        kind="money",
+        better="neither",
+        sub=_spend_share,
+    ),
+    Tile(
+        "nps",
+        "NPS with an act",
+        itemgetter("nps_with_act"),
+        "Customers who received an act, against those who did not.",
+        missing="No customer who had an act answered the survey",
+        kind="nps",
+        sub=lambda figures, _: f"vs {signed(figures['nps_without_act'])} without",
+    ),
+    Tile(
+        "cost_per_referred",
+        "Cost per referred customer",
+        itemgetter("cost_per_referred_customer"),
+        "Spend divided by the customers referred in the period.",
+        missing="Nobody was referred",
+        kind="money",
+        better="down",
+    ),
+)
+MORE = (
+    Tile(
+        "stories",
+        "Stories told",
+        itemgetter("stories_count"),
+        "Approved or featured stories told in the period.",
+        missing="No story",
+        sub=lambda figures, _: f"{_two_places(figures['stories_per_act'])} per act",
+    ),
+    Tile(
+        "referred",
+        "Referred customers",
+        itemgetter("referred_customers_count"),
+        "New customers in the period sent by another customer.",
+        missing="Nobody",
+    ),
+    Tile(
+        "revenue",
+        "Referral revenue",
+        itemgetter("referral_revenue"),
+        "First purchases of referred customers, against what acts cost.",
+        missing="Nothing",
+        kind="money",
+        sub=_return_on_spend,
+    ),
+    Tile(
+        "approval_time",
+        "Approval time",
+        lambda figures: figures["approval_time"]["median"],
+        "Median wait from request to decision.",
+        missing="No request was decided",
+        kind="duration",
+        better="down",
+        sub=_approval_spread,
+    ),
+    Tile(
+        "decline_rate",
+        "Decline rate",
+        metrics.decline_rate,
+        "Requests declined, of those a manager or admin decided.",
+        missing="No request was decided",
+        kind="share",
+        better="neither",
+    ),
+    Tile(
+        "empowerment",
+        "Empowerment rate",
+        metrics.empowerment_rate,
+        "Acts that needed nobody's approval.",
+        kind="share",
+        better="neither",
+    ),
+    Tile(
+        "recovery",
+        "Recovery rate",
+        lambda figures: figures["recovery"]["recovery_rate"],
+        "Reactive acts whose customer came back within the recovery window.",
+        missing="No reactive act",
+        kind="share",
+        sub=_recovery_split,
+    ),
+)
+
+
 def figure_tiles(figures: dict, before: dict, budget_total, *, days: int) -> tuple[list[dict], list[dict]]:
     """The headline tiles and the smaller ones, each with its change on the `days` before
     (`before` holds that period's figures) and a one-line note of what it counts."""
-    spend_share = metrics.ratio(figures["spend_total"], budget_total)
     then = "on the day before" if days == 1 else f"in the {days} days before"
-    no_acts = "No act going ahead"
-    headline = [
-        {
-            "key": "acts",
-            "label": "Acts",
-            "value": figures["acts_count"],
-            "change": change(figures["acts_count"], before["acts_count"], before=then, missing=no_acts),
-            "note": "Acts going ahead: not declined, not withdrawn.",
-        },
-        {
-            "key": "proactive",
-            "label": "Proactive share",
-            "value": percent(figures["proactive_share"]),
-            "change": change(
-                figures["proactive_share"], before["proactive_share"], before=then, missing=no_acts, kind="share"
-            ),
-            "note": "Unprompted surprises, not recoveries after a complaint.",
-        },
-        {
-            "key": "spend",
-            "label": "Spend against budget",
-            "value": money(figures["spend_total"]),
-            "sub": f"of {money(budget_total)} ({percent(spend_share)})",
-            "change": change(
-                figures["spend_total"],
-                before["spend_total"],
-                before=then,
-                missing=no_acts,
-                kind="money",
-                better="neither",
-            ),
-            "note": "Actual cost once delivered, else the approved amount.",
-        },
-        {
-            "key": "nps",
-            "label": "NPS with an act",
-            "value": signed(figures["nps_with_act"]),
-            "sub": f"vs {signed(figures['nps_without_act'])} without",
-            "change": change(
-                figures["nps_with_act"],
-                before["nps_with_act"],
-                before=then,
-                missing="No customer who had an act answered the survey",
-                kind="nps",
-            ),
-            "note": "Customers who received an act, against those who did not.",
-        },
-        {
-            "key": "cost_per_referred",
-            "label": "Cost per referred customer",
-            "value": money(figures["cost_per_referred_customer"]),
-            "change": change(
-                figures["cost_per_referred_customer"],
-                before["cost_per_referred_customer"],
-                before=then,
-                missing="Nobody was referred",
-                kind="money",
-                better="down",
-            ),
-            "note": "Spend divided by the customers referred in the period.",
-        },
-    ]
-    approval = figures["approval_time"]
-    recovery = figures["recovery"]
-    more = [
-        {
-            "key": "stories",
-            "label": "Stories told",
-            "value": figures["stories_count"],
-            "sub": f"{_two_places(figures['stories_per_act'])} per act",
-            "change": change(figures["stories_count"], before["stories_count"], before=then, missing="No story"),
-            "note": "Approved or featured stories told in the period.",
-        },
-        {
-            "key": "referred",
-            "label": "Referred customers",
-            "value": figures["referred_customers_count"],
-            "change": change(
-                figures["referred_customers_count"], before["referred_customers_count"], before=then, missing="Nobody"
-            ),
-            "note": "New customers in the period sent by another customer.",
-        },
-        {
-            "key": "revenue",
-            "label": "Referral revenue",
-            "value": money(figures["referral_revenue"]),
-            "sub": (
-                f"{_two_places(figures['referral_return'])}× the spend"
-                if figures["referral_return"] is not None
-                else "nothing spent"
-            ),
-            "change": change(
-                figures["referral_revenue"], before["referral_revenue"], before=then, missing="Nothing", kind="money"
-            ),
-            "note": "First purchases of referred customers, against what acts cost.",
-        },
-        {
-            "key": "approval_time",
-            "label": "Approval time",
-            "value": duration(approval["median"]),
-            "sub": f"90% within {duration(approval['p90'])}" if approval["count"] else "no request decided",
-            "change": change(
-                approval["median"],
-                before["approval_time"]["median"],
-                before=then,
-                missing="No request was decided",
-                kind="duration",
-                better="down",
-            ),
-            "note": "Median wait from request to decision.",
-        },
-        {
-            "key": "decline_rate",
-            "label": "Decline rate",
-            "value": percent(figures["decline_rate"]),
-            "change": change(
-                figures["decline_rate"],
-                metrics.decline_rate(before),
-                before=then,
-                missing="No request was decided",
-                kind="share",
-                better="neither",
-            ),
-            "note": "Requests declined, of those a manager or admin decided.",
-        },
-        {
-            "key": "empowerment",
-            "label": "Empowerment rate",
-            "value": percent(figures["empowerment_rate"]),
-            "change": change(
-                figures["empowerment_rate"],
-                metrics.empowerment_rate(before),
-                before=then,
-                missing=no_acts,
-                kind="share",
-                better="neither",
-            ),
-            "note": "Acts that needed nobody's approval.",
-        },
-        {
-            "key": "recovery",
-            "label": "Recovery rate",
-            "value": percent(recovery["recovery_rate"]),
-            "sub": f"{recovery['returned']} of {recovery['reactive']} reactive acts"
-            + (f" · {figures['recovery_waiting']} waiting" if figures.get("recovery_waiting") else ""),
-            "change": change(
-                recovery["recovery_rate"],
-                before["recovery"]["recovery_rate"],
-                before=then,
-                missing="No reactive act",
-                kind="share",
-            ),
-            "note": "Reactive acts whose customer came back within the recovery window.",
-        },
-    ]
-    return headline, more
+    return tuple([tile.drawn(figures, before, budget_total, then) for tile in tiles] for tiles in (HEADLINE, MORE))
 
 
 def recovery_line(figures: dict, window_days: int | None) -> str:

@@ -20,6 +20,7 @@ from core.recognition import kudos_give
 from core.services import member_create, member_set_role
 from customers import services as customer_services
 from rewards import services as reward_services
+from rewards.balance import points_balance
 from stories import nps, survey
 from stories import services as story_services
 
@@ -476,10 +477,13 @@ class Demo:
                     )
         rng = random.Random(2030)
         catalogue = {reward.name: reward for reward in self.teams[data.HOTEL].rewards.all()}
+        hotel_staff = self.staff_of(self.teams[data.HOTEL])
         for username, name, days_ago, outcome, note in data.REDEMPTIONS:
+            reward = catalogue[name]
             asked_at = self.moment(self.today - datetime.timedelta(days=days_ago), rng)
             with clock(asked_at):
-                redemption = reward_services.reward_redeem(user=self.people[username], reward=catalogue[name])
+                redeemer = _who_can_afford(reward, self.people[username], hotel_staff)
+                redemption = reward_services.reward_redeem(user=redeemer, reward=reward)
             if outcome is None:
                 continue
             with clock(self.later(asked_at, rng, hours=(2, 30))):
@@ -487,6 +491,15 @@ class Demo:
                     reward_services.redemption_fulfil(user=self.people["manager"], redemption=redemption, note=note)
                 else:
                     reward_services.redemption_refund(user=self.people["manager"], redemption=redemption, note=note)
+
+
+def _who_can_afford(reward, named: User, others: list[User]) -> User:
+    """The person a redemption names when their points cover it, else whoever of `others`
+    has the most points left: who earned how much depends on the day the demo is loaded
+    (the acts fall on the weeks before it), and a shortfall would stop the load."""
+    if points_balance(user=named) >= reward.points:
+        return named
+    return max(others, key=lambda person: (points_balance(user=person), person.username))
 
 
 class TeamActs:

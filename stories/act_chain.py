@@ -42,6 +42,7 @@ services are followed by `manage.py rebuild_summaries`, which calls `rebuild()`.
 """
 
 from collections.abc import Iterable
+from itertools import islice
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum, Value
@@ -62,6 +63,7 @@ StoryActs = Story.acts.through
 BATCH = 2_000
 GOING = Q(status__in=GOING_AHEAD)
 CELL = ("team_id", "date", "author_id", "kind", "quadrant")
+CHAIN_COUNTS = ("stories_count", "referred_customers_count", "referral_revenue")
 CELL_SUMS = ["acts_count", "spend_total", "stories_count", "referred_customers_count", "referral_revenue"]
 
 
@@ -300,32 +302,34 @@ def rebuild(**models) -> int:
         for pk, parent, story in nodes:
             children.setdefault(parent, []).append((pk, story))
         credits: dict[int, dict[int, int]] = {}
-        rows = []
+        rows: list[tuple[int, int, int]] = []
         stack = [(pk, story, None) for pk, story in children.get(None, [])]
         while stack:
             pk, story, parent = stack.pop()
             if pk in credits:
                 continue
             credits[pk] = credits_below(credits.get(parent) or {}, story_acts.get(story, []))
-            rows.extend(referral_model(act_id=a, customer_id=pk, generation=g) for a, g in credits[pk].items())
+            rows.extend((act_id, pk, generation) for act_id, generation in credits[pk].items())
             stack.extend((child, child_story, pk) for child, child_story in children.get(pk, []))
+        # The rows are written as plain INSERTs (core.rows_insert): bulk_create compiled
+        # every value of some million rows, most of a large rebuild's time.
         referral_model.objects.all().delete()
-        referral_model.objects.bulk_create(rows, batch_size=BATCH)
+        rows_insert(referral_model, ("act_id", "customer_id", "generation"), rows)
 
         chain_model.objects.all().delete()
         chained = set(story_acts_model.objects.filter(story__status__in=TOLD).values_list("act_id", flat=True))
-        chained |= {row.act_id for row in rows}
-        chained = sorted(chained)
+        chained = sorted(chained | {act_id for act_id, _customer, _generation in rows})
         for start in range(0, len(chained), BATCH):
-            batch = chain_model.objects.bulk_create([chain_model(act_id=pk) for pk in chained[start : start + BATCH]])
-            _recount(batch, referral_model=referral_model, story_acts_model=story_acts_model)
+            some = chained[start : start + BATCH]
+            counts = _counts(some, referral_model=referral_model, story_acts_model=story_acts_model)
+            rows_insert(chain_model, ("act_id", *CHAIN_COUNTS), [(act_id, *counts[act_id]) for act_id in some])
 
         cell_model.objects.all().delete()
         sums = _cell_sums()
         cells = (
-            cell_model(
-                **dict(zip(CELL, values[: len(CELL)], strict=True)),
-                **{name: _value(name, value) for name, value in zip(sums, values[len(CELL) :], strict=True)},
+            (
+                *values[: len(CELL)],
+                *(_value(name, value) for name, value in zip(sums, values[len(CELL) :], strict=True)),
             )
             for values in act_model.objects.order_by()
             .values(*CELL)
@@ -333,14 +337,14 @@ def rebuild(**models) -> int:
             .values_list(*CELL, *sums)
             .iterator(chunk_size=BATCH)
         )
-        cell_model.objects.bulk_create(cells, batch_size=BATCH)
+        while batch := list(islice(cells, BATCH)):
+            rows_insert(cell_model, (*CELL, *sums), batch)
     return len(rows)
 
 
-def _recount(chains: list, *, referral_model=ActReferral, story_acts_model=StoryActs) -> None:
-    """Count these ActChain rows from their acts' ActReferral rows and told stories, and
-    write them: three queries."""
-    act_ids = [chain.act_id for chain in chains]
+def _counts(act_ids: list[int], *, referral_model=ActReferral, story_acts_model=StoryActs) -> dict[int, tuple]:
+    """{act id: (stories_count, referred_customers_count, referral_revenue)} of these acts,
+    counted from their ActReferral rows and told stories: two queries."""
     referred = {
         act_id: (n, revenue)
         for act_id, n, revenue in referral_model.objects.filter(act_id__in=act_ids)
@@ -359,9 +363,16 @@ def _recount(chains: list, *, referral_model=ActReferral, story_acts_model=Story
         .annotate(n=Count("story_id"))
         .values_list("act_id", "n")
     )
+    counts = {}
+    for act_id in act_ids:
+        n, revenue = referred.get(act_id, (0, ZERO))
+        counts[act_id] = (stories.get(act_id, 0), n, cents(revenue))
+    return counts
+
+
+def _recount(chains: list[ActChain]) -> None:
+    """Count these ActChain rows (see _counts) and write them: three queries."""
+    counts = _counts([chain.act_id for chain in chains])
     for chain in chains:
-        n, revenue = referred.get(chain.act_id, (0, ZERO))
-        chain.referred_customers_count, chain.referral_revenue = n, cents(revenue)
-        chain.stories_count = stories.get(chain.act_id, 0)
-    if chains:  # historical models in the data migration: the rows' own class
-        type(chains[0]).objects.bulk_update(chains, ["stories_count", "referred_customers_count", "referral_revenue"])
+        chain.stories_count, chain.referred_customers_count, chain.referral_revenue = counts[chain.act_id]
+    ActChain.objects.bulk_update(chains, CHAIN_COUNTS)

@@ -400,15 +400,29 @@ class ActReferral(models.Model):
         return f"act {self.act_id} → customer {self.customer_id} (generation {self.generation})"
 
 
-class RoiDay(models.Model):
-    """One cell of the dashboard's return table for one day: the acts going ahead of a
-    team dated that day by one person, of one kind and quadrant, with their spend (the
-    dashboard's rule) and what they returned to date (sums of their ActChain rows).
+class RoiSpan(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class RoiCell(models.Model):
+    """One cell of the dashboard's return table: the acts going ahead of a team dated in
+    one span (a day, a calendar month or a calendar year, starting on `date`) by one
+    person, of one kind and quadrant, with their spend (the dashboard's rule) and what
+    they returned to date (sums of their ActChain rows).
+
     stories/act_chain.py recomputes a day's cells whenever one of their acts or chains
-    changes; `manage.py rebuild_summaries` rewrites them all."""
+    changes, and moves the month and year cells holding that day by the same difference
+    in the same transaction, so a month cell is always the sum of its days and a year
+    cell of its months; `manage.py rebuild_summaries` rewrites them all. A period reads
+    its whole years, then its whole months, then the days left over (secondmile/dashboard/
+    roi.py): three years are at most 3 year, 22 month and 60 day cells of each (team,
+    person, kind, quadrant), not 1,095 days' worth."""
 
     team = models.ForeignKey("secondmile.Team", on_delete=models.CASCADE, related_name="+")
-    date = models.DateField()
+    span = models.CharField(max_length=5, choices=RoiSpan.choices, default=RoiSpan.DAY, db_default=RoiSpan.DAY)
+    date = models.DateField(help_text="The first day of the span.")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     quadrant = models.CharField(max_length=20, choices=Quadrant.choices)
@@ -421,12 +435,15 @@ class RoiDay(models.Model):
     class Meta:
         verbose_name = "return table cell"
         constraints = [
-            # Also the index that reads a period: (team, date) ranges.
-            models.UniqueConstraint(fields=["team", "date", "author", "kind", "quadrant"], name="roi_day_one_per_cell"),
+            # Also the index that reads a period: (span, team, date) ranges.
+            models.UniqueConstraint(
+                fields=["span", "team", "date", "author", "kind", "quadrant"], name="roi_cell_one_per_cell"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.team_id} {self.date} {self.author_id} {self.kind}/{self.quadrant}: {self.acts_count} acts"
+        where = f"{self.team_id} {self.span} {self.date} {self.author_id}"
+        return f"{where} {self.kind}/{self.quadrant}: {self.acts_count} acts"
 
 
 class PersonalLimit(models.Model):

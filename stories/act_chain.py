@@ -19,10 +19,12 @@ What is kept, always recomputed from rows rather than moved by deltas:
   below them (one recursive query finds them), top down;
 - `ActChain` per act: stories_count, referred_customers_count, referral_revenue, counted
   from its ActReferral rows and its stories (`act_totals_refresh`);
-- `RoiDay` per (team, day, person, kind, quadrant): the acts going ahead of that cell,
+- `RoiCell` per (team, day, person, kind, quadrant): the acts going ahead of that cell,
   their spend (acts.summaries.act_spend, the dashboard's rule) and the sums of their
-  ActChain rows (`days_refresh`), so the dashboard's return table reads at most
-  days × people × kinds × quadrants rows of a period.
+  ActChain rows (`days_refresh`); and the same per calendar month and year, moved by
+  each day cell's difference in the same transaction (the one place that moves by
+  deltas, so that a month cell is the sum of its days without reading them), so the
+  dashboard's return table reads a period's whole years, whole months and leftover days.
 
 Who calls what, in the transaction of the change:
 - a customer created with a referrer (customers.outcomes.referral_refresh, created=True):
@@ -37,7 +39,8 @@ Concurrency: a chain refresh locks the customers it recomputes and their referre
 (SELECT … FOR UPDATE, by id) before it reads them again, so a customer created under a
 referrer whose chain another transaction is changing waits for it and reads what it
 committed; ActChain rows are locked (by act id) before they are counted, and a day's
-RoiDay rows (core.summary_rows order) before they are summed. Writes that bypass the
+day cells (core.summary_rows order) before they are summed, then the month and year cells
+holding them (in key order). Writes that bypass the
 services are followed by `manage.py rebuild_summaries`, which calls `rebuild()`.
 """
 
@@ -48,7 +51,7 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from acts.models import GOING_AHEAD, Act, ActChain, ActReferral, RoiDay
+from acts.models import GOING_AHEAD, Act, ActChain, ActReferral, RoiCell, RoiSpan
 from acts.summaries import spend_total
 from core.money import MONEY_SUM, ZERO, cents
 from core.rows_insert import rows_insert
@@ -189,7 +192,7 @@ def chains_of_new_customers(customers: list[Customer]) -> None:
 
 def act_totals_refresh(act_ids: Iterable[int]) -> None:
     """Recount the ActChain rows of these acts (created when missing, locked by act id),
-    then the RoiDay cells of their days. Five queries, then days_refresh."""
+    then the return table cells of their days. Five queries, then days_refresh."""
     act_ids = sorted({int(pk) for pk in act_ids})
     if not act_ids:
         return
@@ -217,20 +220,21 @@ def _value(name: str, value):
 
 
 def days_refresh(cells: Iterable[tuple]) -> None:
-    """Recompute the RoiDay rows of the days of these cells ((team, date, author, kind,
+    """Recompute the day cells of the days of these cells ((team, date, author, kind,
     quadrant), each created when missing) from the days' acts and their chains: create,
-    lock the days' rows in (team, date) order, one grouped query, one write."""
+    lock the days' cells in (team, date) order, one grouped query, one write; then move
+    the month and year cells holding them by the difference (rollups_move)."""
     cells = sorted(set(cells))
     if not cells:
         return
     days: list[Day] = sorted({(team_id, date) for team_id, date, *_rest in cells})
     with transaction.atomic():
-        RoiDay.objects.bulk_create(
-            [RoiDay(**dict(zip(CELL, cell, strict=True))) for cell in cells], ignore_conflicts=True
+        RoiCell.objects.bulk_create(
+            [RoiCell(**dict(zip(CELL, cell, strict=True))) for cell in cells], ignore_conflicts=True
         )
         rows = list(
-            RoiDay.objects.select_for_update()
-            .filter(any_day(days))
+            RoiCell.objects.select_for_update()
+            .filter(any_day(days), span=RoiSpan.DAY)
             .order_by("team_id", "date", "author_id", "kind", "quadrant")
         )
         sums = _cell_sums()
@@ -242,11 +246,72 @@ def days_refresh(cells: Iterable[tuple]) -> None:
             .annotate(**sums)
             .values_list(*CELL, *sums)
         }
+        moved: dict[tuple, list] = {}
         for row in rows:
-            found = counted.get(tuple(getattr(row, name) for name in CELL), {})
+            key = tuple(getattr(row, name) for name in CELL)
+            found = counted.get(key, {})
+            before = [getattr(row, name) for name in CELL_SUMS]
             for name in CELL_SUMS:
                 setattr(row, name, _value(name, found.get(name)))
-        RoiDay.objects.bulk_update(rows, CELL_SUMS)
+            difference = [getattr(row, name) - was for name, was in zip(CELL_SUMS, before, strict=True)]
+            if any(difference):
+                for rollup in _rollups_of(key):
+                    _add(moved.setdefault(rollup, [0] * len(CELL_SUMS)), difference)
+        RoiCell.objects.bulk_update(rows, CELL_SUMS)
+        rollups_move(moved)
+
+
+ROLLUP = ("span", "team_id", "date", "author_id", "kind", "quadrant")
+
+
+def _rollups_of(cell: tuple) -> list[tuple]:
+    """The (span, team, first day, author, kind, quadrant) of the month and the year
+    cells holding a day cell (team, date, author, kind, quadrant)."""
+    team_id, date, *rest = cell
+    return [
+        (RoiSpan.MONTH.value, team_id, date.replace(day=1), *rest),
+        (RoiSpan.YEAR.value, team_id, date.replace(month=1, day=1), *rest),
+    ]
+
+
+def _add(total: list, values) -> None:
+    for index, value in enumerate(values):
+        total[index] += value
+
+
+def rollups_move(moved: dict[tuple, list]) -> None:
+    """Add each difference (CELL_SUMS order) to its month or year cell (a ROLLUP key),
+    created when missing and locked in key order, in the caller's transaction. Three
+    queries, none without a difference."""
+    keys = sorted(key for key, difference in moved.items() if any(difference))
+    if not keys:
+        return
+    RoiCell.objects.bulk_create([RoiCell(**dict(zip(ROLLUP, key, strict=True))) for key in keys], ignore_conflicts=True)
+    wanted = Q()
+    for key in keys:
+        wanted |= Q(**dict(zip(ROLLUP, key, strict=True)))
+    rows = list(RoiCell.objects.select_for_update().filter(wanted).order_by(*ROLLUP))
+    for row in rows:
+        difference = moved[tuple(getattr(row, name) for name in ROLLUP)]
+        for name, value in zip(CELL_SUMS, difference, strict=True):
+            setattr(row, name, getattr(row, name) + value)
+    RoiCell.objects.bulk_update(rows, CELL_SUMS)
+
+
+def rollups_rebuild(cell_model=RoiCell) -> int:
+    """Rewrite every month and year cell as the sums of the day cells (after a rebuild of
+    them, and in the migration that added them): one pass over the day cells, added up
+    here, then inserts. Returns the cells written."""
+    cell_model.objects.exclude(span=RoiSpan.DAY).delete()
+    totals: dict[tuple, list] = {}
+    days = cell_model.objects.filter(span=RoiSpan.DAY).order_by().values_list(*CELL, *CELL_SUMS)
+    for values in days.iterator(chunk_size=BATCH):
+        for rollup in _rollups_of(values[: len(CELL)]):
+            _add(totals.setdefault(rollup, [0] * len(CELL_SUMS)), values[len(CELL) :])
+    rows = ((*key, *sums) for key, sums in totals.items())
+    while batch := list(islice(rows, BATCH)):
+        rows_insert(cell_model, (*ROLLUP, *CELL_SUMS), batch)
+    return len(totals)
 
 
 # --- What the services call ----------------------------------------------------------------
@@ -283,18 +348,18 @@ def act_changed(act: Act) -> None:
 
 
 def rebuild(**models) -> int:
-    """Rewrite every ActReferral, ActChain and RoiDay row from the customers, stories and
+    """Rewrite every ActReferral, ActChain and return table cell from the customers, stories and
     acts: every customer is read once (id, referrer, story), the chains computed top down,
     then grouped queries and bulk inserts. Run while nobody writes (as summaries.rebuild).
     Returns the number of ActReferral rows written. The data migration passes its
     historical models (act_model, customer_model, story_model, referral_model, chain_model,
-    cell_model)."""
+    cell_model); a cell model from before spans gets its day cells only."""
     act_model = models.get("act_model", Act)
     customer_model = models.get("customer_model", Customer)
     story_acts_model = models.get("story_model", Story).acts.through
     referral_model = models.get("referral_model", ActReferral)
     chain_model = models.get("chain_model", ActChain)
-    cell_model = models.get("cell_model", RoiDay)
+    cell_model = models.get("cell_model", RoiCell)
     with transaction.atomic():
         nodes = list(customer_model.objects.order_by().values_list("pk", "referred_by_id", "referred_by_story_id"))
         story_acts = _told_story_acts((story for _pk, _parent, story in nodes), story_acts_model)
@@ -338,7 +403,9 @@ def rebuild(**models) -> int:
             .iterator(chunk_size=BATCH)
         )
         while batch := list(islice(cells, BATCH)):
-            rows_insert(cell_model, (*CELL, *sums), batch)
+            rows_insert(cell_model, (*CELL, *sums), batch)  # span: the column's default, "day"
+        if any(field.name == "span" for field in cell_model._meta.fields):
+            rollups_rebuild(cell_model)
     return len(rows)
 
 

@@ -31,3 +31,12 @@ def manage_on(database_url: str) -> Callable[..., str]:
         return printed.splitlines()[-1] if printed else ""
 
     return manage
+
+
+def manage_at(database_url: str, migrations: list[tuple[str, str]]) -> Callable[..., str]:
+    """manage_on(database_url) after migrating a new database to each (app, migration) of
+    `migrations`, in order: the schema of an older release, for a migration test to fill."""
+    manage = manage_on(database_url)
+    for app, name in migrations:
+        manage("migrate", app, name, "--no-input", "-v", "0")
+    return manage

@@ -9,19 +9,22 @@ referral revenue (those customers' first purchases), each act's figures as
 was spent. A story retelling two acts counts for both, and so do the customers it
 brought, so the rows add up to the acts' own figures, not to the period's tiles.
 
-Scale: read from the RoiDay cells stories/act_chain.py keeps per (team, day, person,
-kind, quadrant), grouped in the database: a page of rows, their count and the totals are
-three queries whatever the number of acts, bounded by days × people × kinds × quadrants.
+Scale: read from the RoiCell cells stories/act_chain.py keeps per (team, person, kind,
+quadrant) and day, month and year: a period is read as its whole calendar years, its
+whole months outside them and its days outside those (`spans`), grouped in the database.
+The rows, their count and the totals come from that one query, bounded by people × kinds
+× quadrants whatever the number of acts.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Case, F, FloatField, QuerySet, Sum, Value, When
+from django.db.models import Case, F, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce
 
-from acts.models import Kind, Quadrant, RoiDay
+from acts.models import Kind, Quadrant, RoiCell, RoiSpan
 from core.models import User
 from core.money import MONEY_SUM, ZERO, cents
 
@@ -96,9 +99,40 @@ def _sums() -> dict:
     }
 
 
-def _cells(scope: Scope) -> QuerySet[RoiDay]:
-    """The period's cells with an act going ahead (through the (team, date, …) index)."""
-    return RoiDay.objects.filter(scope.teams(), date__gte=scope.start, date__lte=scope.end, acts_count__gt=0)
+def _next_month(day: datetime.date) -> datetime.date:
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def spans(start: datetime.date, end: datetime.date) -> list[tuple[str, datetime.date, datetime.date]]:
+    """start..end as (span, first, last) runs of cells, their `date` from first to last:
+    the whole calendar years in it, the whole months outside those, the days left over.
+    Five runs at the most (days, months, years, months, days)."""
+    runs: list[list] = []
+    day = start
+    while day <= end:
+        year_end = day.replace(month=12, day=31)
+        month_end = _next_month(day) - datetime.timedelta(days=1)
+        if day.month == 1 and day.day == 1 and year_end <= end:
+            span, following = RoiSpan.YEAR, year_end + datetime.timedelta(days=1)
+        elif day.day == 1 and month_end <= end:
+            span, following = RoiSpan.MONTH, month_end + datetime.timedelta(days=1)
+        else:
+            span, following = RoiSpan.DAY, day + datetime.timedelta(days=1)
+        if runs and runs[-1][0] == span:
+            runs[-1][2] = day
+        else:
+            runs.append([span, day, day])
+        day = following
+    return [tuple(run) for run in runs]
+
+
+def _cells(scope: Scope) -> QuerySet[RoiCell]:
+    """The period's cells with an act going ahead: one (span, team, date) index range per
+    run of `spans`."""
+    runs = Q()
+    for span, first, last in spans(scope.start, scope.end):
+        runs |= Q(span=span, date__gte=first, date__lte=last)
+    return RoiCell.objects.filter(runs, scope.teams(), acts_count__gt=0)
 
 
 def roi_rows(scope: Scope, *, grouping: str = DEFAULT_GROUPING, sort: str = DEFAULT_SORT) -> QuerySet:
@@ -159,18 +193,28 @@ def roi_labelled(rows) -> list[dict]:
     return [_label(row) for row in rows]
 
 
-def roi_totals(scope: Scope) -> dict:
-    """Every row added up (one query): the acts' own figures over the period."""
-    return _label(_cells(scope).aggregate(**_sums()))
+def roi_totals(rows: list[dict]) -> dict:
+    """Every row of roi_rows added up: the acts' own figures over the period."""
+    return _label(
+        {
+            "acts": sum(row["acts"] for row in rows),
+            "spend": sum((cents(row["spend"]) for row in rows), ZERO),
+            "stories": sum(row["stories"] for row in rows),
+            "referred": sum(row["referred"] for row in rows),
+            "revenue": sum((cents(row["revenue"]) for row in rows), ZERO),
+        }
+    )
 
 
 def roi_table(scope: Scope, params) -> dict:
     """What the dashboard's table shows for the query string `params` (?roi_by=, ?sort=,
     ?roi_page=): the grouping, the sort, the columns with the ?sort= each header links to,
-    a page of rows and the totals. Three queries."""
+    a page of rows and the totals. One query: every row is read (at most people × kinds ×
+    quadrants), then counted, added up and paged here."""
     grouping = grouping_parse(params.get("roi_by"))
     sort = sort_parse(params.get("sort"), grouping)
-    page = Paginator(roi_rows(scope, grouping=grouping, sort=sort), PAGE_SIZE).get_page(params.get("roi_page"))
+    rows = list(roi_rows(scope, grouping=grouping, sort=sort))
+    page = Paginator(rows, PAGE_SIZE).get_page(params.get("roi_page"))
     page.object_list = roi_labelled(page.object_list)
     columns = []
     for column in [NAME_COLUMNS[group] for group in GROUPINGS[grouping]] + FIGURE_COLUMNS:
@@ -189,7 +233,7 @@ def roi_table(scope: Scope, params) -> dict:
                 "aria_sort": ("descending" if descending else "ascending") if current else None,
             }
         )
-    totals = roi_totals(scope)
+    totals = roi_totals(rows)
     return {
         "grouping": grouping,
         "groupings": list(GROUPING_LABELS.items()),

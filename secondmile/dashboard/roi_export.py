@@ -24,8 +24,9 @@ def export_roi(request):
     groups = list(roi.GROUPINGS[grouping])
 
     def lines():
-        rows = roi.roi_labelled(roi.roi_rows(scope, grouping=grouping, sort=sort))
-        for row in [*rows, {**roi.roi_totals(scope), **dict.fromkeys(groups, "")} | {groups[0]: "All acts"}]:
+        found = list(roi.roi_rows(scope, grouping=grouping, sort=sort))
+        totals = {**roi.roi_totals(found), **dict.fromkeys(groups, "")} | {groups[0]: "All acts"}
+        for row in [*roi.roi_labelled(found), totals]:
             yield [row[group] for group in groups] + [
                 row["acts"],
                 row["spend"],

@@ -9,7 +9,7 @@ the other tests share is never rolled back.
 
 import json
 
-from tests.manage_process import manage_on
+from tests.manage_process import manage_at
 
 BEFORE = [
     ("secondmile", "0006_audit_event"),
@@ -95,10 +95,7 @@ print(json.dumps({
 
 
 def test_a_database_at_the_old_layout_keeps_every_row_in_the_new_one(tmp_path):
-    manage = manage_on(f"sqlite:///{tmp_path / 'before.sqlite3'}")
-
-    for app, name in BEFORE:
-        manage("migrate", app, name, "--no-input", "-v", "0")
+    manage = manage_at(f"sqlite:///{tmp_path / 'before.sqlite3'}", BEFORE)
     assert "[ ] 0001_initial" in manage("showmigrations", "stories", whole=True)
     manage("shell", "-c", FILL)
     manage("migrate", "--no-input", "-v", "0")

@@ -4,7 +4,7 @@ and the rebuild giving the same rows."""
 
 from decimal import Decimal
 
-from acts.models import ActChain, ActReferral, RoiDay
+from acts.models import ActChain, ActReferral, RoiCell
 from customers import advocates
 from customers.imports import customers_import
 from customers.models import Customer, ReferralLineage
@@ -83,8 +83,8 @@ def test_the_rebuild_writes_the_same_rows(chain_world):
                 )
             ),
             sorted(
-                RoiDay.objects.exclude(acts_count=0).values_list(
-                    "team_id", "date", "author_id", "kind", "quadrant", *act_chain.CELL_SUMS
+                RoiCell.objects.exclude(acts_count=0).values_list(
+                    "span", "team_id", "date", "author_id", "kind", "quadrant", *act_chain.CELL_SUMS
                 )
             ),
         )
@@ -136,7 +136,7 @@ def test_an_imported_file_joins_the_chains_as_a_rebuild_counts_them(chain_world)
                     "act_id", "stories_count", "referred_customers_count", "referral_revenue"
                 )
             ),
-            sorted(RoiDay.objects.exclude(acts_count=0).values_list(*act_chain.CELL, *act_chain.CELL_SUMS)),
+            sorted(RoiCell.objects.exclude(acts_count=0).values_list("span", *act_chain.CELL, *act_chain.CELL_SUMS)),
             sorted(ReferralLineage.objects.values_list("ancestor_id", "customer_id", "generation")),
         )
 

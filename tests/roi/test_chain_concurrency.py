@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from acts.models import ActChain, ActReferral, RoiDay
+from acts.models import ActChain, ActReferral, RoiCell
 from customers.services import customer_create
 from stories import services as story_services
 from tests.concurrency import run_at_once
@@ -25,7 +25,7 @@ def test_referrals_at_once_all_count(chain_world, staff, staff2):
     assert [kind for kind, _ in outcomes] == ["ok", "ok", "ok"], outcomes
     chain = ActChain.objects.get(act=w.a1)
     assert (chain.referred_customers_count, chain.referral_revenue) == (5, Decimal("156.00"))
-    cell = RoiDay.objects.get(author=staff, kind="gift", quadrant="delivery", date=w.a1.date)
+    cell = RoiCell.objects.get(span="day", author=staff, kind="gift", quadrant="delivery", date=w.a1.date)
     assert (cell.referred_customers_count, cell.referral_revenue) == (10, Decimal("312.00"))  # a1 and a3
 
 

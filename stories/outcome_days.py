@@ -45,7 +45,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from acts.models import GOING_AHEAD, Act, DaySummary, Trigger
@@ -90,11 +90,6 @@ def came_back(act_date: datetime.date, return_dates: list[datetime.date], window
     return first_after < len(return_dates) and return_dates[first_after] <= act_date + datetime.timedelta(
         days=window_days
     )
-
-
-def window_open(act_date: datetime.date, window_days: int, today: datetime.date) -> bool:
-    """A return recorded today could still make this act a recovery: today ≤ act_date + N."""
-    return today <= act_date + datetime.timedelta(days=window_days)
 
 
 def recovery_windows(team_ids: Iterable[int], *, team_model=Team) -> dict[int, int]:
@@ -340,26 +335,33 @@ def outcome_totals(teams: Q, start: datetime.date, end: datetime.date, *, reacti
     }
 
 
+def _window_open_days(today: datetime.date) -> Q:
+    """The team-days whose recovery window is still open today (today ≤ date + the team's
+    N): one condition per distinct N of the teams (one query over the teams, a handful of
+    rows), so that the read skips the days whose window has closed."""
+    windows = Team.objects.order_by().values_list("recovery_days", flat=True).distinct()
+    found = Q(pk__in=[])
+    for window in windows:
+        found |= Q(team__recovery_days=window, date__gte=today - datetime.timedelta(days=window))
+    return found
+
+
 def recovery_waiting(teams: Q, start: datetime.date, end: datetime.date, *, today: datetime.date) -> int:
     """Reactive acts going ahead in the period whose customer has not come back yet but
     still may: their window is open (today ≤ date + the team's N). Σ (DaySummary.reactive_count
     − OutcomeDay.reactive_returned_count) over the period's team-days with a reactive act
-    whose window is open: one query over at most teams × days rows (each day's returned
-    count and its team's window read alongside)."""
+    whose window is open: two queries, the teams' windows, then the open days (at most
+    teams × N rows, each day's returned count read alongside)."""
     returned = OutcomeDay.objects.filter(team_id=OuterRef("team_id"), date=OuterRef("date")).values(
         "reactive_returned_count"
     )[:1]
     rows = (
-        DaySummary.objects.filter(teams, date__gte=start, date__lte=end, reactive_count__gt=0)
+        DaySummary.objects.filter(teams, _window_open_days(today), date__gte=start, date__lte=end, reactive_count__gt=0)
         .order_by()
-        .annotate(returned=Coalesce(Subquery(returned), 0), window=F("team__recovery_days"))
-        .values_list("date", "reactive_count", "returned", "window")
+        .annotate(returned=Coalesce(Subquery(returned), 0))
+        .values_list("reactive_count", "returned")
     )
-    return sum(
-        reactive - back
-        for date, reactive, back, window in rows.iterator(chunk_size=BATCH)
-        if window_open(date, window, today)
-    )
+    return sum(reactive - back for reactive, back in rows.iterator(chunk_size=BATCH))
 
 
 def told_stories_by_day(teams: Q, start: datetime.date, end: datetime.date) -> dict[datetime.date, int]:

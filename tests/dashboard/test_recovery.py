@@ -119,3 +119,20 @@ def test_a_shorter_window_recounts_the_team(world, staff, admin_user, today):
 def test_no_reactive_act_is_null_not_zero(staff, today):
     body = signed_in(token=api_token_create(user=staff)[1]).get("/api/dashboard?start=2026-06-01").json()
     assert (body["recovery_rate"], body["reactive_acts"], body["reactive_returned"]) == (None, 0, 0)
+
+
+def test_a_window_is_open_to_its_last_day_and_each_team_has_its_own(
+    staff, other_staff, admin_user, team, other_team, today
+):
+    """Harbour's N is 30 and Riverside's 90 (today 17 Jun): an act of 18 May (today =
+    date + 30) still waits and one of 17 May does not; Riverside's of 1 May (47 days) waits."""
+    team_policy_update(user=admin_user, team=team, recovery_days=30)
+    team_policy_update(user=admin_user, team=other_team, recovery_days=90)
+    with time_machine.travel(datetime.datetime(2026, 6, 17, 12, 0, tzinfo=datetime.UTC), tick=False):
+        log_act(staff, date=D(2026, 5, 18), trigger="reactive")
+        log_act(staff, date=D(2026, 5, 17), trigger="reactive")
+        log_act(other_staff, date=D(2026, 5, 1), trigger="reactive")
+        one = dashboard_scope(user=staff, start="2026-05-01", end="2026-06-17")
+        every = dashboard_scope(user=admin_user, team="all", start="2026-05-01", end="2026-06-17")
+    assert metrics.dashboard_figures(one)["recovery_waiting"] == 1
+    assert metrics.dashboard_figures(every)["recovery_waiting"] == 2

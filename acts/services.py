@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -176,7 +177,6 @@ def act_log(
     )
     if missing:
         raise AnswersMissing(missing)
-    now = timezone.now()
     act = Act(
         team=team,
         author=user,
@@ -197,38 +197,61 @@ def act_log(
         raise errors.InvalidInput("An act cannot be dated in the future.", field="date")
     with transaction.atomic():
         if level in (ApprovalLevel.NONE, ApprovalLevel.EMPOWERED):
-            act.status = Status.APPROVED
-            act.approved_amount = cost
-            act.decided_at = now
-            act.for_review = level == ApprovalLevel.EMPOWERED and _random.random() < float(team.review_share)
-            budget_adjust(act=act, new_commitment=cost)
-            _saved(act, actor=user, action=ActEvent.Action.LOGGED, amount=cost, events=(Event.ACT_LOGGED,))
-            if level == ApprovalLevel.EMPOWERED:
-                _record(
-                    act,
-                    actor=user,
-                    action=ActEvent.Action.AUTO_APPROVED,
-                    from_status=Status.APPROVED,
-                    amount=cost,
-                    note=f"Within {user.display_name}'s empowerment limit of {money(own_limit)}.",
-                )
-                act_event_emit(act, Event.ACT_APPROVED)
+            _logged_approved(act, user=user, own_limit=own_limit)
         else:
-            act.status = Status.PENDING_APPROVAL
-            act.requested_at = now
-            _saved(
-                act,
-                actor=user,
-                action=ActEvent.Action.LOGGED,
-                amount=cost,
-                at=now,
-                events=(Event.ACT_LOGGED, Event.ACT_APPROVAL_REQUESTED),
-            )
-            on_commit_safely(notify_request_waiting, act.pk)
-            transaction.on_commit(lambda: approval_request_post(act.pk), robust=True)
+            _logged_waiting(act, user=user)
         playbook_index(act=act)
         _summaries_refresh(act)
     return act
+
+
+def _logged_approved(act: Act, *, user: User, own_limit: Decimal) -> None:
+    """A new act that needs no approval (no cost) or is within its author's own limit:
+    approved at once and committed against the month's budget (refused if the budget
+    cannot cover it); an empowered one may be picked for a manager's look."""
+    act.status = Status.APPROVED
+    act.approved_amount = act.cost
+    act.decided_at = timezone.now()
+    empowered = act.approval_level == ApprovalLevel.EMPOWERED
+    act.for_review = empowered and _random.random() < float(act.team.review_share)
+    budget_adjust(act=act, new_commitment=act.cost)
+    _saved(act, actor=user, action=ActEvent.Action.LOGGED, amount=act.cost, events=(Event.ACT_LOGGED,))
+    if empowered:
+        _record(
+            act,
+            actor=user,
+            action=ActEvent.Action.AUTO_APPROVED,
+            from_status=Status.APPROVED,
+            amount=act.cost,
+            note=f"Within {user.display_name}'s empowerment limit of {money(own_limit)}.",
+        )
+        act_event_emit(act, Event.ACT_APPROVED)
+
+
+def _logged_waiting(act: Act, *, user: User) -> None:
+    """A new act above its author's own limit: it waits for a manager (or an admin)."""
+    _sent_for_approval(
+        act, user=user, action=ActEvent.Action.LOGGED, events=(Event.ACT_LOGGED, Event.ACT_APPROVAL_REQUESTED)
+    )
+
+
+def _sent_for_approval(act: Act, *, user: User, action: str, events: tuple, from_status="", note="", at=None) -> None:
+    """The act waits for an approver from `at` (now): saved with its history row (the
+    request's time is the row's), and the approvers hear of it once the transaction commits."""
+    act.status = Status.PENDING_APPROVAL
+    act.requested_at = at or timezone.now()
+    _saved(
+        act,
+        actor=user,
+        action=action,
+        from_status=from_status,
+        amount=act.cost,
+        at=act.requested_at,
+        note=note,
+        events=events,
+    )
+    on_commit_safely(notify_request_waiting, act.pk)
+    transaction.on_commit(lambda: approval_request_post(act.pk), robust=True)
 
 
 # --- Decisions ------------------------------------------------------------------
@@ -443,26 +466,7 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
             # The author's own limit: a teammate delivering it does not change whose spend it is.
             level = spend_route(team=act.team, cost=actual_cost, own_limit=empowerment.limit_of(act.author, act.team))
             if level in (ApprovalLevel.MANAGER, ApprovalLevel.ADMIN):
-                act.status = Status.PENDING_APPROVAL
-                act.cost = actual_cost
-                act.actual_cost = actual_cost
-                act.approval_level = level
-                act.requested_at = timezone.now()
-                act.delivered_at = act.requested_at
-                _saved(
-                    act,
-                    actor=user,
-                    action=ActEvent.Action.MORE_REQUESTED,
-                    from_status=Status.APPROVED,
-                    amount=actual_cost,
-                    at=act.requested_at,
-                    note=note or f"Cost {money(actual_cost)}, {money(actual_cost - approved)} more than approved.",
-                    events=(Event.ACT_APPROVAL_REQUESTED,),
-                )
-                on_commit_safely(notify_request_waiting, act.pk)
-                transaction.on_commit(lambda: approval_request_post(act.pk), robust=True)
-                _summaries_refresh(act)
-                return act
+                return _more_requested(act, user=user, actual_cost=actual_cost, level=level, note=note)
             act.approved_amount = actual_cost
         budget_adjust(act=act, new_commitment=actual_cost)
         act.actual_cost = actual_cost
@@ -479,6 +483,27 @@ def act_deliver(*, user: User, act: Act, actual_cost, receipt=None, note: str = 
         )
         followups_after_delivery(act=act)
         _summaries_refresh(act)
+    return act
+
+
+def _more_requested(act: Act, *, user: User, actual_cost: Decimal, level: str, note: str) -> Act:
+    """A delivery that cost more than approved, above its author's own limit: the act goes
+    back for approval of the whole actual cost, the delivery recorded with it."""
+    approved = act.approved_amount or ZERO
+    act.cost = actual_cost
+    act.actual_cost = actual_cost
+    act.approval_level = level
+    act.delivered_at = timezone.now()
+    _sent_for_approval(
+        act,
+        user=user,
+        action=ActEvent.Action.MORE_REQUESTED,
+        from_status=Status.APPROVED,
+        note=note or f"Cost {money(actual_cost)}, {money(actual_cost - approved)} more than approved.",
+        events=(Event.ACT_APPROVAL_REQUESTED,),
+        at=act.delivered_at,
+    )
+    _summaries_refresh(act)
     return act
 
 

@@ -176,23 +176,26 @@ def customer_counts_rebuild() -> None:
         TeamCustomerCount.objects.bulk_create([TeamCustomerCount(team_id=team, customers=n) for team, n in counts])
 
 
+# What customer_update may change.
+EDITABLE_FIELDS = {
+    "name",
+    "email",
+    "phone",
+    "company",
+    "notes",
+    "referred_by",
+    "referred_by_story",
+    "first_purchase_value",
+}
+
+
 def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
     """Edit a customer's details; a referrer can be set once and never makes a loop.
 
     The story that brought them must be one their referrer told; naming it the first
     time earns the referral points for the staff that story credits.
     """
-    allowed = {
-        "name",
-        "email",
-        "phone",
-        "company",
-        "notes",
-        "referred_by",
-        "referred_by_story",
-        "first_purchase_value",
-    }
-    unknown = set(fields) - allowed
+    unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise errors.InvalidInput(f"Unknown fields: {', '.join(sorted(unknown))}")
     if "name" in fields and not (fields["name"] or "").strip():
@@ -223,12 +226,7 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
         customer.save()
         changed_before, changed_after = audit_changes(before, {field: getattr(customer, field) for field in fields})
         referral_changed = set(REFERRAL_FIELDS) & set(changed_after)
-        if {"referred_by", "first_purchase_value"} & set(changed_after):
-            referral_days.customer_changed(customer)
-        if customer.referred_by_id is not None and not had_referrer:
-            advocates.referrer_set(customer)
-        if {"referred_by", "referred_by_story", "first_purchase_value"} & set(changed_after):
-            referral_refresh([customer], chain=bool(referral_changed))
+        _referral_summaries_refresh(customer, changed=set(changed_after), had_referrer=had_referrer)
         audit_record(
             actor=user,
             target=customer,
@@ -242,6 +240,17 @@ def customer_update(*, user: User, customer: Customer, **fields) -> Customer:
         if customer.referred_by_id is not None and not had_referrer:
             customer_referred_emit(customer)
     return customer
+
+
+def _referral_summaries_refresh(customer: Customer, *, changed: set[str], had_referrer: bool) -> None:
+    """After an edit: the referral summaries its changed fields move, in its transaction
+    (the referral days, the lineage of a first referrer, the act chains)."""
+    if {"referred_by", "first_purchase_value"} & changed:
+        referral_days.customer_changed(customer)
+    if customer.referred_by_id is not None and not had_referrer:
+        advocates.referrer_set(customer)
+    if {"referred_by", "referred_by_story", "first_purchase_value"} & changed:
+        referral_refresh([customer], chain=bool(set(REFERRAL_FIELDS) & changed))
 
 
 # --- Returns: the customer came back --------------------------------------------------

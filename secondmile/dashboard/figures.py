@@ -292,10 +292,11 @@ def headline(scope: Scope) -> dict:
 
 
 def dashboard_figures(scope: Scope, *, previous: Scope | None = None) -> dict:
-    """Every figure of the dashboard for a scope, in six queries whatever the number of
+    """Every figure of the dashboard for a scope, in eight queries whatever the number of
     acts: over day summaries, the acts' and decisions' totals, the referrals, the
-    outcomes (stories, NPS, recovery), the approval waits and the customers created; and
-    the top advocates from the lineage of the period's new customers.; and the recoveries still waiting (one more).
+    outcomes (stories, NPS, recovery), the approval waits, the recoveries still waiting
+    (two) and the customers created; and the top advocates from the lineage of the
+    period's new customers.
     With `previous` (the period before), its approval times come in the same query, as
     approval_time_before."""
     figures = headline(scope)  # decisions, NPS and recovery included

@@ -1,10 +1,17 @@
 """Days as the app enters them: the browser's own date picker (nobody types a format), a
 hint in the app's way of writing a day ("1 Dec 2026"), and the chosen day written that way
-beside the box, so a browser that shows "12/01/2026" cannot be misread as 12 January."""
+beside the box, so a browser that shows "12/01/2026" cannot be misread as 12 January.
+And the calendar arithmetic the summaries share (`month_end`)."""
 
 import datetime
 
 from django import forms
+
+
+def month_end(day: datetime.date) -> datetime.date:
+    """The last day of the calendar month of `day`."""
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+
 
 DAY_HINT = "Day, e.g. 1 Dec 2026: pick it from the calendar."
 MONTH_HINT = "Month, e.g. Dec 2026: pick it from the calendar."

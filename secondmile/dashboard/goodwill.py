@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Sum
 
+from core.days import month_end
 from core.formatting import money
 from core.models import ReferralDay
 from core.money import ZERO, cents
@@ -31,10 +32,6 @@ from . import figures as metrics
 from .scope import Scope
 
 WIDTH = 480
-
-
-def _month_end(month: datetime.date) -> datetime.date:
-    return (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
 
 
 def daily_referrals(scope: Scope) -> dict[datetime.date, tuple[int, Decimal]]:
@@ -59,17 +56,17 @@ def ledger(scope: Scope, *, daily: dict | None = None) -> list[dict]:
     months: dict[datetime.date, dict] = {}
     month = scope.start.replace(day=1)
     while month <= scope.end:
-        first, last = max(month, scope.start), min(_month_end(month), scope.end)
+        first, last = max(month, scope.start), min(month_end(month), scope.end)
         months[month] = {
             "month": month,
             "start": first,
             "end": last,
-            "partial": (first, last) != (month, _month_end(month)),
+            "partial": (first, last) != (month, month_end(month)),
             "spend": ZERO,
             "referral_revenue": ZERO,
             "referred": 0,
         }
-        month = _month_end(month) + datetime.timedelta(days=1)
+        month = month_end(month) + datetime.timedelta(days=1)
     for day, (_count, spend) in daily.items():
         months[day.replace(day=1)]["spend"] += spend
     for day, (n, revenue) in referrals.items():

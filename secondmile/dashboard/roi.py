@@ -25,6 +25,7 @@ from django.db.models import Case, F, FloatField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce
 
 from acts.models import Kind, Quadrant, RoiCell, RoiSpan
+from core.days import month_end
 from core.models import User
 from core.money import MONEY_SUM, ZERO, cents
 
@@ -99,10 +100,6 @@ def _sums() -> dict:
     }
 
 
-def _next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
 def spans(start: datetime.date, end: datetime.date) -> list[tuple[str, datetime.date, datetime.date]]:
     """start..end as (span, first, last) runs of cells, their `date` from first to last:
     the whole calendar years in it, the whole months outside those, the days left over.
@@ -111,11 +108,11 @@ def spans(start: datetime.date, end: datetime.date) -> list[tuple[str, datetime.
     day = start
     while day <= end:
         year_end = day.replace(month=12, day=31)
-        month_end = _next_month(day) - datetime.timedelta(days=1)
+        last_of_month = month_end(day)
         if day.month == 1 and day.day == 1 and year_end <= end:
             span, following = RoiSpan.YEAR, year_end + datetime.timedelta(days=1)
-        elif day.day == 1 and month_end <= end:
-            span, following = RoiSpan.MONTH, month_end + datetime.timedelta(days=1)
+        elif day.day == 1 and last_of_month <= end:
+            span, following = RoiSpan.MONTH, last_of_month + datetime.timedelta(days=1)
         else:
             span, following = RoiSpan.DAY, day + datetime.timedelta(days=1)
         if runs and runs[-1][0] == span:

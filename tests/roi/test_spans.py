@@ -11,6 +11,7 @@ from django.db.models import Sum
 
 from acts import services as act_services
 from acts.models import RoiCell, RoiSpan
+from core.days import month_end
 from secondmile.dashboard import roi
 from secondmile.dashboard.scope import dashboard_scope
 from stories import act_chain
@@ -70,9 +71,7 @@ def two_years(db, staff, staff2):
 
 def _rollups_match_their_days():
     for cell in RoiCell.objects.exclude(span=RoiSpan.DAY):
-        last = cell.date.replace(month=12, day=31) if cell.span == RoiSpan.YEAR else None
-        if last is None:
-            last = (cell.date.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+        last = cell.date.replace(month=12, day=31) if cell.span == RoiSpan.YEAR else month_end(cell.date)
         days = RoiCell.objects.filter(
             span=RoiSpan.DAY,
             team_id=cell.team_id,

@@ -8,7 +8,7 @@ from core import errors
 from core.days import day_field
 from core.formatting import money
 from core.money import MONEY_FORM_FIELD
-from core.rendering import grouped
+from core.rendering import FilterForm, grouped
 from customers.models import Customer
 from customers.picker import MSG_PICK_ONE, CustomerField
 
@@ -116,7 +116,7 @@ class ActForm(forms.Form):
         return data
 
 
-class FeedFilterForm(forms.Form):
+class FeedFilterForm(FilterForm):
     quadrant = forms.ChoiceField(required=False, choices=[("", "Any")] + Quadrant.choices)
     trigger = forms.ChoiceField(
         required=False, choices=[("", "Any"), ("proactive", "Proactive"), ("reactive", "Reactive")]
@@ -132,7 +132,7 @@ class FeedFilterForm(forms.Form):
         self.fields["author"].choices = [("", "Anyone")] + [(str(person.pk), person.display_name) for person in people]
 
 
-class PlaybookFilterForm(forms.Form):
+class PlaybookFilterForm(FilterForm):
     quadrant = forms.ChoiceField(required=False, choices=[("", "Any")] + Quadrant.choices)
     kind = forms.ChoiceField(required=False, label="Kind of gesture", choices=[("", "Any")] + Kind.choices)
     trigger = forms.ChoiceField(

@@ -14,6 +14,12 @@ from django.db import models
 from .models import AuditEvent
 
 
+def audit_events(*, action: str = ""):
+    """The audit log, newest first (the model's order), of one kind of change or of every kind."""
+    events = AuditEvent.objects.select_related("actor", "team")
+    return events.filter(action=action) if action else events
+
+
 def audit_value(value):
     """A field's value as the audit log keeps it."""
     if isinstance(value, Decimal):

@@ -25,3 +25,13 @@ def grouped(
     field.hide_optional = hide_optional
     field.no_choices = no_choices
     return field
+
+
+class FilterForm(forms.Form):
+    """A GET form that narrows a list. Every field may be left empty, and the page says so
+    ("Any", "Every change"), so no field group says "(optional)"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.hide_optional = True

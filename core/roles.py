@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from . import errors
-from .models import Role, User
+from .models import Role, Team, User
 
 MSG_NO_TEAM = "Your account has no team yet: ask an admin."
 
@@ -75,6 +75,12 @@ ADMIN_QUEUE_PERMISSIONS = [
 
 def sees_all_teams(user) -> bool:
     return user.role == Role.ADMIN
+
+
+def teams_to_pick(user):
+    """The teams a page's team picker offers: every team, by name, for an admin; none for
+    anyone else, who sees their own team only."""
+    return Team.objects.order_by("name") if sees_all_teams(user) else Team.objects.none()
 
 
 def visible_to(user, queryset, *, team_field: str = "team_id"):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from core.days import day_field
 from core.money import MONEY_FORM_FIELD
+from core.rendering import FilterForm
 
 from . import selectors
 from .models import Customer
@@ -15,6 +16,15 @@ from .models import Customer
 def _story_label(story) -> str:
     text = " ".join(story.text.split())
     return f"{story.told_on:%d %b %Y} · {story.get_channel_display()} · “{text[:70]}{'…' if len(text) > 70 else ''}”"
+
+
+class CustomerSearchForm(FilterForm):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, email or code"}),
+    )
 
 
 class CustomerForm(forms.Form):

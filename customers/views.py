@@ -16,6 +16,7 @@ from core.web import form_saved, paginate, paginate_open, team_required
 from . import selectors, services
 from .forms import (
     CustomerForm,
+    CustomerSearchForm,
 )
 from .picker import MATCHES_SHOWN, customer_matches
 
@@ -52,7 +53,8 @@ def customer_picker_matches(request):
 
 @login_required
 def customer_list(request):
-    query = request.GET.get("q", "")
+    search = CustomerSearchForm(request.GET, auto_id="%s")
+    query = search.cleaned_data["q"] if search.is_valid() else ""
     customers = selectors.customer_search(user=request.user, query=query)
     if query.strip():
         # A search's matches are paged without a total: counting them would read every
@@ -61,7 +63,7 @@ def customer_list(request):
     else:
         page = paginate(request, customers, count=selectors.customers_count(user=request.user))
     page["page_obj"].object_list = selectors.with_act_counts(page["page_obj"].object_list)
-    return render(request, "customers/list.html", {"query": query, **page})
+    return render(request, "customers/list.html", {"search": search, "query": query, **page})
 
 
 # The services name a customer's referrer `referred_by`; the form asks for their code,

@@ -1,10 +1,72 @@
-"""Forms of the cross-app pages: the profile and the team's spend policy."""
+"""Forms of the cross-app pages: the second step of logging in, the profile, the team's spend policy and the
+audit log."""
 
 from django import forms
 
 from core.days import MONTH_HINT
+from core.models import AuditEvent
 from core.money import MONEY_FORM_FIELD as MONEY
-from core.rendering import grouped
+from core.rendering import FilterForm, grouped
+
+
+def _code_field(label: str, *, help_text: str = "", max_length: int = 20) -> forms.CharField:
+    """A one-time code: the app's six digits or a recovery code, typed on a phone."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "class": "code-input",
+            }
+        ),
+    )
+
+
+class MfaVerifyForm(forms.Form):
+    """The second step of logging in."""
+
+    code = _code_field("Code", help_text="No phone? Enter one of your recovery codes instead.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs["autofocus"] = True
+
+
+class MfaSetupForm(forms.Form):
+    """The code that confirms a newly scanned authenticator."""
+
+    code = _code_field("Enter the 6-digit code the app now shows", max_length=7)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound:
+            # A wrong code: the page opens on the field again.
+            self.fields["code"].widget.attrs["autofocus"] = True
+
+
+class MfaDisableForm(forms.Form):
+    mfa_code = _code_field("Current code or recovery code")
+
+
+class AuditFilterForm(FilterForm):
+    action = forms.ChoiceField(
+        label="Change", required=False, choices=[("", "Every change"), *AuditEvent.Action.choices]
+    )
+
+
+class TeamPickForm(forms.Form):
+    """Which team a page shows (a GET form that reloads the page)."""
+
+    team = forms.ModelChoiceField(label="Team", queryset=None, empty_label=None)
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
 
 
 class TokenForm(forms.Form):

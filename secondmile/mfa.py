@@ -32,6 +32,8 @@ from django_otp.util import random_hex
 from core import errors, services
 from core.security import security_event
 
+from .forms import MfaDisableForm, MfaSetupForm, MfaVerifyForm
+
 STATE = "mfa_state"
 VERIFY, SETUP, DONE = "verify", "setup", "done"
 _FAILURES = "mfa_failures"
@@ -116,8 +118,8 @@ def verify(request):
     failed login (towards the lock-out); after MFA_MAX_FAILURES the session is logged out."""
     if session_state(request) != VERIFY:
         return redirect(_next_url(request))
-    error = None
-    if request.method == "POST":
+    form = MfaVerifyForm(request.POST or None)
+    if form.is_bound:
         user = request.user
         device = services.mfa_code_check(user=user, code=request.POST.get("code", ""))
         if device is not None:
@@ -142,12 +144,12 @@ def verify(request):
             logout(request)
             messages.error(request, errors.MSG_MFA_TOO_MANY)
             return redirect("login")
-        error = errors.MSG_MFA_WRONG_CODE
+        form.add_error("code", errors.MSG_MFA_WRONG_CODE)
     return render(
         request,
         "registration/mfa_verify.html",
         {
-            "error": error,
+            "form": form,
             "next": request.POST.get("next") or request.GET.get("next", ""),
         },
     )
@@ -169,12 +171,12 @@ def setup(request):
     # The secret lives in the session until a code confirms it: nothing is stored before.
     key = request.session.get(_SETUP_KEY) or random_hex(20)
     request.session[_SETUP_KEY] = key
-    error = None
-    if request.method == "POST":
+    form = MfaSetupForm(request.POST or None)
+    if form.is_bound:
         try:
             device, codes = services.mfa_enable(user=request.user, key=key, code=request.POST.get("code", ""))
         except errors.DomainError as refusal:
-            error = refusal.message
+            form.add_error("code", refusal.message)
         else:
             del request.session[_SETUP_KEY]
             request.session.cycle_key()
@@ -191,7 +193,7 @@ def setup(request):
             "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 -- our own SVG of our own URL
             "secret": secret,
             "secret_groups": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-            "error": error,
+            "form": form,
             "required": session_state(request) == SETUP,
         },
     )
@@ -227,4 +229,5 @@ def profile_context(user) -> dict:
         "mfa_enabled": enabled,
         "mfa_required": user.role in settings.MFA_REQUIRED_ROLES,
         "mfa_recovery_left": StaticToken.objects.filter(device__user=user).count() if enabled else 0,
+        "mfa_disable_form": MfaDisableForm(),
     }

@@ -13,15 +13,15 @@ from django.views.decorators.http import require_GET, require_POST
 from acts import budgets as team_budgets
 from acts import policy as spend_policy
 from acts import selectors as act_selectors
-from core import errors, formatting, services, tokens
+from core import audit, errors, formatting, roles, services, tokens
 from core.inputs import id_parse
-from core.models import AuditEvent, Role, Team
+from core.models import Role
 from core.roles import role_require
 from core.web import form_error, paginate
 from integrations import slack
 
 from . import mfa
-from .forms import BudgetForm, PolicyForm, SlackMemberForm, SlackWebhookForm, TokenForm
+from .forms import AuditFilterForm, BudgetForm, PolicyForm, SlackMemberForm, SlackWebhookForm, TeamPickForm, TokenForm
 from .home import home_context, profile_context
 
 
@@ -104,7 +104,7 @@ def token_revoke(request, pk):
 def team_policy(request):
     """Admins edit a team's spend policy and the budget of a month."""
     role_require(request.user, needs=Role.ADMIN, says="The spend policy and budgets are set by admins.")
-    teams = Team.objects.all()
+    teams = roles.teams_to_pick(request.user)
     team_id = request.GET.get("team") or request.user.team_id
     if team_id is None:
         # An admin of no team (made by createsuperuser) picks the team to work on first.
@@ -112,7 +112,7 @@ def team_policy(request):
     team_id = id_parse(team_id)
     if team_id is None:
         raise Http404("No such team.")
-    team = get_object_or_404(Team, pk=team_id)
+    team = get_object_or_404(teams, pk=team_id)
     today = timezone.localdate()
     policy_form = PolicyForm(
         request.POST if request.POST.get("form") == "policy" else None,
@@ -166,6 +166,7 @@ def team_policy(request):
         {
             "team": team,
             "teams": teams,
+            "team_form": TeamPickForm(teams=teams, initial={"team": team}, auto_id="%s"),
             "policy_form": policy_form,
             "budget_form": budget_form,
             "slack_form": slack_form,
@@ -179,16 +180,8 @@ def team_policy(request):
 def audit_log(request):
     """Admins read the audit log, newest first, by action."""
     role_require(request.user, needs=Role.ADMIN, says="The audit log is for admins.")
-    action = request.GET.get("action", "")
-    events = AuditEvent.objects.select_related("actor", "team")
-    if action in AuditEvent.Action.values:
-        events = events.filter(action=action)
+    form = AuditFilterForm(request.GET, auto_id="%s")
+    action = form.cleaned_data["action"] if form.is_valid() else ""
     return render(
-        request,
-        "secondmile/audit.html",
-        {
-            "actions": AuditEvent.Action.choices,
-            "action": action,
-            **paginate(request, events),
-        },
+        request, "secondmile/audit.html", {"form": form, **paginate(request, audit.audit_events(action=action))}
     )

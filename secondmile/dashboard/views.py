@@ -11,9 +11,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
-from core import errors
+from core import errors, roles
 from core.days import DayInput
-from core.models import Role, Team
+from core.models import Role
+from core.rendering import FilterForm
 from stories.nps_bar import nps_bar
 
 from . import charts, goodwill, roi
@@ -28,7 +29,7 @@ def may_export(user) -> bool:
     return user.role == Role.ADMIN
 
 
-class DashboardFilterForm(forms.Form):
+class DashboardFilterForm(FilterForm):
     period = forms.ChoiceField(choices=Period.CHOICES, required=False, label="Period")
     start = forms.DateField(required=False, label="From", widget=DayInput())
     end = forms.DateField(required=False, label="To", widget=DayInput())
@@ -84,7 +85,7 @@ def dashboard_view(request):
     # The pickers show what the page shows: the period's dates and its team.
     if period not in dict(Period.CHOICES):
         period = Period.PAGE_DEFAULT
-    teams = Team.objects.order_by("name") if request.user.role == Role.ADMIN else ()
+    teams = roles.teams_to_pick(request.user)
     form = DashboardFilterForm(
         teams=teams,
         initial={

@@ -87,6 +87,16 @@ def test_the_audit_page_lists_changes_newest_first_and_filters_by_action(client_
     assert "Spend policy changed: Harbour" not in filtered
 
 
+def test_an_unknown_change_on_the_audit_page_is_said_and_every_change_is_shown(client_for, admin_user, team):
+    team_budgets.budget_set(user=admin_user, team=team, month=DECEMBER, amount=Decimal("900"))
+    response = client_for(admin_user).get("/audit/?action=no_such_change")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Select a valid choice. no_such_change is not one of the available choices." in page
+    assert 'aria-invalid="true"' in page
+    assert "Budget set: Harbour, December 2026" in page
+
+
 def test_the_audit_page_is_paginated(client_for, admin_user, team):
     for amount in range(600, 625):
         team_budgets.budget_set(user=admin_user, team=team, month=DECEMBER, amount=Decimal(amount))

@@ -103,3 +103,11 @@ def test_an_admin_sees_every_teams_total(client_for, admin_user, team, other_tea
     CustomerFactory.create_batch(PAGE_SIZE, team=team)
     CustomerFactory(team=other_team)
     assert "Page 1 of 2" in client_for(admin_user).get("/customers/").content.decode()
+
+
+def test_a_search_too_long_to_be_a_name_is_said_and_the_list_stays_whole(client_for, staff, customer):
+    response = client_for(staff).get("/customers/", {"q": "x" * 201})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ensure this value has at most 200 characters (it has 201)." in page
+    assert customer.name in page

@@ -13,6 +13,7 @@ from customers.models import Customer
 from customers.picker import MSG_PICK_ONE, CustomerField
 
 from . import empowerment
+from .followups import MSG_SNOOZE_DAYS, SNOOZE_DAYS
 from .models import QUADRANT_HINTS, Kind, Quadrant, Status, Trigger
 
 MONEY = MONEY_FORM_FIELD
@@ -143,6 +144,27 @@ class PlaybookFilterForm(FilterForm):
         label="What it returned",
         choices=[("", "Anything"), ("story", "A story on the wall")],
     )
+
+
+class SnoozeForm(forms.Form):
+    """Put one follow-up of the list off; build it with `snooze_form`."""
+
+    days = grouped(
+        forms.TypedChoiceField(
+            coerce=int,
+            choices=[(days, f"{days} day{'' if days == 1 else 's'}") for days in SNOOZE_DAYS],
+            error_messages={"required": MSG_SNOOZE_DAYS, "invalid_choice": MSG_SNOOZE_DAYS},
+        ),
+        group_class="field--label-hidden",
+    )
+
+
+def snooze_form(follow_up) -> SnoozeForm:
+    """The snooze of one row: its ids unique on the page, its label (read by screen readers
+    only) naming the follow-up it puts off."""
+    form = SnoozeForm(auto_id=f"snooze-{follow_up.pk}-%s")
+    form.fields["days"].label = f"Snooze {follow_up.get_kind_display().lower()} for {follow_up.customer.name} by"
+    return form
 
 
 AMOUNT_WIDGET = {"step": "0.01", "inputmode": "decimal"}

@@ -46,6 +46,7 @@ from .forms import (
     ReviewForm,
     decision_forms,
     review_form,
+    snooze_form,
 )
 from .models import ApprovalLevel, Status
 
@@ -381,11 +382,9 @@ def _queue_card_response(request, act):
 def followups(request):
     """Every due and overdue follow-up of my team, detractor cases first, a page at a time."""
     today = timezone.localdate()
-    context = {
-        **paginate_open(request, selectors.followups_page(user=request.user, today=today)),
-        "today": today,
-        "snooze_days": followup_services.SNOOZE_DAYS,
-    }
+    context = {**paginate_open(request, selectors.followups_page(user=request.user, today=today)), "today": today}
+    for follow_up in context["page_obj"].object_list:
+        follow_up.snooze_form = snooze_form(follow_up)
     return render(request, "acts/followups.html", context)
 
 

@@ -14,6 +14,24 @@ from .models import Channel
 SCORE_CHOICES = [(score, str(score)) for score in range(11)]
 
 
+def score_field(label: str, *, pick: str, help_text: str = "", small: bool = False, scale_ends: bool = False):
+    """A 0–10 score, rendered as a row of large buttons (templates/forms/scores.html);
+    `pick` is what a missing or unknown score is told; `small` fits it in a card;
+    `scale_ends` says under the row what 0 and 10 mean."""
+    field = forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        template_name="forms/scores.html",
+        error_messages={"required": pick, "invalid_choice": pick},
+    )
+    field.group_class = "scores--small" if small else ""
+    field.scale_ends = scale_ends
+    return field
+
+
 class StoryCustomerForm(forms.Form):
     """Step one of recording a story without an act: whose story is it?"""
 
@@ -96,13 +114,7 @@ ACTS_OFFERED = 20
 
 
 class NpsForm(forms.Form):
-    score = forms.TypedChoiceField(
-        label="How likely are they to recommend us? (0–10)",
-        choices=SCORE_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Pick a score from 0 to 10."},
-    )
+    score = score_field("How likely are they to recommend us? (0–10)", pick="Pick a score from 0 to 10.", small=True)
     comment = forms.CharField(
         label="What they said", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -122,11 +134,23 @@ class NpsForm(forms.Form):
 
 
 class SurveyForm(forms.Form):
-    score = forms.TypedChoiceField(
-        choices=SCORE_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Pick a number from 0 to 10.", "invalid_choice": "Pick a number from 0 to 10."},
+    """The customer's survey page; the questions name the team that asks."""
+
+    score = score_field(
+        "How likely are you to recommend us to a friend?",
+        pick="Pick a number from 0 to 10.",
+        help_text="0 is not at all likely, 10 is extremely likely.",
+        scale_ends=True,
     )
-    text = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
-    consent = forms.BooleanField(required=False)
+    text = forms.CharField(
+        label="Would you tell us about it, in your own words?",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    consent = forms.BooleanField(label="You may share what I wrote, with my name, on our story wall.", required=False)
+
+    def __init__(self, *args, team_name: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["score"].label = f"How likely are you to recommend {team_name} to a friend?"
+        self.fields["consent"].label = f"You may share what I wrote, with my name, on {team_name}'s story wall."

@@ -327,7 +327,7 @@ def survey(request, token):
         if answered is not None:
             return _survey_render(request, "customers/survey_thanks.html", {"act": answered.act})
         return _survey_gone(request)
-    form = SurveyForm(request.POST or None)
+    form = SurveyForm(request.POST or None, team_name=link.act.team.name)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -73,6 +73,15 @@ def test_done_from_the_page_says_so_and_comes_back(client_for, staff, customer):
     assert "Nothing due — nice." in again
 
 
+def test_each_snooze_is_labelled_with_what_it_puts_off(client_for, staff, customer):
+    thanks, check_in = follow_up(customer, "thank_you", 1), follow_up(customer, "check_in", 4)
+    html = client_for(staff).get("/followups/").content.decode()
+    for due, kind in ((thanks, "thank-you note"), (check_in, "check-in call")):
+        assert f'<label for="snooze-{due.pk}-days">Snooze {kind} for {customer.name} by</label>' in html
+        assert f'<select name="days" id="snooze-{due.pk}-days"' in html
+    assert html.count('<option value="1">1 day</option>') == html.count('<option value="7">7 days</option>') == 2
+
+
 def test_snooze_moves_it_off_the_list_until_then(client_for, staff, customer):
     due = follow_up(customer, "check_in", 4)
     client = client_for(staff)

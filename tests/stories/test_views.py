@@ -366,7 +366,7 @@ def test_a_bad_score_is_shown_beside_the_field(client_for, staff, customer):
         },
     )
     assert response.status_code == 400
-    assert "Select a valid choice" in html(response)
+    assert "Pick a score from 0 to 10." in html(response)
     assert '<details class="nps-new" open>' in html(response)
     assert not NpsResponse.objects.exists()
 

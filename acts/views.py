@@ -183,32 +183,6 @@ def act_detail(request, pk):
     return render(request, "acts/detail.html", context)
 
 
-def _transition(request, pk, form_class, run, success, level=messages.SUCCESS):
-    """Run one transition from a POSTed form; answer the act page (or the htmx card)."""
-    act = selectors.act_get(user=request.user, pk=pk)
-    form = form_class(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            act = run(act, form.cleaned_data)
-        except errors.DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.add_message(request, level, success(act))
-    else:
-        for field_errors in form.errors.values():
-            for message in field_errors:
-                messages.error(request, message)
-    if request.htmx and request.POST.get("from") == "queue":
-        return _queue_card_response(request, act)
-    if request.POST.get("from") == "queue":
-        return redirect(page_url(reverse("acts:approvals"), request.GET.get("page")))
-    back = request.POST.get("back", "")
-    if request.POST.get("from") == "list" and back.startswith("/") and _safe_path(request, back):
-        # "Done" on a list of acts: back to the list, the confirmation on top.
-        return redirect(back)
-    return redirect("acts:detail", pk=act.pk)
-
-
 def _safe_path(request, path: str) -> bool:
     return url_has_allowed_host_and_scheme(path, allowed_hosts={request.get_host()}, require_https=request.is_secure())
 
@@ -220,102 +194,97 @@ def _remaining_after(act, user) -> str:
     return f"{money(budget['remaining'])} left in {act.team.name}'s budget for {act.date:%B}"
 
 
-@login_required
-@require_POST
-def act_approve(request, pk):
-    return _transition(
-        request,
-        pk,
-        ApproveForm,
-        lambda act, data: services.spend_approve(user=request.user, act=act, amount=data["amount"], note=data["note"]),
-        lambda act: (
-            f"Approved {money(act.approved_amount)} for {act.customer} — {_remaining_after(act, request.user)}."
-        ),
-    )
+def _transition(form_class, run, said, *, level=messages.SUCCESS):
+    """The view of one transition of an act, from a POSTed form: `run(user, act, data)`
+    calls its service, `said(act, user)` is the confirmation. It answers the act page, the
+    htmx card of the approval queue, or the list the action came from."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        act = selectors.act_get(user=request.user, pk=pk)
+        form = form_class(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                act = run(request.user, act, form.cleaned_data)
+            except errors.DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.add_message(request, level, said(act, request.user))
+        else:
+            for field_errors in form.errors.values():
+                for message in field_errors:
+                    messages.error(request, message)
+        if request.htmx and request.POST.get("from") == "queue":
+            return _queue_card_response(request, act)
+        if request.POST.get("from") == "queue":
+            return redirect(page_url(reverse("acts:approvals"), request.GET.get("page")))
+        back = request.POST.get("back", "")
+        if request.POST.get("from") == "list" and back.startswith("/") and _safe_path(request, back):
+            # "Done" on a list of acts: back to the list, the confirmation on top.
+            return redirect(back)
+        return redirect("acts:detail", pk=act.pk)
+
+    return view
 
 
-@login_required
-@require_POST
-def act_decline(request, pk):
-    return _transition(
-        request,
-        pk,
-        DeclineForm,
-        lambda act, data: services.spend_decline(user=request.user, act=act, note=data["note"]),
-        lambda act: (
+def _declined(act, user) -> str:
+    if act.over_approved:
+        return (
             f"Declined the top-up for {act.customer}: delivered at {money(act.actual_cost)}, "
             f"{money(act.over_approved)} over the approved amount (declined). The requester sees your reason."
-            if act.over_approved
-            else f"Declined {money(act.cost)} for {act.customer}. The requester sees your reason."
-        ),
-        level=messages.INFO,
-    )
+        )
+    return f"Declined {money(act.cost)} for {act.customer}. The requester sees your reason."
 
 
-@login_required
-@require_POST
-def act_withdraw(request, pk):
-    return _transition(
-        request,
-        pk,
-        ReviewForm,
-        lambda act, data: services.spend_withdraw(user=request.user, act=act, note=data["note"]),
-        lambda act: "Request withdrawn.",
-    )
+def _delivered(act, user) -> str:
+    if act.status == Status.PENDING_APPROVAL:
+        return f"It cost more than approved: {money(act.cost)} now waits for approval before it counts as delivered."
+    return f"Delivered for {money(act.actual_cost)}. Now make sure {act.customer} knows."
 
 
-@login_required
-@require_POST
-def act_deliver(request, pk):
-    def success(act):
-        if act.status == Status.PENDING_APPROVAL:
-            return (
-                f"It cost more than approved: {money(act.cost)} now waits for approval before it counts as delivered."
-            )
-        return f"Delivered for {money(act.actual_cost)}. Now make sure {act.customer} knows."
-
-    return _transition(
-        request,
-        pk,
-        DeliverForm,
-        lambda act, data: services.act_deliver(
-            user=request.user,
-            act=act,
-            actual_cost=data["actual_cost"],
-            receipt=data["receipt"],
-            note=data["note"],
-        ),
-        success,
-    )
+def _looked_at(act, user) -> str:
+    if act.review_problem:
+        return (
+            f"Marked as a problem: {act.author.display_name} sees your note, "
+            "and their own limit goes back to the team's."
+        )
+    return "Marked as seen."
 
 
-@login_required
-@require_POST
-def act_customer_knows(request, pk):
-    return _transition(
-        request,
-        pk,
-        CustomerKnowsForm,
-        lambda act, data: services.act_customer_knows(user=request.user, act=act, how=data["how"]),
-        lambda act: f"Done: {act.customer} knows. That is a complete second-mile act.",
-    )
-
-
-@login_required
-@require_POST
-def act_review(request, pk):
-    return _transition(
-        request,
-        pk,
-        LookForm,
-        lambda act, data: services.act_review(user=request.user, act=act, note=data["note"], problem=data["problem"]),
-        lambda act: (
-            f"Marked as a problem: {act.author.display_name} sees your note, and their own limit "
-            "goes back to the team's."
-            if act.review_problem
-            else "Marked as seen."
-        ),
-    )
+act_approve = _transition(
+    ApproveForm,
+    lambda user, act, data: services.spend_approve(user=user, act=act, amount=data["amount"], note=data["note"]),
+    lambda act, user: f"Approved {money(act.approved_amount)} for {act.customer} — {_remaining_after(act, user)}.",
+)
+act_decline = _transition(
+    DeclineForm,
+    lambda user, act, data: services.spend_decline(user=user, act=act, note=data["note"]),
+    _declined,
+    level=messages.INFO,
+)
+act_withdraw = _transition(
+    ReviewForm,
+    lambda user, act, data: services.spend_withdraw(user=user, act=act, note=data["note"]),
+    lambda act, user: "Request withdrawn.",
+)
+act_deliver = _transition(
+    DeliverForm,
+    lambda user, act, data: services.act_deliver(
+        user=user, act=act, actual_cost=data["actual_cost"], receipt=data["receipt"], note=data["note"]
+    ),
+    _delivered,
+)
+act_customer_knows = _transition(
+    CustomerKnowsForm,
+    lambda user, act, data: services.act_customer_knows(user=user, act=act, how=data["how"]),
+    lambda act, user: f"Done: {act.customer} knows. That is a complete second-mile act.",
+)
+act_review = _transition(
+    LookForm,
+    lambda user, act, data: services.act_review(user=user, act=act, note=data["note"], problem=data["problem"]),
+    _looked_at,
+)
 
 
 @login_required

@@ -14,6 +14,18 @@ from tests.manage_process import manage_on
 
 pytestmark = pytest.mark.django_db
 
+# The policy form's answers, all valid: 40 for anyone, up to 120 for a manager.
+POLICY = {
+    "form": "policy",
+    "monthly_budget": "800",
+    "empowerment_limit": "40",
+    "manager_limit": "120",
+    "receipt_required_above": "75",
+    "review_share": "0.2",
+    "reminder_hours": "24",
+    "escalation_hours": "48",
+}
+
 
 def test_role_groups_come_from_the_migration_with_permissions():
     groups = {group.name: group for group in Group.objects.prefetch_related("permissions")}
@@ -93,43 +105,18 @@ def test_policy_page_edits_limits_and_a_months_budget(client, admin_user, team):
     client.force_login(admin_user)
     response = client.post(
         f"/team/policy/?team={team.pk}",
-        {
-            "form": "policy",
-            "monthly_budget": "800",
-            "empowerment_limit": "40",
-            "manager_limit": "30",
-            "receipt_required_above": "75",
-            "review_share": "0.2",
-            "reminder_hours": "24",
-            "escalation_hours": "48",
-        },
+        {**POLICY, "manager_limit": "30"},
     )
     assert "cannot be below the empowerment limit" in response.content.decode()
     team.refresh_from_db()
     assert team.empowerment_limit == 50
     client.post(
         f"/team/policy/?team={team.pk}",
-        {
-            "form": "policy",
-            "monthly_budget": "800",
-            "empowerment_limit": "40",
-            "manager_limit": "120",
-            "receipt_required_above": "75",
-            "review_share": "0.2",
-            "reminder_hours": "24",
-            "escalation_hours": "48",
-        },
+        POLICY,
     )
     team.refresh_from_db()
     assert (team.empowerment_limit, team.manager_limit) == (40, 120)
-    policy = {
-        "form": "policy",
-        "monthly_budget": "800",
-        "empowerment_limit": "40",
-        "manager_limit": "120",
-        "receipt_required_above": "75",
-        "review_share": "0.2",
-    }
+    policy = {key: value for key, value in POLICY.items() if not key.endswith("_hours")}
     response = client.post(f"/team/policy/?team={team.pk}", {**policy, "reminder_hours": "12", "escalation_hours": "6"})
     assert "Send to the admins no sooner than the reminder" in response.content.decode()
     client.post(f"/team/policy/?team={team.pk}", {**policy, "reminder_hours": "12", "escalation_hours": "36"})

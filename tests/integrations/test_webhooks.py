@@ -17,7 +17,7 @@ from integrations import webhooks
 from integrations.models import Event, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from stories import nps
 from stories import services as story_services
-from tests.factories import CustomerFactory, log_act
+from tests.factories import log_act
 
 NOW = datetime.datetime(2026, 12, 2, 9, 0, tzinfo=datetime.UTC)
 
@@ -284,18 +284,9 @@ def test_an_endpoint_of_one_team_hears_only_that_team(admin_user, staff, other_s
 @pytest.mark.usefixtures("dns")
 def test_an_event_is_queued_only_when_its_write_commits(admin_user, staff, queue, django_capture_on_commit_callbacks):
     _endpoint(admin_user, "https://hooks.example.com/in", ["act.approval_requested"])
-    customer = CustomerFactory(team=staff.team)
+    unanswered = {"right_thing": "", "great_experience": "", "how_they_know": ""}
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(act_services.AnswersMissing):
-        act_services.act_log(
-            user=staff,
-            customer=customer,
-            problem="p",
-            solution="s",
-            quadrant="delivery",
-            trigger="proactive",
-            kind="gift",
-            cost="75",
-        )
+        log_act(staff, cost="75", **unanswered)
     assert not WebhookDelivery.objects.exists()
     assert queue.results == []
 

@@ -24,6 +24,12 @@ def acts_visible_to(user: User) -> QuerySet[Act]:
     return visible_to(user, Act.objects.select_related("customer", "author", "team"))
 
 
+def customer_acts(*, user: User, customer) -> QuerySet[Act]:
+    """A customer's acts the user may see, newest first: what a form about the customer
+    offers to link an answer or a story to."""
+    return acts_visible_to(user).filter(customer=customer).order_by("-date", "-id")
+
+
 def act_get(*, user: User, pk) -> Act:
     """One act the user may see, or 404 (another team's act does not exist for them)."""
     return get_object_or_404(acts_visible_to(user), pk=pk)
@@ -140,6 +146,11 @@ def review_queue(*, user: User) -> QuerySet[Act]:
         .exclude(author=user)
         .order_by("created_at", "id")
     )
+
+
+def budget_months_recent(*, team: Team, months: int = 12) -> QuerySet[BudgetMonth]:
+    """The team's latest months that have a budget row (set, or used), newest first."""
+    return team.budgets.order_by("-month")[:months]
 
 
 def budget_summary(*, team: Team, month: datetime.date) -> dict:

@@ -100,9 +100,42 @@ def token_revoke(request, pk):
     return redirect("profile")
 
 
+def _policy_saved(user, team, data) -> str:
+    spend_policy.team_policy_update(user=user, team=team, **data)
+    return f"Saved the spend policy of {team}."
+
+
+def _budget_saved(user, team, data) -> str:
+    team_budgets.budget_set(user=user, team=team, month=data["month"], amount=data["budget"])
+    return f"{team}'s budget for {data['month']:%B %Y} is now {formatting.money(data['budget'])}."
+
+
+def _slack_saved(user, team, data) -> str:
+    slack.team_slack_webhook_set(user=user, team=team, url=data["slack_webhook_url"])
+    if data["slack_webhook_url"]:
+        return f"Saved {team}'s Slack channel: new requests are posted there."
+    return f"{team} no longer posts requests to Slack."
+
+
+# The policy page's three forms, by the name each posts as `form`: its class, its initial
+# values for a team, and what saving it does (a service call) and says.
+_POLICY_FORMS = {
+    "policy": (PolicyForm, lambda team: {f: getattr(team, f) for f in PolicyForm.base_fields}, _policy_saved),
+    "budget": (
+        BudgetForm,
+        lambda team: {
+            "month": timezone.localdate().replace(day=1),
+            "budget": act_selectors.budget_summary(team=team, month=timezone.localdate())["budget"],
+        },
+        _budget_saved,
+    ),
+    "slack": (SlackWebhookForm, lambda team: {"slack_webhook_url": team.slack_webhook_url}, _slack_saved),
+}
+
+
 @login_required
 def team_policy(request):
-    """Admins edit a team's spend policy and the budget of a month."""
+    """Admins edit a team's spend policy, the budget of a month and its Slack channel."""
     role_require(request.user, needs=Role.ADMIN, says="The spend policy and budgets are set by admins.")
     teams = roles.teams_to_pick(request.user)
     team_id = request.GET.get("team") or request.user.team_id
@@ -113,66 +146,27 @@ def team_policy(request):
     if team_id is None:
         raise Http404("No such team.")
     team = get_object_or_404(teams, pk=team_id)
-    today = timezone.localdate()
-    policy_form = PolicyForm(
-        request.POST if request.POST.get("form") == "policy" else None,
-        initial={f: getattr(team, f) for f in PolicyForm.base_fields},
-    )
-    budget_form = BudgetForm(
-        request.POST if request.POST.get("form") == "budget" else None,
-        initial={
-            "month": today.replace(day=1),
-            "budget": act_selectors.budget_summary(team=team, month=today)["budget"],
-        },
-    )
-    slack_form = SlackWebhookForm(
-        request.POST if request.POST.get("form") == "slack" else None,
-        initial={"slack_webhook_url": team.slack_webhook_url},
-    )
-    if request.method == "POST" and request.POST.get("form") == "slack":
-        if slack_form.is_valid():
-            try:
-                slack.team_slack_webhook_set(
-                    user=request.user, team=team, url=slack_form.cleaned_data["slack_webhook_url"]
-                )
-            except errors.DomainError as error:
-                form_error(slack_form, error)
-            else:
-                if slack_form.cleaned_data["slack_webhook_url"]:
-                    messages.success(request, f"Saved {team}'s Slack channel: new requests are posted there.")
-                else:
-                    messages.success(request, f"{team} no longer posts requests to Slack.")
-                return redirect(f"{request.path}?team={team.pk}")
-    elif request.method == "POST":
+    posted = request.POST.get("form") if request.method == "POST" else None
+    forms = {
+        name: form_class(request.POST if name == posted else None, initial=initial(team))
+        for name, (form_class, initial, _) in _POLICY_FORMS.items()
+    }
+    if posted in forms and forms[posted].is_valid():
         try:
-            if request.POST.get("form") == "policy" and policy_form.is_valid():
-                spend_policy.team_policy_update(user=request.user, team=team, **policy_form.cleaned_data)
-                messages.success(request, f"Saved the spend policy of {team}.")
-                return redirect(f"{request.path}?team={team.pk}")
-            if request.POST.get("form") == "budget" and budget_form.is_valid():
-                data = budget_form.cleaned_data
-                team_budgets.budget_set(user=request.user, team=team, month=data["month"], amount=data["budget"])
-                messages.success(
-                    request,
-                    f"{team}'s budget for {data['month']:%B %Y} is now {formatting.money(data['budget'])}.",
-                )
-                return redirect(f"{request.path}?team={team.pk}")
+            said = _POLICY_FORMS[posted][2](request.user, team, forms[posted].cleaned_data)
         except errors.DomainError as error:
-            form_error(policy_form if request.POST.get("form") == "policy" else budget_form, error)
-    budgets = team.budgets.order_by("-month")[:12]
-    return render(
-        request,
-        "secondmile/policy.html",
-        {
-            "team": team,
-            "teams": teams,
-            "team_form": TeamPickForm(teams=teams, initial={"team": team}, auto_id="%s"),
-            "policy_form": policy_form,
-            "budget_form": budget_form,
-            "slack_form": slack_form,
-            "budgets": budgets,
-        },
-    )
+            form_error(forms[posted], error)
+        else:
+            messages.success(request, said)
+            return redirect(f"{request.path}?team={team.pk}")
+    context = {
+        "team": team,
+        "teams": teams,
+        "team_form": TeamPickForm(teams=teams, initial={"team": team}, auto_id="%s"),
+        **{f"{name}_form": form for name, form in forms.items()},
+        "budgets": act_selectors.budget_months_recent(team=team),
+    }
+    return render(request, "secondmile/policy.html", context)
 
 
 @login_required

@@ -33,17 +33,13 @@ RETURNS_PAGE_SIZE = 10
 
 def _customer_page(request, customer, *, nps_form=None, return_form=None, status=200):
     context = selectors.customer_page(customer=customer)
-    context["nps_form"] = nps_form or NpsForm(acts=_customer_acts(request, customer))
+    context["nps_form"] = nps_form or NpsForm(acts=act_selectors.customer_acts(user=request.user, customer=customer))
     context["return_form"] = return_form or ReturnForm()
     context["returns"] = paginate(
         request, customer_selectors.customer_returns(customer=customer), per_page=RETURNS_PAGE_SIZE
     )["page_obj"]
     context["today"] = timezone.localdate()
     return render(request, "customers/detail.html", context, status=status)
-
-
-def _customer_acts(request, customer):
-    return act_selectors.acts_visible_to(request.user).filter(customer=customer).order_by("-date", "-id")
 
 
 @login_required
@@ -59,7 +55,7 @@ def customer_detail(request, pk):
 @require_POST
 def nps_create(request, pk):
     customer = customer_selectors.customer_get(user=request.user, pk=pk)
-    form = NpsForm(request.POST, acts=_customer_acts(request, customer))
+    form = NpsForm(request.POST, acts=act_selectors.customer_acts(user=request.user, customer=customer))
     response = form_saved(
         request,
         form,
@@ -128,7 +124,7 @@ def story_new(request):
         # "Find" (without JavaScript) comes back here with what was typed: show its matches.
         pick = StoryCustomerForm(customers=customers, search=request.GET)
         return render(request, "stories/new.html", {"pick": pick})
-    acts = list(_customer_acts(request, customer).select_related("author")[:ACTS_OFFERED])
+    acts = list(act_selectors.customer_acts(user=request.user, customer=customer)[:ACTS_OFFERED])
     if act and act not in acts:
         acts.append(act)
     form = StoryForm(request.POST or None, acts=acts, initial={"acts": [str(act.pk)] if act else []})

@@ -10,20 +10,28 @@ from core.rendering import FilterForm, grouped
 
 
 def _code_field(label: str, *, help_text: str = "", max_length: int = 20) -> forms.CharField:
-    """A one-time code: the app's six digits or a recovery code, typed on a phone."""
-    return forms.CharField(
-        label=label,
-        max_length=max_length,
-        help_text=help_text,
-        widget=forms.TextInput(
-            attrs={
-                "inputmode": "numeric",
-                "autocomplete": "one-time-code",
-                "autocapitalize": "off",
-                "spellcheck": "false",
-                "class": "code-input",
-            }
+    """A one-time code: the app's six digits or a recovery code, typed on a phone. The
+    services check it (mfa_code_check, mfa_enable, mfa_disable) and say what is wrong with
+    it, so the field adds no message of its own: an empty or overlong code is one more
+    wrong code."""
+    return grouped(
+        forms.CharField(
+            label=label,
+            required=False,
+            help_text=help_text,
+            widget=forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "autocomplete": "one-time-code",
+                    "autocapitalize": "off",
+                    "spellcheck": "false",
+                    "maxlength": max_length,
+                    "required": True,
+                    "class": "code-input",
+                }
+            ),
         ),
+        hide_optional=True,
     )
 
 

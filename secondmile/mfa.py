@@ -118,7 +118,7 @@ def verify(request):
     failed login (towards the lock-out); after MFA_MAX_FAILURES the session is logged out."""
     if session_state(request) != VERIFY:
         return redirect(_next_url(request))
-    form = MfaVerifyForm(request.POST or None)
+    form = MfaVerifyForm(request.POST if request.method == "POST" else None)
     if form.is_bound:
         user = request.user
         device = services.mfa_code_check(user=user, code=request.POST.get("code", ""))
@@ -171,7 +171,7 @@ def setup(request):
     # The secret lives in the session until a code confirms it: nothing is stored before.
     key = request.session.get(_SETUP_KEY) or random_hex(20)
     request.session[_SETUP_KEY] = key
-    form = MfaSetupForm(request.POST or None)
+    form = MfaSetupForm(request.POST if request.method == "POST" else None)
     if form.is_bound:
         try:
             device, codes = services.mfa_enable(user=request.user, key=key, code=request.POST.get("code", ""))

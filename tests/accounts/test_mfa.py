@@ -141,6 +141,19 @@ def test_five_wrong_codes_log_the_session_out(client, staff, clock):
     assert client.post("/accounts/login/code/", {"code": code_for(key)})["Location"].startswith("/accounts/login/")
 
 
+def test_an_empty_or_overlong_code_is_one_more_wrong_code_said_once(client, staff, clock):
+    key, _codes = turn_on(staff)
+    clock.shift(STEP)
+    log_in(client, staff)
+    for sent in ({}, {"code": ""}, {"code": "1" * 300}):
+        page = text(client.post("/accounts/login/code/", sent))
+        assert page.count(errors.MSG_MFA_WRONG_CODE) == 2  # beside the field, and the alert read out
+        assert "This field is required" not in page
+        assert 'aria-invalid="true"' in page
+    assert client.session["mfa_failures"] == 3
+    assert client.post("/accounts/login/code/", {"code": code_for(key)}).status_code == 302
+
+
 def test_wrong_codes_count_towards_the_login_lockout(client, staff, clock):
     turn_on(staff)
     for _ in range(2):

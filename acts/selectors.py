@@ -30,6 +30,17 @@ def customer_acts(*, user: User, customer) -> QuerySet[Act]:
     return acts_visible_to(user).filter(customer=customer).order_by("-date", "-id")
 
 
+def acts_latest_of(*, user: User, count: int = 5) -> QuerySet[Act]:
+    """The acts `user` logged last, newest first: their home page's "my latest acts"."""
+    return Act.objects.filter(author=user).select_related("customer", "author", "team").order_by("-date", "-id")[:count]
+
+
+def act_stories(*, act: Act):
+    """The stories that retell `act`, newest first, each with its customer (any status:
+    the act's page badges each one)."""
+    return act.stories.select_related("customer").order_by("-told_on")
+
+
 def act_get(*, user: User, pk) -> Act:
     """One act the user may see, or 404 (another team's act does not exist for them)."""
     return get_object_or_404(acts_visible_to(user), pk=pk)

@@ -167,7 +167,7 @@ def act_detail(request, pk):
         ),
         "act": act,
         "timeline": selectors.act_timeline(act=act),
-        "stories": act.stories.select_related("customer").order_by("-told_on"),
+        "stories": selectors.act_stories(act=act),
         "refusal": services.user_may_decide(request.user, act),
         # Two forms on the page have a note: each form's ids start with its name.
         "approve_form": ApproveForm(initial={"amount": act.cost}, auto_id="approve-%s"),

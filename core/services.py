@@ -75,6 +75,11 @@ def mfa_code_check(*, user: User, code: str):
     return None
 
 
+def mfa_recovery_codes_left(*, user: User) -> int:
+    """How many of the user's recovery codes are still unused (each works once)."""
+    return StaticToken.objects.filter(device__user=user).count()
+
+
 def mfa_disable(*, user: User, code: str) -> None:
     """Turn two-factor sign-in off, given a current code (or a recovery code).
 

@@ -19,6 +19,11 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def api_tokens_of(user: User):
+    """The user's API tokens, as their profile lists them (the model's order)."""
+    return user.api_tokens.all()
+
+
 def api_token_create(*, user: User, name: str = "API token") -> tuple[ApiToken, str]:
     """Make a personal API token; returns the row and the token, which is never stored."""
     token = "sm_" + secrets.token_urlsafe(32)

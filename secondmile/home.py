@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from acts import empowerment, followups, suggestions
 from acts import selectors as act_selectors
-from acts.models import Act
 from core import errors, recognition
 from secondmile.dashboard import figures as metrics
 from secondmile.dashboard.scope import Scope
@@ -60,7 +59,7 @@ def capped_count(queryset) -> CappedCount:
 
 def home_context(*, user) -> dict:
     today = timezone.localdate()
-    my_acts = Act.objects.filter(author=user).select_related("customer", "author", "team").order_by("-date", "-id")[:5]
+    my_acts = act_selectors.acts_latest_of(user=user)
     due_count = capped_count(act_selectors.followups_due(user=user, today=today))
     shown = act_selectors.followups_home(user=user, today=today)
     month = _this_month(user)

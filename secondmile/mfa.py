@@ -26,7 +26,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import user_has_device
-from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.util import random_hex
 
 from core import errors, services
@@ -128,7 +127,7 @@ def verify(request):
             request.session[STATE] = DONE
             request.session[_FAILURES] = 0
             if hasattr(device, "token_set"):
-                left = device.token_set.count()
+                left = services.mfa_recovery_codes_left(user=user)
                 messages.warning(
                     request,
                     f"You used a recovery code: {left} left. Set up a new phone from your profile if you lost yours.",
@@ -228,6 +227,6 @@ def profile_context(user) -> dict:
     return {
         "mfa_enabled": enabled,
         "mfa_required": user.role in settings.MFA_REQUIRED_ROLES,
-        "mfa_recovery_left": StaticToken.objects.filter(device__user=user).count() if enabled else 0,
+        "mfa_recovery_left": services.mfa_recovery_codes_left(user=user) if enabled else 0,
         "mfa_disable_form": MfaDisableForm(),
     }

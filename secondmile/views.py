@@ -46,7 +46,7 @@ def home(request):
 @login_required
 def profile(request):
     context = {
-        "tokens": request.user.api_tokens.all(),
+        "tokens": tokens.api_tokens_of(request.user),
         "token_form": TokenForm(),
         "new_token": request.session.pop("new_api_token", None),
         "slack_form": SlackMemberForm(initial={"slack_user_id": request.user.slack_user_id}),

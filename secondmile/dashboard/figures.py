@@ -35,6 +35,7 @@ from acts.summaries import (
     summed_fields,
 )
 from core import points_to_date
+from core.days import month_end
 from core.models import Kudos, PointsEntry, Team, User
 from core.money import MONEY_SUM, ZERO, cents
 from core.roles import visible_to
@@ -352,10 +353,9 @@ def _buckets(scope: Scope) -> tuple[str, list[tuple[datetime.date, datetime.date
         return "week", buckets
     first = scope.start
     while first <= scope.end:
-        next_month = (first.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-        last = min(next_month - datetime.timedelta(days=1), scope.end)
+        last = min(month_end(first), scope.end)
         buckets.append((first, last))
-        first = next_month
+        first = month_end(first) + datetime.timedelta(days=1)
     return "month", buckets
 
 
@@ -396,7 +396,7 @@ def _months(scope: Scope) -> list[datetime.date]:
     months, month = [], scope.start.replace(day=1)
     while month <= scope.end:
         months.append(month)
-        month = (month + datetime.timedelta(days=32)).replace(day=1)
+        month = month_end(month) + datetime.timedelta(days=1)
     return months
 
 

@@ -1,10 +1,10 @@
 """An empty period offers the nearest period with data: the calendar month of the latest
 day before the period on which the scope's team(s) logged an act going ahead."""
 
-import calendar
 import datetime
 
 from acts.models import DaySummary
+from core.days import month_end
 
 from .scope import Scope
 
@@ -22,7 +22,7 @@ def nearest_earlier_period(*, scope: Scope) -> dict | None:
     if latest is None:
         return None
     first = latest.replace(day=1)
-    last = latest.replace(day=calendar.monthrange(latest.year, latest.month)[1])
+    last = month_end(latest)
     return {
         "start": first,
         "end": min(last, scope.start - datetime.timedelta(days=1)),
